@@ -1,0 +1,100 @@
+#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+
+#include "actors/hive_runtime.hpp"
+
+#include "actors/catalog_actor.hpp"
+#include "actors/job_router_actor.hpp"
+#include "actors/registry_actor.hpp"
+#include "messages/type_ids.hpp"
+#include "net/jobs_api.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scoped_actor.hpp>
+#include <caf/send.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+namespace hive {
+
+namespace asio = boost::asio;
+
+struct hive_runtime::impl {
+  explicit impl(runtime_settings s) : settings(std::move(s)) {
+    cfg.add_message_types<caf::id_block::hive>();
+    cfg.set("scheduler.max-threads", static_cast<std::size_t>(settings.actor_threads));
+    cfg.set("logger.console", caf::atom("none"));
+    system = std::make_unique<caf::actor_system>(cfg);
+    settings.jobs.io = &ioc;
+    std::filesystem::create_directories(settings.jobs.models_dir);
+    registry = system->spawn(registry_actor);
+    announce(registry, registry, "actor_registry", "", 0);
+    catalog = system->spawn(catalog_actor, settings.jobs.models_dir);
+    announce(registry, catalog, "catalog", "", 0);
+    router = system->spawn(job_router_actor, settings.jobs, board, catalog, registry,
+                           vendor_factory{spawn_vendor});
+    announce(registry, router, "job_router", "", 0);
+    net::jobs_api_context api{system.get(), router, catalog, registry, board};
+    asio::ip::tcp::endpoint endpoint{asio::ip::make_address(settings.listen_host),
+                                     settings.listen_port};
+    try {
+      server = std::make_unique<net::http_server>(ioc, endpoint, net::make_jobs_api(api));
+    } catch (...) { // e.g. the port is taken: let the actors go, or ~actor_system waits
+      for (const auto& a : {router, catalog, registry})
+        caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+      throw;
+    }
+    for (unsigned i = 0; i < std::max(1u, settings.io_threads); ++i)
+      threads.emplace_back([this] { ioc.run(); });
+  }
+
+  ~impl() {
+    server->stop();
+    for (const auto& a : {router, catalog, registry})
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    // Asio threads must be gone before ~actor_system: a thread that spawned
+    // actors holds a reference that would make the system wait forever.
+    work.reset();
+    ioc.stop();
+    for (auto& t : threads)
+      t.join();
+    server.reset();
+    system->await_all_actors_done();
+  }
+
+  runtime_settings settings;
+  caf::actor_system_config cfg;
+  std::unique_ptr<caf::actor_system> system;
+  asio::io_context ioc;
+  asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(ioc);
+  std::vector<std::thread> threads;
+  std::shared_ptr<job_board> board = std::make_shared<job_board>();
+  caf::actor registry;
+  caf::actor catalog;
+  caf::actor router;
+  std::unique_ptr<net::http_server> server;
+};
+
+hive_runtime::hive_runtime(runtime_settings settings)
+  : impl_(std::make_unique<impl>(std::move(settings))) {
+}
+
+hive_runtime::~hive_runtime() = default;
+
+std::uint16_t hive_runtime::port() const {
+  return impl_->server->port();
+}
+
+std::string hive_runtime::base_url() const {
+  return "http://" + impl_->settings.listen_host + ":" + std::to_string(port());
+}
+
+} // namespace hive

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
+namespace hive {
+
+/// Node-wide settings every job inherits. Every timeout is injectable.
+struct job_settings {
+  /// Root of the catalog: one folder per model.
+  std::filesystem::path models_dir;
+  /// Running downloads at once; the rest wait in the queue.
+  std::size_t max_concurrent = 4;
+  /// Minimum time between two progress events of one job.
+  std::chrono::milliseconds progress_interval{100};
+  /// Time between two heartbeat narrations of one job.
+  std::chrono::milliseconds heartbeat_interval{std::chrono::seconds{10}};
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
+  std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};
+  /// Extra CA bundle for HTTPS (PEM), empty for the system's only.
+  std::string ca_file;
+  /// Where vendors run their network I/O; null in actor-only tests.
+  boost::asio::io_context* io = nullptr;
+};
+
+} // namespace hive

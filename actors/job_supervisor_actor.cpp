@@ -1,0 +1,176 @@
+#include "actors/job_supervisor_actor.hpp"
+
+#include "actors/narration_actor.hpp"
+#include "actors/registry_actor.hpp"
+#include "messages/errc.hpp"
+#include "messages/type_ids.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/spawn_options.hpp>
+
+#include <chrono>
+
+namespace hive {
+
+namespace {
+
+using phase = job_supervisor_state::phase;
+
+void narrate(job_supervisor_actor_type* self, std::string action, std::string human,
+             std::string level = "info") {
+  auto& st = self->state;
+  self->send(st.narration, narration_note{"job_supervisor", std::move(action), st.plan.source,
+                                          std::move(human), std::move(level)});
+}
+
+std::filesystem::path model_dir(const job_plan& plan) {
+  return plan.settings.models_dir / plan.ref.model_id;
+}
+
+/// Removes what a cancelled job left: finished files and its folder if empty.
+void remove_fetched(job_supervisor_actor_type* self) {
+  std::error_code ec;
+  for (const auto& f : self->state.files)
+    std::filesystem::remove(f.path, ec);
+  std::filesystem::remove(model_dir(self->state.plan), ec); // only if empty
+}
+
+void finish(job_supervisor_actor_type* self, job_outcome outcome) {
+  auto& st = self->state;
+  st.at = phase::done;
+  for (auto& promise : st.cancel_waiters)
+    promise.deliver(outcome.state);
+  st.cancel_waiters.clear();
+  self->send(st.parent, outcome);
+  // Through the tracker, so that its last progress report comes first.
+  self->send(st.tracker, std::move(outcome));
+  self->quit();
+}
+
+void finish_cancelled(job_supervisor_actor_type* self) {
+  remove_fetched(self);
+  narrate(self, "cancelled", "download cancelled; partial files removed", "warn");
+  finish(self, job_outcome{self->state.plan.job_id, "cancelled", "", ""});
+}
+
+void finalize(job_supervisor_actor_type* self) {
+  auto& st = self->state;
+  st.at = phase::finalizing;
+  self->send(st.narration, job_state{"finalizing"});
+  model_record record;
+  record.id = st.plan.ref.model_id;
+  record.name = st.plan.ref.file_name;
+  record.vendor = st.plan.ref.vendor;
+  record.source = st.plan.source;
+  record.files = st.files;
+  for (const auto& f : st.files)
+    record.total_size += f.size;
+  record.added_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+  self->request(st.plan.catalog, std::chrono::seconds{30}, caf::put_atom_v, record)
+    .then(
+      [self](const std::string& id) {
+        auto& st = self->state;
+        if (st.cancelled) { // a cancel arrived while we were writing the entry
+          self->send(st.plan.catalog, caf::delete_atom_v, id);
+          finish_cancelled(self);
+          return;
+        }
+        narrate(self, "cataloged", "model " + id + " is ready");
+        finish(self, job_outcome{st.plan.job_id, "completed", "", ""});
+      },
+      [self](caf::error& err) {
+        auto view = describe(err);
+        if (self->state.cancelled)
+          return finish_cancelled(self);
+        remove_fetched(self);
+        finish(self, job_outcome{self->state.plan.job_id, "failed", view.code, view.message});
+      });
+}
+
+/// All vendors are down: decide how the job ends.
+void conclude(job_supervisor_actor_type* self) {
+  auto& st = self->state;
+  if (st.cancelled)
+    return finish_cancelled(self);
+  if (st.failure) {
+    auto view = describe(st.failure);
+    remove_fetched(self);
+    narrate(self, "failed", view.code + ": " + view.message, "error");
+    return finish(self, job_outcome{st.plan.job_id, "failed", view.code, view.message});
+  }
+  finalize(self);
+}
+
+void start(job_supervisor_actor_type* self) {
+  auto& st = self->state;
+  if (st.at != phase::queued || st.cancelled)
+    return;
+  st.at = phase::running;
+  self->send(st.narration, job_state{"running"});
+  narrate(self, "start", "starting download of " + st.plan.source);
+  vendor_context ctx{st.plan.job_id,   st.plan.ref,    st.plan.expected_sha256,
+                     model_dir(st.plan), caf::actor_cast<caf::actor>(self), st.tracker,
+                     st.narration,     st.plan.settings};
+  auto vendor = st.plan.make_vendors(self, ctx);
+  st.vendors.insert(vendor.address());
+  announce(st.plan.registry, vendor, ctx.ref.vendor + "_vendor", st.plan.job_id, self->id());
+}
+
+} // namespace
+
+caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor parent,
+                                   job_plan plan) {
+  auto& st = self->state;
+  st.parent = std::move(parent);
+  st.plan = std::move(plan);
+  st.narration = self->spawn<caf::linked>(narration_actor, st.plan.job_id, st.plan.journal);
+  st.tracker = self->spawn<caf::linked>(
+    tracker_actor, st.narration,
+    tracker_settings{st.plan.source, st.plan.settings.progress_interval,
+                     st.plan.settings.heartbeat_interval});
+  announce(st.plan.registry, st.narration, "narration", st.plan.job_id, self->id());
+  announce(st.plan.registry, st.tracker, "tracker", st.plan.job_id, self->id());
+  narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)");
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    // Vendors report through down messages; only our parent's exit ends us.
+    if (msg.source == self->state.parent.address())
+      self->quit(msg.reason);
+  });
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    if (st.vendors.erase(msg.source) == 0)
+      return;
+    bool expected = !msg.reason || msg.reason == make_error(download_errc::cancelled);
+    if (!expected && !st.failure && !st.cancelled) {
+      st.failure = msg.reason;
+      for (const auto& v : st.vendors) // stop the siblings: the job has failed
+        self->send_exit(v, make_error(download_errc::cancelled));
+    }
+    if (st.vendors.empty())
+      conclude(self);
+  });
+  return {
+    [self](start_atom) { start(self); },
+    [self](file_fetched& f) { self->state.files.push_back(std::move(f)); },
+    [self](cancel_atom) -> caf::response_promise {
+      auto& st = self->state;
+      auto promise = self->make_response_promise();
+      st.cancel_waiters.push_back(promise);
+      if (st.cancelled)
+        return promise;
+      st.cancelled = true;
+      narrate(self, "cancel", "cancellation requested", "warn");
+      if (st.at == phase::queued)
+        finish_cancelled(self);
+      else if (st.at == phase::running)
+        for (const auto& v : st.vendors)
+          self->send_exit(v, make_error(download_errc::cancelled));
+      // finalizing: the catalog reply handler sees `cancelled`.
+      return promise;
+    },
+  };
+}
+
+} // namespace hive

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "actors/tracker_actor.hpp"
+#include "actors/vendor_context.hpp"
+#include "messages/job_journal.hpp"
+#include "messages/transfer_messages.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/behavior.hpp>
+#include <caf/response_promise.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hive {
+
+/// What a job supervisor is given by the router.
+struct job_plan {
+  std::string job_id;
+  model_ref ref;
+  /// The reference as the user wrote it.
+  std::string source;
+  std::string expected_sha256;
+  std::shared_ptr<job_journal> journal;
+  caf::actor catalog;
+  caf::actor registry;
+  job_settings settings;
+  vendor_factory make_vendors;
+};
+
+/// One download job: a supervision tree of vendor actors plus the job's
+/// tracker and narration actors. It waits for the router's `start_atom`,
+/// broadcasts `cancel_atom` to its vendors, collects their results or
+/// errors, writes the catalog entry and reports a `job_outcome` to its parent.
+struct job_supervisor_state {
+  enum class phase { queued, running, finalizing, done };
+
+  job_plan plan;
+  phase at = phase::queued;
+  caf::actor parent;
+  caf::actor tracker;
+  caf::actor narration;
+  /// Vendor actors still alive.
+  std::set<caf::actor_addr> vendors;
+  std::vector<file_fetched> files;
+  bool cancelled = false;
+  /// The first vendor failure, which ends the job.
+  caf::error failure;
+  /// Callers of `cancel_atom`, answered with the final state.
+  std::vector<caf::response_promise> cancel_waiters;
+  static inline const char* name = "job_supervisor";
+};
+
+using job_supervisor_actor_type = caf::stateful_actor<job_supervisor_state>;
+
+caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor parent,
+                                   job_plan plan);
+
+} // namespace hive

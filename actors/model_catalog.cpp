@@ -1,0 +1,150 @@
+#include "actors/model_catalog.hpp"
+
+#include "actors/model_ref.hpp"
+#include "messages/errc.hpp"
+#include "messages/json_writer.hpp"
+
+#include <simdjson.h>
+
+#include <cerrno>
+#include <ctime>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+namespace hive {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string iso_time(std::int64_t ms) {
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm utc{};
+  gmtime_r(&secs, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
+}
+
+caf::error check_id(const std::string& id) {
+  if (!is_valid_model_id(id))
+    return make_error(api_errc::invalid_field,
+                      "invalid model id '" + id
+                        + "': use letters, digits, '.', '_' and '-' (not starting with '.' or '-')");
+  return {};
+}
+
+/// Writes `text` to `path` atomically: temporary file, fsync, rename.
+caf::error write_atomically(const fs::path& path, const std::string& text) {
+  auto tmp = path;
+  tmp += ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return make_error(download_errc::io_failed, "cannot create " + tmp.string());
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size())
+            && ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  std::error_code ec;
+  if (ok)
+    fs::rename(tmp, path, ec);
+  if (!ok || ec) {
+    fs::remove(tmp, ec);
+    return make_error(download_errc::io_failed, "cannot write " + path.string());
+  }
+  return {};
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool is_json_object(const std::string& text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  return parser.parse(text).get(obj) == simdjson::SUCCESS;
+}
+
+} // namespace
+
+model_catalog::model_catalog(fs::path root) : root_(std::move(root)) {
+}
+
+fs::path model_catalog::model_dir(const std::string& id) const {
+  return root_ / id;
+}
+
+std::string model_catalog::to_json(const model_record& record) {
+  json_array files;
+  for (const auto& f : record.files)
+    files.raw(json_object{}
+                .field("name", f.name)
+                .field("path", f.path)
+                .field("size", f.size)
+                .field("sha256", f.sha256)
+                .str());
+  return json_object{}
+    .field("id", record.id)
+    .field("name", record.name)
+    .field("vendor", record.vendor)
+    .field("source", record.source)
+    .raw("files", files.str())
+    .field("total_size", record.total_size)
+    .field("added_at", iso_time(record.added_at_ms))
+    .str();
+}
+
+caf::error model_catalog::add(const model_record& record) const {
+  if (auto err = check_id(record.id))
+    return err;
+  std::error_code ec;
+  fs::create_directories(model_dir(record.id), ec);
+  if (ec)
+    return make_error(download_errc::io_failed,
+                      "cannot create " + model_dir(record.id).string() + ": " + ec.message());
+  return write_atomically(model_dir(record.id) / "metadata.json", to_json(record));
+}
+
+std::string model_catalog::list_json() const {
+  json_array models;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator{root_, ec}) {
+    auto meta = entry.path() / "metadata.json";
+    if (!entry.is_directory() || !fs::is_regular_file(meta))
+      continue;
+    auto text = read_file(meta);
+    if (is_json_object(text))
+      models.raw(text);
+  }
+  return json_object{}.raw("models", models.str()).str();
+}
+
+caf::expected<std::string> model_catalog::get_json(const std::string& id) const {
+  if (auto err = check_id(id))
+    return err;
+  auto meta = model_dir(id) / "metadata.json";
+  if (!fs::is_regular_file(meta))
+    return make_error(api_errc::not_found, "no model '" + id + "' in the catalog");
+  auto text = read_file(meta);
+  if (!is_json_object(text))
+    return make_error(api_errc::internal, "metadata of model '" + id + "' is unreadable");
+  return text;
+}
+
+caf::error model_catalog::remove(const std::string& id) const {
+  if (auto err = check_id(id))
+    return err;
+  if (!fs::is_regular_file(model_dir(id) / "metadata.json"))
+    return make_error(api_errc::not_found, "no model '" + id + "' in the catalog");
+  std::error_code ec;
+  fs::remove_all(model_dir(id), ec);
+  if (ec)
+    return make_error(download_errc::io_failed, "cannot remove model '" + id + "': " + ec.message());
+  return {};
+}
+
+} // namespace hive

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "messages/catalog_messages.hpp"
+
+#include <caf/expected.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace hive {
+
+/// The on-disk catalog: `<root>/<id>/metadata.json` per model, each written
+/// atomically (temporary file, fsync, rename). Ids are checked to be single
+/// safe path segments, so no id reaches outside the root.
+class model_catalog {
+public:
+  explicit model_catalog(std::filesystem::path root);
+
+  const std::filesystem::path& root() const {
+    return root_;
+  }
+  /// Folder of a model (which may not exist yet); the id must be valid.
+  std::filesystem::path model_dir(const std::string& id) const;
+
+  caf::error add(const model_record& record) const;
+  /// `{"models":[...]}` with every readable entry.
+  std::string list_json() const;
+  /// The entry's metadata.json, or `not_found` / `invalid_field`.
+  caf::expected<std::string> get_json(const std::string& id) const;
+  /// Removes the model's folder, or `not_found` / `invalid_field`.
+  caf::error remove(const std::string& id) const;
+
+  /// The metadata.json text of a record.
+  static std::string to_json(const model_record& record);
+
+private:
+  std::filesystem::path root_;
+};
+
+} // namespace hive

@@ -1,0 +1,115 @@
+#include "actors/tracker_actor.hpp"
+
+#include "messages/human_units.hpp"
+#include "messages/type_ids.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+#include <cstdio>
+
+namespace hive {
+
+namespace {
+
+constexpr auto speed_window = std::chrono::seconds{5};
+
+progress_report make_report(tracker_actor_type* self) {
+  auto& st = self->state;
+  progress_report r;
+  r.file = st.last_file;
+  for (const auto& [name, f] : st.files) {
+    r.bytes += f.bytes;
+    r.total += f.total;
+  }
+  if (r.total > 0)
+    r.percent = 100.0 * static_cast<double>(r.bytes) / static_cast<double>(r.total);
+  if (st.samples.size() >= 2) {
+    auto& first = st.samples.front();
+    auto& last = st.samples.back();
+    auto secs = std::chrono::duration<double>(last.at - first.at).count();
+    if (secs > 0)
+      r.bytes_per_sec = static_cast<std::uint64_t>(static_cast<double>(last.bytes - first.bytes)
+                                                   / secs);
+  }
+  if (r.total >= r.bytes && r.bytes_per_sec > 0)
+    r.eta_secs = static_cast<std::int64_t>((r.total - r.bytes) / r.bytes_per_sec);
+  return r;
+}
+
+void emit(tracker_actor_type* self) {
+  auto& st = self->state;
+  st.last_emit = self->clock().now();
+  st.dirty = false;
+  self->send(st.narration, make_report(self));
+}
+
+void record_sample(tracker_actor_type* self) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  std::uint64_t bytes = 0;
+  for (const auto& [name, f] : st.files)
+    bytes += f.bytes;
+  st.samples.push_back({now, bytes});
+  while (st.samples.size() > 2 && now - st.samples.front().at > speed_window)
+    st.samples.pop_front();
+}
+
+std::string heartbeat_text(const tracker_settings& settings, const progress_report& r) {
+  if (r.bytes == 0)
+    return "still working on " + settings.subject + " (no data yet)";
+  char percent[16];
+  std::snprintf(percent, sizeof(percent), "%.1f%%", r.percent);
+  std::string text = "still downloading " + settings.subject + " (";
+  if (r.total > 0)
+    text += std::string{percent} + ", ";
+  text += format_bytes(r.bytes_per_sec) + "/s";
+  if (r.eta_secs >= 0)
+    text += ", ETA " + format_duration(r.eta_secs);
+  return text + ")";
+}
+
+} // namespace
+
+caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
+                            tracker_settings settings) {
+  self->state.narration = std::move(narration);
+  self->state.settings = std::move(settings);
+  self->delayed_send(self, self->state.settings.heartbeat_interval, heartbeat_atom_v);
+  return {
+    [self](progress_update& u) {
+      auto& st = self->state;
+      st.files[u.file] = {u.bytes, u.total};
+      st.last_file = u.file;
+      st.dirty = true;
+      record_sample(self);
+      auto since = self->clock().now() - st.last_emit;
+      bool file_complete = u.total > 0 && u.bytes >= u.total;
+      if (file_complete || since >= st.settings.progress_interval) {
+        emit(self);
+      } else if (!st.flush_pending) {
+        st.flush_pending = true;
+        self->delayed_send(self, st.settings.progress_interval - since, caf::tick_atom_v);
+      }
+    },
+    [self](caf::tick_atom) {
+      self->state.flush_pending = false;
+      if (self->state.dirty)
+        emit(self);
+    },
+    [self](heartbeat_atom) {
+      auto& st = self->state;
+      self->send(st.narration, narration_note{"tracker", "heartbeat", st.settings.subject,
+                                              heartbeat_text(st.settings, make_report(self)),
+                                              "info"});
+      self->delayed_send(self, st.settings.heartbeat_interval, heartbeat_atom_v);
+    },
+    [self](job_outcome& outcome) {
+      if (self->state.dirty)
+        emit(self);
+      self->send(self->state.narration, std::move(outcome));
+      self->quit();
+    },
+  };
+}
+
+} // namespace hive

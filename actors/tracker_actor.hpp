@@ -1,0 +1,59 @@
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <string>
+
+namespace hive {
+
+/// Settings of a tracker, taken from the node's `job_settings`.
+struct tracker_settings {
+  /// What the heartbeat talks about, e.g. the model reference.
+  std::string subject;
+  std::chrono::milliseconds progress_interval{100};
+  std::chrono::milliseconds heartbeat_interval{std::chrono::seconds{10}};
+};
+
+/// Counts a job's bytes across its files and turns them into throttled
+/// progress reports and periodic heartbeat narration.
+struct tracker_state {
+  using time_point = caf::actor_clock::time_point;
+  struct file_progress {
+    std::uint64_t bytes = 0;
+    std::uint64_t total = 0;
+  };
+  struct sample {
+    time_point at;
+    std::uint64_t bytes;
+  };
+
+  tracker_settings settings;
+  caf::actor narration;
+  std::map<std::string, file_progress> files;
+  std::string last_file;
+  /// Recent (time, bytes) pairs for the speed estimate; a few seconds' worth.
+  std::deque<sample> samples;
+  time_point last_emit{};
+  /// Progress arrived since the last report.
+  bool dirty = false;
+  /// A delayed `tick` is on its way to flush throttled progress.
+  bool flush_pending = false;
+  static inline const char* name = "tracker";
+};
+
+using tracker_actor_type = caf::stateful_actor<tracker_state>;
+
+/// Accepts `progress_update`; sends `progress_report` and heartbeat
+/// `narration_note`s to `narration`. On `job_outcome` it sends a last report,
+/// forwards the outcome to `narration` (so it arrives after that report) and quits.
+caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
+                            tracker_settings settings);
+
+} // namespace hive

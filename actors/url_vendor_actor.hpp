@@ -1,0 +1,33 @@
+#pragma once
+
+#include "actors/vendor_context.hpp"
+#include "net/http_fetch.hpp"
+
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <filesystem>
+
+namespace hive {
+
+/// Downloads one file from an http(s) URL. The transfer runs as an Asio
+/// coroutine that this actor owns: it reports progress straight to the
+/// tracker, and its result comes back here as a `transfer_result`.
+/// A `download_errc::cancelled` exit stops the transfer at once and deletes
+/// the partial file; a failure keeps it for a later resume.
+struct url_vendor_state {
+  vendor_context ctx;
+  std::filesystem::path part_path;
+  std::filesystem::path final_path;
+  /// Stops the running transfer; empty when none runs.
+  net::fetch_canceller cancel_transfer;
+  /// Set when a cancellation arrived while the transfer was running.
+  bool cancelling = false;
+  static inline const char* name = "url_vendor";
+};
+
+using url_vendor_actor_type = caf::stateful_actor<url_vendor_state>;
+
+caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx);
+
+} // namespace hive

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "actors/job_settings.hpp"
+#include "actors/model_ref.hpp"
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace hive {
+
+/// Everything a vendor actor needs to fetch one model for one job.
+struct vendor_context {
+  std::string job_id;
+  model_ref ref;
+  /// Expected sha256 of the file (lower-case hex) or empty.
+  std::string expected_sha256;
+  /// The model's folder; files are written here.
+  std::filesystem::path dest_dir;
+  /// Receives `file_fetched` for each finished file.
+  caf::actor supervisor;
+  /// Receives `progress_update`s.
+  caf::actor tracker;
+  /// Receives `narration_note`s.
+  caf::actor narration;
+  job_settings settings;
+};
+
+/// Spawns the vendor actors of a job, linked to and monitored by `supervisor`.
+/// Tests substitute their own; production uses `spawn_vendor`.
+using vendor_factory =
+  std::function<caf::actor(caf::event_based_actor* supervisor, const vendor_context& ctx)>;
+
+/// Picks the vendor actor for `ctx.ref.vendor`.
+caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context& ctx);
+
+} // namespace hive

@@ -1,0 +1,102 @@
+#include "messages/errc.hpp"
+
+#include <caf/atom.hpp>
+#include <caf/make_message.hpp>
+#include <caf/message.hpp>
+
+namespace hive {
+
+namespace {
+
+constexpr auto download_category = caf::atom("download");
+constexpr auto api_category = caf::atom("api");
+
+caf::error with_message(std::uint8_t code, caf::atom_value category, std::string message) {
+  if (message.empty())
+    return caf::error{code, category};
+  return caf::error{code, category, caf::make_message(std::move(message))};
+}
+
+std::string context_text(const caf::error& err) {
+  const auto& ctx = err.context();
+  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
+    return ctx.get_as<std::string>(0);
+  return {};
+}
+
+} // namespace
+
+std::string_view code_of(download_errc x) {
+  switch (x) {
+    case download_errc::connection_failed: return "connection_failed";
+    case download_errc::tls_failed: return "tls_failed";
+    case download_errc::http_status: return "http_status";
+    case download_errc::too_many_redirects: return "too_many_redirects";
+    case download_errc::connection_reset: return "connection_reset";
+    case download_errc::stalled: return "stalled";
+    case download_errc::checksum_mismatch: return "checksum_mismatch";
+    case download_errc::io_failed: return "io_failed";
+    case download_errc::cancelled: return "cancelled";
+    case download_errc::internal: return "internal";
+  }
+  return "internal";
+}
+
+std::string_view code_of(api_errc x) {
+  switch (x) {
+    case api_errc::invalid_json: return "invalid_json";
+    case api_errc::unknown_operation: return "unknown_operation";
+    case api_errc::missing_field: return "missing_field";
+    case api_errc::invalid_field: return "invalid_field";
+    case api_errc::invalid_model_ref: return "invalid_model_ref";
+    case api_errc::payload_too_large: return "payload_too_large";
+    case api_errc::not_found: return "not_found";
+    case api_errc::method_not_allowed: return "method_not_allowed";
+    case api_errc::job_finished: return "job_finished";
+    case api_errc::already_downloading: return "already_downloading";
+    case api_errc::internal: return "internal";
+  }
+  return "internal";
+}
+
+unsigned http_status_of(api_errc x) {
+  switch (x) {
+    case api_errc::payload_too_large: return 413;
+    case api_errc::not_found: return 404;
+    case api_errc::method_not_allowed: return 405;
+    case api_errc::job_finished:
+    case api_errc::already_downloading: return 409;
+    case api_errc::internal: return 500;
+    default: return 400;
+  }
+}
+
+caf::error make_error(download_errc x) {
+  return make_error(x, {});
+}
+
+caf::error make_error(download_errc x, std::string message) {
+  return with_message(static_cast<std::uint8_t>(x), download_category, std::move(message));
+}
+
+caf::error make_error(api_errc x) {
+  return make_error(x, {});
+}
+
+caf::error make_error(api_errc x, std::string message) {
+  return with_message(static_cast<std::uint8_t>(x), api_category, std::move(message));
+}
+
+error_view describe(const caf::error& err) {
+  if (err.category() == download_category) {
+    auto code = static_cast<download_errc>(err.code());
+    return {std::string{code_of(code)}, context_text(err), 500};
+  }
+  if (err.category() == api_category) {
+    auto code = static_cast<api_errc>(err.code());
+    return {std::string{code_of(code)}, context_text(err), http_status_of(code)};
+  }
+  return {"internal", caf::to_string(err), 500};
+}
+
+} // namespace hive

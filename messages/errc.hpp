@@ -1,0 +1,81 @@
+#pragma once
+
+#include <caf/error.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hive {
+
+/// Why a download job failed. The numbers are stable: they travel inside
+/// `caf::error` values from vendor actors to their supervisor.
+enum class download_errc : std::uint8_t {
+  /// DNS failure, refused connection or the connect timeout expired.
+  connection_failed = 1,
+  /// TLS handshake failed or the certificate did not verify.
+  tls_failed = 2,
+  /// The server answered with a status that is neither success nor redirect.
+  http_status = 3,
+  /// More than the allowed number of redirects.
+  too_many_redirects = 4,
+  /// The peer closed or reset the connection before the body was complete.
+  connection_reset = 5,
+  /// No byte arrived within the stall timeout.
+  stalled = 6,
+  /// The data does not match the expected sha256.
+  checksum_mismatch = 7,
+  /// A local file operation failed (disk full, permissions, ...).
+  io_failed = 8,
+  /// The job was cancelled by a user.
+  cancelled = 9,
+  /// A bug or an unexpected state; the message says more.
+  internal = 10,
+};
+
+/// Why the API refused a request. Each value maps to one HTTP status.
+enum class api_errc : std::uint8_t {
+  /// The body is not valid JSON (400).
+  invalid_json = 1,
+  /// `operation` names no operation we know (400).
+  unknown_operation = 2,
+  /// A required field is absent (400).
+  missing_field = 3,
+  /// A field has the wrong type or an invalid value (400).
+  invalid_field = 4,
+  /// The model reference cannot be parsed or names no known vendor (400).
+  invalid_model_ref = 5,
+  /// The request body is larger than the server accepts (413).
+  payload_too_large = 6,
+  /// No such route, job or model (404).
+  not_found = 7,
+  /// The route exists but not for this method (405).
+  method_not_allowed = 8,
+  /// The job already reached a final state (409).
+  job_finished = 9,
+  /// The same model is already being downloaded by another job (409).
+  already_downloading = 10,
+  /// The server failed while answering (500).
+  internal = 11,
+};
+
+std::string_view code_of(download_errc x);
+std::string_view code_of(api_errc x);
+unsigned http_status_of(api_errc x);
+
+caf::error make_error(download_errc x);
+caf::error make_error(download_errc x, std::string message);
+caf::error make_error(api_errc x);
+caf::error make_error(api_errc x, std::string message);
+
+/// A `caf::error` taken apart for the API and the event stream.
+struct error_view {
+  std::string code;
+  std::string message;
+  unsigned http_status = 500;
+};
+
+/// Describes any error: ours by code and message, CAF's own as `internal`.
+error_view describe(const caf::error& err);
+
+} // namespace hive

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <caf/meta/type_name.hpp>
+
+#include <string>
+
+namespace hive {
+
+/// A `model_download` operation as the router receives it.
+struct download_spec {
+  /// The model reference, e.g. `url:https://host/file.gguf`.
+  std::string model;
+  /// Expected sha256 (lower-case hex) or empty.
+  std::string sha256;
+  /// The hive the request was addressed to (informational).
+  std::string hive_id;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, download_spec& x) {
+  return f(caf::meta::type_name("download_spec"), x.model, x.sha256, x.hive_id);
+}
+
+/// A job's final state, sent by its supervisor to the router and narration.
+struct job_outcome {
+  std::string job_id;
+  /// `completed`, `failed` or `cancelled`.
+  std::string state;
+  /// Error code and message for `failed`, empty otherwise.
+  std::string error_code;
+  std::string error_message;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_outcome& x) {
+  return f(caf::meta::type_name("job_outcome"), x.job_id, x.state, x.error_code,
+           x.error_message);
+}
+
+/// A job state change (`queued`, `running`, `finalizing`, ...), for the journal.
+struct job_state {
+  std::string state;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_state& x) {
+  return f(caf::meta::type_name("job_state"), x.state);
+}
+
+} // namespace hive

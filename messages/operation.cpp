@@ -1,0 +1,90 @@
+#include "messages/operation.hpp"
+
+#include "messages/errc.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace hive {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+/// Reads an optional string field: absent or null yields "", a non-string is an error.
+caf::expected<std::string> optional_string(const object& obj, const char* key) {
+  element value;
+  if (obj[key].get(value) != simdjson::SUCCESS || value.is_null())
+    return std::string{};
+  std::string_view text;
+  if (value.get(text) != simdjson::SUCCESS)
+    return make_error(api_errc::invalid_field, std::string{"field '"} + key + "' must be a string");
+  return std::string{text};
+}
+
+caf::expected<std::string> required_string(const object& obj, const char* key) {
+  auto text = optional_string(obj, key);
+  if (text && text->empty())
+    return make_error(api_errc::missing_field, std::string{"field '"} + key + "' is required");
+  return text;
+}
+
+caf::expected<std::string> parse_sha256(const object& obj) {
+  auto text = optional_string(obj, "sha256");
+  if (!text || text->empty())
+    return text;
+  auto is_hex = [](unsigned char c) { return std::isxdigit(c) != 0; };
+  if (text->size() != 64 || !std::all_of(text->begin(), text->end(), is_hex))
+    return make_error(api_errc::invalid_field, "field 'sha256' must be 64 hexadecimal characters");
+  std::transform(text->begin(), text->end(), text->begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+} // namespace
+
+caf::expected<operation> parse_operation(std::string_view body) {
+  simdjson::dom::parser parser;
+  element doc;
+  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS)
+    return make_error(api_errc::invalid_json, "request body is not valid JSON");
+  object obj;
+  if (doc.get(obj) != simdjson::SUCCESS)
+    return make_error(api_errc::invalid_json, "request body must be a JSON object");
+  auto name = required_string(obj, "operation");
+  if (!name)
+    return std::move(name.error());
+  operation result;
+  result.name = *name;
+  if (*name == "model_download") {
+    result.op = operation::kind::model_download;
+    auto model = required_string(obj, "model");
+    if (!model)
+      return std::move(model.error());
+    auto sha = parse_sha256(obj);
+    if (!sha)
+      return std::move(sha.error());
+    auto hive = optional_string(obj, "hive_id");
+    if (!hive)
+      return std::move(hive.error());
+    result.download = download_spec{std::move(*model), std::move(*sha), std::move(*hive)};
+  } else if (*name == "model_list") {
+    result.op = operation::kind::model_list;
+  } else if (*name == "model_get" || *name == "model_delete") {
+    result.op = *name == "model_get" ? operation::kind::model_get : operation::kind::model_delete;
+    auto id = required_string(obj, "id");
+    if (!id)
+      return std::move(id.error());
+    result.model_id = std::move(*id);
+  } else {
+    return make_error(api_errc::unknown_operation,
+                      "unknown operation '" + *name
+                        + "' (known: model_download, model_list, model_get, model_delete)");
+  }
+  return result;
+}
+
+} // namespace hive

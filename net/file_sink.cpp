@@ -1,0 +1,59 @@
+#include "net/file_sink.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace hive::net {
+
+namespace {
+
+constexpr std::uint64_t writeback_step = 32 * 1024 * 1024;
+
+std::error_code last_error() {
+  return {errno, std::generic_category()};
+}
+
+} // namespace
+
+file_sink::~file_sink() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+std::error_code file_sink::open(const std::filesystem::path& path) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  return fd_ < 0 ? last_error() : std::error_code{};
+}
+
+std::error_code file_sink::write(const char* data, std::size_t size) {
+  while (size > 0) {
+    auto n = ::write(fd_, data, size);
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return last_error();
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+    written_ += static_cast<std::uint64_t>(n);
+  }
+  if (written_ - synced_ >= writeback_step) {
+    ::sync_file_range(fd_, static_cast<off_t>(synced_), static_cast<off_t>(written_ - synced_),
+                      SYNC_FILE_RANGE_WRITE);
+    synced_ = written_;
+  }
+  return {};
+}
+
+std::error_code file_sink::finish() {
+  std::error_code ec;
+  if (::fdatasync(fd_) != 0)
+    ec = last_error();
+  if (::close(fd_) != 0 && !ec)
+    ec = last_error();
+  fd_ = -1;
+  return ec;
+}
+
+} // namespace hive::net

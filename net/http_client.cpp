@@ -1,0 +1,187 @@
+#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+
+#include "net/http_client.hpp"
+
+#include "net/url.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <limits>
+
+namespace hive::net {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+/// Connects to `u` and sends a request; returns an error text or "".
+asio::awaitable<std::string> open_and_send(beast::tcp_stream& stream, const url& u,
+                                           http::request<http::string_body>& req,
+                                           std::chrono::milliseconds timeout) {
+  tcp::resolver resolver{co_await asio::this_coro::executor};
+  auto [rec, endpoints] = co_await resolver.async_resolve(u.host, u.port, use_tuple);
+  if (rec)
+    co_return "cannot resolve " + u.host + ": " + rec.message();
+  stream.expires_after(timeout);
+  if (auto [ec, ep] = co_await stream.async_connect(endpoints, use_tuple); ec)
+    co_return "cannot connect to " + u.authority() + ": " + ec.message();
+  req.set(http::field::host, u.authority());
+  req.set(http::field::user_agent, "provision/0.1");
+  req.prepare_payload();
+  stream.expires_after(timeout);
+  if (auto [ec, n] = co_await http::async_write(stream, req, use_tuple); ec)
+    co_return "cannot send to " + u.authority() + ": " + ec.message();
+  co_return std::string{};
+}
+
+template <class Coro>
+auto run_blocking(Coro coro) {
+  asio::io_context ioc;
+  auto future = asio::co_spawn(ioc, std::move(coro), asio::use_future);
+  ioc.run();
+  return future.get();
+}
+
+asio::awaitable<http_reply> call(std::string method, std::string target_url, std::string body,
+                                 std::chrono::milliseconds timeout) {
+  http_reply reply;
+  auto u = parse_url(target_url);
+  if (!u) {
+    reply.error = "invalid URL " + target_url;
+    co_return reply;
+  }
+  http::request<http::string_body> req{http::string_to_verb(method), u->target, 11};
+  if (!body.empty())
+    req.set(http::field::content_type, "application/json");
+  req.body() = std::move(body);
+  beast::tcp_stream stream{co_await asio::this_coro::executor};
+  if (reply.error = co_await open_and_send(stream, *u, req, timeout); !reply.error.empty())
+    co_return reply;
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  stream.expires_after(timeout);
+  if (auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple); ec) {
+    reply.error = "no answer from " + u->authority() + ": " + ec.message();
+    co_return reply;
+  }
+  reply.status = parser.get().result_int();
+  reply.body = std::move(parser.get().body());
+  co_return reply;
+}
+
+/// Feeds complete lines of `pending` to the SSE event assembler.
+class sse_assembler {
+public:
+  /// Returns false when the consumer wants to stop.
+  bool feed(std::string& pending, const std::function<bool(const sse_event&)>& on_event) {
+    std::size_t start = 0;
+    for (auto nl = pending.find('\n', start); nl != std::string::npos;
+         nl = pending.find('\n', start)) {
+      std::string_view line{pending.data() + start, nl - start};
+      start = nl + 1;
+      if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+      if (line.empty()) {
+        if (has_data_ && !on_event(current_)) {
+          pending.erase(0, start);
+          return false;
+        }
+        current_ = {};
+        has_data_ = false;
+        continue;
+      }
+      if (line.front() == ':')
+        continue;
+      auto colon = line.find(':');
+      auto field = line.substr(0, colon);
+      auto value = colon == std::string_view::npos ? std::string_view{} : line.substr(colon + 1);
+      if (!value.empty() && value.front() == ' ')
+        value.remove_prefix(1);
+      if (field == "id")
+        current_.id = value;
+      else if (field == "event")
+        current_.name = value;
+      else if (field == "data") {
+        if (has_data_)
+          current_.data += '\n';
+        current_.data += value;
+        has_data_ = true;
+      }
+    }
+    pending.erase(0, start);
+    return true;
+  }
+
+private:
+  sse_event current_;
+  bool has_data_ = false;
+};
+
+asio::awaitable<std::string> stream(std::string target_url,
+                                    const std::function<bool(const sse_event&)>& on_event,
+                                    std::string last_event_id,
+                                    std::chrono::milliseconds idle_timeout) {
+  auto u = parse_url(target_url);
+  if (!u)
+    co_return "invalid URL " + target_url;
+  http::request<http::string_body> req{http::verb::get, u->target, 11};
+  req.set(http::field::accept, "text/event-stream");
+  if (!last_event_id.empty())
+    req.set("Last-Event-ID", last_event_id);
+  beast::tcp_stream stream{co_await asio::this_coro::executor};
+  if (auto error = co_await open_and_send(stream, *u, req, idle_timeout); !error.empty())
+    co_return error;
+  beast::flat_buffer buffer;
+  http::response_parser<http::buffer_body> parser;
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  stream.expires_after(idle_timeout);
+  if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
+    co_return "no answer from " + u->authority() + ": " + ec.message();
+  if (parser.get().result_int() != 200)
+    co_return "server answered " + std::to_string(parser.get().result_int());
+  char chunk[16 * 1024];
+  std::string pending;
+  sse_assembler assembler;
+  while (!parser.is_done()) {
+    parser.get().body().data = chunk;
+    parser.get().body().size = sizeof(chunk);
+    stream.expires_after(idle_timeout);
+    // read_some: a full read would wait for the buffer to fill.
+    auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+    if (ec == http::error::need_buffer)
+      ec = {};
+    pending.append(chunk, sizeof(chunk) - parser.get().body().size);
+    if (!assembler.feed(pending, on_event))
+      co_return std::string{};
+    if (ec)
+      co_return "stream from " + u->authority() + " broke: " + ec.message();
+  }
+  co_return std::string{};
+}
+
+} // namespace
+
+http_reply http_call(const std::string& method, const std::string& url, const std::string& body,
+                     std::chrono::milliseconds timeout) {
+  return run_blocking(call(method, url, body, timeout));
+}
+
+std::string read_sse(const std::string& url, const std::function<bool(const sse_event&)>& on_event,
+                     const std::string& last_event_id, std::chrono::milliseconds idle_timeout) {
+  return run_blocking(stream(url, on_event, last_event_id, idle_timeout));
+}
+
+} // namespace hive::net

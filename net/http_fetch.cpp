@@ -1,0 +1,283 @@
+#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+
+#include "net/http_fetch.hpp"
+
+#include "net/file_sink.hpp"
+#include "net/sha256.hpp"
+#include "net/url.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <limits>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace hive::net {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+/// One request/response exchange: a final outcome, or where to go next.
+struct exchange_result {
+  fetch_outcome outcome;
+  std::optional<std::string> location;
+};
+
+exchange_result failure(download_errc code, std::string message) {
+  exchange_result out;
+  out.outcome.code = code;
+  out.outcome.message = std::move(message);
+  return out;
+}
+
+bool is_redirect(http::status s) {
+  switch (s) {
+    case http::status::moved_permanently:
+    case http::status::found:
+    case http::status::see_other:
+    case http::status::temporary_redirect:
+    case http::status::permanent_redirect: return true;
+    default: return false;
+  }
+}
+
+/// A read or write error once the connection was up.
+exchange_result transfer_failure(const beast::error_code& ec, const url& u, std::uint64_t bytes,
+                                 std::uint64_t total) {
+  if (ec == beast::error::timeout)
+    return failure(download_errc::stalled, "no data from " + u.authority() + " within the stall "
+                                             "timeout, after " + std::to_string(bytes) + " bytes");
+  auto got = std::to_string(bytes) + (total ? " of " + std::to_string(total) : "");
+  return failure(download_errc::connection_reset,
+                 "connection to " + u.authority() + " lost after " + got + " bytes: " + ec.message());
+}
+
+/// Sends the GET, reads the header, and streams a success body to the part file.
+template <class Stream>
+asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fetch_request& req,
+                                          bool send_token, const fetch_observer& obs) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  http::request<http::empty_body> request{http::verb::get, u.target, 11};
+  request.set(http::field::host, u.authority());
+  request.set(http::field::user_agent, "rbee-hive-provisioner/0.1");
+  request.set(http::field::accept_encoding, "identity");
+  if (send_token && !req.bearer_token.empty())
+    request.set(http::field::authorization, "Bearer " + req.bearer_token);
+  tcp_layer.expires_after(req.stall_timeout);
+  if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
+    co_return transfer_failure(ec, u, 0, 0);
+
+  beast::flat_buffer buffer;
+  buffer.reserve(64 * 1024); // without it every read returns 512 bytes
+  http::response_parser<http::buffer_body> parser;
+  parser.header_limit(64 * 1024);
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+  tcp_layer.expires_after(req.stall_timeout);
+  if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
+    co_return transfer_failure(ec, u, 0, 0);
+
+  auto status = parser.get().result();
+  if (is_redirect(status)) {
+    exchange_result out;
+    out.location = std::string{parser.get()[http::field::location]};
+    if (out.location->empty())
+      co_return failure(download_errc::http_status,
+                        u.str() + " answered " + std::to_string(parser.get().result_int())
+                          + " without a Location header");
+    co_return out;
+  }
+  if (http::to_status_class(status) != http::status_class::successful)
+    co_return failure(download_errc::http_status,
+                      u.str() + " answered " + std::to_string(parser.get().result_int()) + " "
+                        + std::string{parser.get().reason()});
+
+  std::uint64_t total = parser.content_length().value_or(0);
+  if (obs.on_response)
+    obs.on_response(u.str(), total);
+  file_sink sink;
+  if (auto ec = sink.open(req.part_path))
+    co_return failure(download_errc::io_failed,
+                      "cannot create " + req.part_path.string() + ": " + ec.message());
+
+  sha256_hasher hasher;
+  std::vector<char> chunk(req.buffer_size);
+  std::uint64_t bytes = 0;
+  auto last_report = clock_type::now();
+  while (!parser.is_done()) {
+    auto& body = parser.get().body();
+    body.data = chunk.data();
+    body.size = chunk.size();
+    tcp_layer.expires_after(req.stall_timeout);
+    auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+    if (ec == http::error::need_buffer)
+      ec = {};
+    auto got = chunk.size() - parser.get().body().size;
+    if (got > 0) {
+      hasher.update(chunk.data(), got);
+      if (auto wec = sink.write(chunk.data(), got))
+        co_return failure(download_errc::io_failed,
+                          "cannot write " + req.part_path.string() + ": " + wec.message());
+      bytes += got;
+    }
+    if (ec)
+      co_return transfer_failure(ec, u, bytes, total);
+    if (obs.on_progress && clock_type::now() - last_report >= req.progress_interval) {
+      last_report = clock_type::now();
+      obs.on_progress(bytes, total);
+    }
+  }
+  if (auto ec = sink.finish())
+    co_return failure(download_errc::io_failed,
+                      "cannot sync " + req.part_path.string() + ": " + ec.message());
+  if (obs.on_progress)
+    obs.on_progress(bytes, total);
+  exchange_result out;
+  out.outcome.ok = true;
+  out.outcome.bytes = bytes;
+  out.outcome.total = total ? total : bytes;
+  out.outcome.sha256 = hasher.hex_digest();
+  co_return out;
+}
+
+/// Resolves and connects the TCP layer of `stream` within the connect timeout.
+template <class Stream>
+asio::awaitable<std::optional<exchange_result>> connect(Stream& stream, const url& u,
+                                                        const fetch_request& req) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  tcp::resolver resolver{co_await asio::this_coro::executor};
+  auto [rec, endpoints] = co_await resolver.async_resolve(u.host, u.port, use_tuple);
+  if (rec)
+    co_return failure(download_errc::connection_failed,
+                      "cannot resolve " + u.host + ": " + rec.message());
+  tcp_layer.expires_after(req.connect_timeout);
+  if (auto [ec, ep] = co_await tcp_layer.async_connect(endpoints, use_tuple); ec)
+    co_return failure(download_errc::connection_failed,
+                      "cannot connect to " + u.authority() + ": "
+                        + (ec == beast::error::timeout ? "timed out" : ec.message()));
+  co_return std::nullopt;
+}
+
+asio::awaitable<exchange_result> exchange_plain(const url& u, const fetch_request& req,
+                                                bool send_token, const fetch_observer& obs) {
+  beast::tcp_stream stream{co_await asio::this_coro::executor};
+  if (auto failed = co_await connect(stream, u, req))
+    co_return std::move(*failed);
+  co_return co_await exchange(stream, u, req, send_token, obs);
+}
+
+asio::awaitable<exchange_result> exchange_tls(const url& u, const fetch_request& req,
+                                              bool send_token, const fetch_observer& obs) {
+  ssl::context ctx{ssl::context::tls_client};
+  beast::error_code ec;
+  ctx.set_default_verify_paths(ec);
+  ec = {}; // a machine without system CAs can still trust ca_file
+  if (!req.ca_file.empty())
+    ctx.load_verify_file(req.ca_file, ec);
+  if (ec)
+    co_return failure(download_errc::tls_failed,
+                      "cannot load CA file " + req.ca_file + ": " + ec.message());
+  ctx.set_verify_mode(ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream{co_await asio::this_coro::executor, ctx};
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str()))
+    co_return failure(download_errc::tls_failed, "cannot set TLS server name " + u.host);
+  stream.set_verify_callback(ssl::host_name_verification(u.host));
+  if (auto failed = co_await connect(stream, u, req))
+    co_return std::move(*failed);
+  beast::get_lowest_layer(stream).expires_after(req.connect_timeout);
+  if (auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, use_tuple); hec)
+    co_return failure(download_errc::tls_failed,
+                      "TLS handshake with " + u.authority() + " failed: " + hec.message());
+  co_return co_await exchange(stream, u, req, send_token, obs);
+}
+
+asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) {
+  auto current = parse_url(req.url);
+  if (!current)
+    co_return failure(download_errc::internal, "not an http(s) URL: " + req.url).outcome;
+  const auto origin_host = current->host;
+  for (int hop = 0;; ++hop) {
+    bool send_token = current->host == origin_host;
+    // Not a conditional expression: g++ 12 mishandles co_await inside ?: .
+    exchange_result result;
+    if (current->tls())
+      result = co_await exchange_tls(*current, req, send_token, obs);
+    else
+      result = co_await exchange_plain(*current, req, send_token, obs);
+    if (!result.location)
+      co_return std::move(result.outcome);
+    if (hop >= req.max_redirects)
+      co_return failure(download_errc::too_many_redirects,
+                        "more than " + std::to_string(req.max_redirects) + " redirects from "
+                          + req.url)
+        .outcome;
+    auto next = resolve_location(*current, *result.location);
+    if (!next)
+      co_return failure(download_errc::http_status,
+                        current->str() + " redirected to an invalid location: " + *result.location)
+        .outcome;
+    if (obs.on_redirect)
+      obs.on_redirect(current->str(), next->str());
+    current = std::move(*next);
+  }
+}
+
+} // namespace
+
+fetch_canceller start_fetch(asio::io_context& ioc, fetch_request req, fetch_observer obs,
+                            std::function<void(fetch_outcome)> done) {
+  auto strand = asio::make_strand(ioc);
+  auto signal = std::make_shared<asio::cancellation_signal>();
+  // Touched only on the strand: by the canceller's posted handler and by on_done.
+  auto cancelled = std::make_shared<bool>(false);
+  auto on_done = [done = std::move(done), signal, cancelled](std::exception_ptr error,
+                                                              fetch_outcome out) {
+    if (*cancelled) {
+      out = {};
+      out.cancelled = true;
+      out.code = download_errc::cancelled;
+      out.message = "download cancelled";
+    } else if (error) {
+      out = {};
+      out.code = download_errc::internal;
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        out.message = e.what();
+      } catch (...) {
+        out.message = "unknown failure";
+      }
+    }
+    done(std::move(out));
+  };
+  asio::co_spawn(strand, run_fetch(std::move(req), std::move(obs)),
+                 asio::bind_cancellation_slot(signal->slot(), std::move(on_done)));
+  return [strand, signal, cancelled] {
+    asio::post(strand, [signal, cancelled] {
+      *cancelled = true;
+      signal->emit(asio::cancellation_type::terminal);
+    });
+  };
+}
+
+} // namespace hive::net

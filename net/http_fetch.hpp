@@ -1,0 +1,64 @@
+#pragma once
+
+#include "messages/errc.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
+namespace hive::net {
+
+/// Knobs of one download. Every timeout is injectable so tests can shrink them.
+struct fetch_request {
+  std::string url;
+  /// Where the body goes while it is being written (`<file>.part`).
+  std::filesystem::path part_path;
+  /// Sent as `Authorization: Bearer` to the first host only.
+  std::string bearer_token;
+  /// Extra CA bundle to trust besides the system's (PEM); empty for none.
+  std::string ca_file;
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
+  /// Fails the download when no byte arrives for this long.
+  std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};
+  /// Minimum time between two `on_progress` calls.
+  std::chrono::milliseconds progress_interval{std::chrono::milliseconds{50}};
+  int max_redirects = 10;
+  std::size_t buffer_size = 256 * 1024;
+};
+
+/// Callbacks from the Asio thread that runs the download. They must be
+/// thread-safe (in practice: they `anon_send` to actors).
+struct fetch_observer {
+  /// Once, when a success status arrives: the final URL and the size (0 if unknown).
+  std::function<void(const std::string& url, std::uint64_t total)> on_response;
+  std::function<void(const std::string& from, const std::string& to)> on_redirect;
+  std::function<void(std::uint64_t bytes, std::uint64_t total)> on_progress;
+};
+
+/// How a download ended. On success the part file is complete and synced.
+struct fetch_outcome {
+  bool ok = false;
+  bool cancelled = false;
+  download_errc code = download_errc::internal;
+  std::string message;
+  std::uint64_t bytes = 0;
+  std::uint64_t total = 0;
+  std::string sha256;
+};
+
+/// Stops a running download at once: emits a terminal cancellation into the
+/// coroutine's current operation. Safe to call from any thread, more than once.
+using fetch_canceller = std::function<void()>;
+
+/// Starts downloading `req.url` into `req.part_path` on a strand of `ioc`;
+/// `done` runs on that strand exactly once.
+fetch_canceller start_fetch(boost::asio::io_context& ioc, fetch_request req, fetch_observer obs,
+                            std::function<void(fetch_outcome)> done);
+
+} // namespace hive::net

@@ -1,0 +1,230 @@
+#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+
+#include "net/http_server.hpp"
+
+#include "messages/errc.hpp"
+#include "messages/json_writer.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <spdlog/spdlog.h>
+
+namespace hive::net {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+std::string error_json(api_errc code, std::string_view message) {
+  return json_object{}
+    .raw("error", json_object{}.field("code", code_of(code)).field("message", message).str())
+    .str();
+}
+
+class beast_exchange final : public http_exchange {
+public:
+  beast_exchange(beast::tcp_stream& stream, const server_limits& limits,
+                 http::request<http::string_body>& req)
+    : stream_(stream), limits_(limits), keep_alive_(req.keep_alive()), version_(req.version()) {
+    auto target = std::string_view{req.target()};
+    auto q = target.find('?');
+    view_.method = std::string{req.method_string()};
+    view_.path = std::string{target.substr(0, q)};
+    if (q != std::string_view::npos)
+      view_.query = std::string{target.substr(q + 1)};
+    view_.body = std::move(req.body());
+    view_.last_event_id = std::string{req["Last-Event-ID"]};
+  }
+
+  const http_request_view& request() const override {
+    return view_;
+  }
+
+  asio::awaitable<void> reply(unsigned status, std::string json) override {
+    co_await reply(status, std::move(json), "application/json");
+  }
+
+  asio::awaitable<void> reply(unsigned status, std::string body,
+                              std::string_view content_type) override {
+    http::response<http::string_body> res{static_cast<http::status>(status), version_};
+    res.set(http::field::server, "rbee-hive-provisioner");
+    res.set(http::field::content_type, content_type);
+    res.keep_alive(keep_alive_);
+    res.body() = std::move(body);
+    res.prepare_payload();
+    stream_.expires_after(limits_.write_timeout);
+    auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    if (ec)
+      keep_alive_ = false;
+  }
+
+  asio::awaitable<bool> begin_stream(std::string_view content_type) override {
+    keep_alive_ = false; // a stream owns its connection until it ends
+    http::response<http::empty_body> res{http::status::ok, version_};
+    res.set(http::field::server, "rbee-hive-provisioner");
+    res.set(http::field::content_type, content_type);
+    res.set(http::field::cache_control, "no-cache");
+    res.chunked(true);
+    http::response_serializer<http::empty_body> sr{res};
+    stream_.expires_after(limits_.write_timeout);
+    auto [ec, n] = co_await http::async_write_header(stream_, sr, use_tuple);
+    co_return !ec;
+  }
+
+  asio::awaitable<bool> stream_chunk(std::string text) override {
+    stream_.expires_after(limits_.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk(asio::buffer(text)),
+                                              use_tuple);
+    co_return !ec;
+  }
+
+  asio::awaitable<void> end_stream() override {
+    stream_.expires_after(limits_.write_timeout);
+    co_await asio::async_write(stream_, http::make_chunk_last(), use_tuple);
+  }
+
+  bool keep_alive() const {
+    return keep_alive_;
+  }
+
+private:
+  beast::tcp_stream& stream_;
+  const server_limits& limits_;
+  bool keep_alive_;
+  unsigned version_;
+  http_request_view view_;
+};
+
+/// Answers a request that failed before it reached a handler.
+asio::awaitable<void> reply_early_error(beast::tcp_stream& stream, const server_limits& limits,
+                                        http::status status, api_errc code,
+                                        std::string_view message) {
+  http::response<http::string_body> res{status, 11};
+  res.set(http::field::content_type, "application/json");
+  res.keep_alive(false);
+  res.body() = error_json(code, message);
+  res.prepare_payload();
+  stream.expires_after(limits.write_timeout);
+  co_await http::async_write(stream, res, use_tuple);
+}
+
+asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_limits limits) {
+  beast::tcp_stream stream{std::move(socket)};
+  beast::flat_buffer buffer;
+  for (;;) {
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(limits.header_limit);
+    parser.body_limit(limits.body_limit);
+    stream.expires_after(limits.read_timeout);
+    auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (ec == http::error::body_limit) {
+      co_await reply_early_error(stream, limits, http::status::payload_too_large,
+                                 api_errc::payload_too_large,
+                                 "request body exceeds " + std::to_string(limits.body_limit)
+                                   + " bytes");
+      break;
+    }
+    if (ec == http::error::header_limit) {
+      co_await reply_early_error(stream, limits, http::status::request_header_fields_too_large,
+                                 api_errc::payload_too_large, "request headers are too large");
+      break;
+    }
+    if (ec) {
+      if (ec != http::error::end_of_stream && ec != beast::error::timeout
+          && ec != asio::error::operation_aborted && ec != asio::error::connection_reset)
+        co_await reply_early_error(stream, limits, http::status::bad_request,
+                                   api_errc::invalid_field, "malformed HTTP request");
+      break;
+    }
+    auto req = parser.release();
+    beast_exchange exchange{stream, limits, req};
+    try {
+      co_await handler(exchange);
+    } catch (const std::exception& e) {
+      spdlog::error("handler for {} {} failed: {}", exchange.request().method,
+                    exchange.request().path, e.what());
+      break;
+    }
+    if (!exchange.keep_alive())
+      break;
+  }
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+} // namespace
+
+struct http_server::impl {
+  impl(asio::io_context& ioc, tcp::endpoint endpoint) : ioc(ioc), acceptor(ioc) {
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  }
+
+  asio::io_context& ioc;
+  tcp::acceptor acceptor;
+};
+
+namespace {
+
+asio::awaitable<void> accept_loop(std::shared_ptr<http_server::impl> self, http_handler handler,
+                                  server_limits limits);
+
+} // namespace
+
+http_server::http_server(asio::io_context& ioc, tcp::endpoint endpoint, http_handler handler,
+                         server_limits limits)
+  : impl_(std::make_shared<impl>(ioc, endpoint)) {
+  asio::co_spawn(impl_->acceptor.get_executor(),
+                 accept_loop(impl_, std::move(handler), limits), asio::detached);
+}
+
+http_server::~http_server() {
+  stop();
+}
+
+std::uint16_t http_server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
+
+void http_server::stop() {
+  asio::post(impl_->acceptor.get_executor(), [self = impl_] {
+    beast::error_code ignored;
+    self->acceptor.close(ignored);
+  });
+}
+
+namespace {
+
+asio::awaitable<void> accept_loop(std::shared_ptr<http_server::impl> self, http_handler handler,
+                                  server_limits limits) {
+  for (;;) {
+    auto [ec, socket] = co_await self->acceptor.async_accept(asio::make_strand(self->ioc),
+                                                             use_tuple);
+    if (ec) {
+      if (!self->acceptor.is_open())
+        co_return;
+      spdlog::warn("accept failed: {}", ec.message());
+      continue;
+    }
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, session(std::move(socket), handler, limits), asio::detached);
+  }
+}
+
+} // namespace
+
+} // namespace hive::net

@@ -1,0 +1,75 @@
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace boost::asio {
+class io_context;
+} // namespace boost::asio
+
+namespace hive::net {
+
+/// The parts of a request that handlers use.
+struct http_request_view {
+  std::string method;
+  /// Path without the query string.
+  std::string path;
+  std::string query;
+  std::string body;
+  std::string last_event_id;
+};
+
+/// One request being answered: either a whole response or a chunked stream.
+class http_exchange {
+public:
+  virtual ~http_exchange() = default;
+  virtual const http_request_view& request() const = 0;
+  /// Sends a complete JSON response.
+  virtual boost::asio::awaitable<void> reply(unsigned status, std::string json) = 0;
+  /// Sends a complete response of any content type.
+  virtual boost::asio::awaitable<void> reply(unsigned status, std::string body,
+                                             std::string_view content_type) = 0;
+  /// Starts a chunked 200 response; false when the client is gone.
+  virtual boost::asio::awaitable<bool> begin_stream(std::string_view content_type) = 0;
+  /// Sends one chunk (flushed at once); false when the client is gone.
+  virtual boost::asio::awaitable<bool> stream_chunk(std::string text) = 0;
+  virtual boost::asio::awaitable<void> end_stream() = 0;
+};
+
+using http_handler = std::function<boost::asio::awaitable<void>(http_exchange&)>;
+
+/// Limits that keep a slow or hostile client from stalling or bloating the server.
+struct server_limits {
+  std::uint32_t header_limit = 16 * 1024;
+  std::uint64_t body_limit = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{std::chrono::seconds{30}};
+  std::chrono::milliseconds write_timeout{std::chrono::seconds{30}};
+};
+
+/// An HTTP/1.1 server: one coroutine per connection on its own strand.
+class http_server {
+public:
+  http_server(boost::asio::io_context& ioc, boost::asio::ip::tcp::endpoint endpoint,
+              http_handler handler, server_limits limits = {});
+  ~http_server();
+
+  /// The bound port (useful with port 0).
+  std::uint16_t port() const;
+  /// Stops accepting; open connections end with the io_context.
+  void stop();
+
+  /// Acceptor state, shared with the accept coroutine.
+  struct impl;
+
+private:
+  std::shared_ptr<impl> impl_;
+};
+
+} // namespace hive::net

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "net/http_server.hpp"
+
+#include <caf/actor.hpp>
+
+#include <chrono>
+#include <memory>
+
+namespace caf {
+class actor_system;
+} // namespace caf
+
+namespace hive {
+class job_board;
+} // namespace hive
+
+namespace hive::net {
+
+/// What the HTTP API talks to.
+struct jobs_api_context {
+  caf::actor_system* system = nullptr;
+  /// Receives operations and cancellations.
+  caf::actor router;
+  /// Answers the model catalog routes.
+  caf::actor catalog;
+  /// Answers `GET /v1/actors`.
+  caf::actor registry;
+  std::shared_ptr<job_board> board;
+  /// How long a cancellation may take before the API gives up waiting.
+  std::chrono::milliseconds cancel_timeout{std::chrono::seconds{30}};
+  /// Interval of SSE keep-alive comments, which also detect gone clients.
+  std::chrono::milliseconds keepalive_interval{std::chrono::seconds{15}};
+};
+
+/// The `/v1/...` routes of the rbee hive jobs API and `/health`.
+http_handler make_jobs_api(jobs_api_context ctx);
+
+} // namespace hive::net

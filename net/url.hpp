@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hive::net {
+
+/// An absolute http(s) URL, split the way a client needs it.
+struct url {
+  std::string scheme;
+  std::string host;
+  std::string port;
+  /// Path and query, always starting with '/'.
+  std::string target;
+
+  bool tls() const {
+    return scheme == "https";
+  }
+  /// `host[:port]`, as sent in the Host header (port omitted when default).
+  std::string authority() const;
+  std::string str() const;
+};
+
+/// Parses `http://host[:port]/path?query`; nullopt for anything else
+/// (other schemes, user info, empty host, bad port, spaces or control bytes).
+std::optional<url> parse_url(std::string_view text);
+
+/// Resolves a redirect's `Location` (absolute, scheme-relative, absolute-path
+/// or relative) against the URL that answered it.
+std::optional<url> resolve_location(const url& base, std::string_view location);
+
+/// The last path segment of the target, without query, percent-decoded.
+std::string file_name_of(const url& u);
+
+} // namespace hive::net

@@ -1,0 +1,225 @@
+// provision: command-line client of provisiond's jobs API.
+
+#include "messages/human_units.hpp"
+#include "messages/json_writer.hpp"
+#include "net/http_client.hpp"
+#include "tools/provision/progress_view.hpp"
+
+#include <simdjson.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <unistd.h>
+#include <vector>
+
+namespace {
+
+using hive::net::http_call;
+
+enum exit_code : int { done = 0, failed = 1, usage_error = 2, cancelled = 130 };
+
+const char* usage =
+  "usage: provision [--server URL] <command> [args]\n\n"
+  "commands:\n"
+  "  download <model> [--sha256 HEX]  start a download and follow it live (Ctrl-C cancels it)\n"
+  "  jobs                             list jobs with their state\n"
+  "  cancel <job_id>                  cancel a job\n"
+  "  models                           list the models in the catalog\n"
+  "  rm <model_id>                    delete a model from the catalog\n\n"
+  "--server defaults to $PROVISION_SERVER or http://127.0.0.1:7835.\n"
+  "Exit codes: 0 done, 1 failed, 2 usage or connection error, 130 cancelled.\n";
+
+std::string json_string(const simdjson::dom::element& e, const char* key) {
+  std::string_view text;
+  if (e[key].get(text) != simdjson::SUCCESS)
+    return {};
+  return std::string{text};
+}
+
+std::uint64_t json_uint(const simdjson::dom::element& e, const char* key) {
+  std::uint64_t n = 0;
+  return e[key].get(n) == simdjson::SUCCESS ? n : 0;
+}
+
+/// Prints the API's error (or the transport error) and returns exit code 2 or 1.
+int report_failure(const hive::net::http_reply& reply) {
+  if (reply.status == 0) {
+    std::fprintf(stderr, "provision: %s\n", reply.error.c_str());
+    return usage_error;
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(reply.body).get(doc) == simdjson::SUCCESS) {
+    auto code = json_string(doc["error"].value_unsafe(), "code");
+    auto message = json_string(doc["error"].value_unsafe(), "message");
+    if (!code.empty()) {
+      std::fprintf(stderr, "provision: %s: %s\n", code.c_str(), message.c_str());
+      return failed;
+    }
+  }
+  std::fprintf(stderr, "provision: server answered %u: %s\n", reply.status, reply.body.c_str());
+  return failed;
+}
+
+// -- Ctrl-C: the handler only writes to a pipe; a thread sends the cancel ---
+
+int interrupt_pipe[2] = {-1, -1};
+
+void on_interrupt(int) {
+  char byte = 'c';
+  [[maybe_unused]] auto n = ::write(interrupt_pipe[1], &byte, 1);
+}
+
+int follow(const std::string& server, const std::string& job_id) {
+  hive::cli::progress_view view;
+  int result = failed;
+  bool ended = false;
+  auto error = hive::net::read_sse(server + "/v1/jobs/" + job_id + "/stream",
+                                   [&](const hive::net::sse_event& ev) {
+                                     simdjson::dom::parser parser;
+                                     simdjson::dom::element doc;
+                                     if (ev.name == "progress") {
+                                       view.progress(ev.data);
+                                     } else if (ev.name == "narration"
+                                                && parser.parse(ev.data).get(doc)
+                                                     == simdjson::SUCCESS) {
+                                       view.line(json_string(doc, "human"));
+                                     } else if (ev.name == "end") {
+                                       view.close();
+                                       ended = true;
+                                       if (ev.data == "[DONE]") {
+                                         result = done;
+                                       } else if (ev.data == "[CANCELLED]") {
+                                         result = cancelled;
+                                         std::fprintf(stderr, "cancelled\n");
+                                       } else {
+                                         std::fprintf(stderr, "%s\n", ev.data.c_str());
+                                       }
+                                       return false;
+                                     }
+                                     return true;
+                                   });
+  if (!ended) {
+    view.close();
+    std::fprintf(stderr, "provision: %s\n",
+                 error.empty() ? "stream ended without a result" : error.c_str());
+  }
+  return result;
+}
+
+int download(const std::string& server, const std::string& model, const std::string& sha256) {
+  auto body = hive::json_object{}.field("operation", "model_download").field("model", model);
+  if (!sha256.empty())
+    body.field("sha256", sha256);
+  auto reply = http_call("POST", server + "/v1/jobs", body.str());
+  if (reply.status != 201)
+    return report_failure(reply);
+  simdjson::dom::parser parser;
+  auto job_id = json_string(parser.parse(reply.body).value_unsafe(), "job_id");
+  std::fprintf(stderr, "job %s\n", job_id.c_str());
+
+  if (::pipe(interrupt_pipe) != 0)
+    return usage_error;
+  std::signal(SIGINT, on_interrupt);
+  std::thread canceller{[server, job_id] {
+    char byte = 0;
+    if (::read(interrupt_pipe[0], &byte, 1) == 1 && byte == 'c') {
+      std::fprintf(stderr, "\ncancelling %s...\n", job_id.c_str());
+      http_call("POST", server + "/v1/jobs/" + job_id + "/cancel");
+    }
+  }};
+  auto result = follow(server, job_id);
+  char stop = 's';
+  [[maybe_unused]] auto n = ::write(interrupt_pipe[1], &stop, 1);
+  canceller.join();
+  return result;
+}
+
+int list_jobs(const std::string& server) {
+  auto reply = http_call("GET", server + "/v1/jobs");
+  if (reply.status != 200)
+    return report_failure(reply);
+  simdjson::dom::parser parser;
+  simdjson::dom::array jobs;
+  if (parser.parse(reply.body)["jobs"].get(jobs) != simdjson::SUCCESS)
+    return report_failure(reply);
+  std::printf("%-44s %-10s %-22s %s\n", "JOB", "STATE", "PROGRESS", "MODEL");
+  for (auto job : jobs) {
+    auto bytes = json_uint(job, "bytes");
+    auto total = json_uint(job, "total");
+    auto progress = hive::format_bytes(bytes) + (total ? " / " + hive::format_bytes(total) : "");
+    std::printf("%-44s %-10s %-22s %s\n", json_string(job, "job_id").c_str(),
+                json_string(job, "state").c_str(), progress.c_str(),
+                json_string(job, "model").c_str());
+  }
+  return done;
+}
+
+int list_models(const std::string& server) {
+  auto reply = http_call("GET", server + "/v1/models");
+  if (reply.status != 200)
+    return report_failure(reply);
+  simdjson::dom::parser parser;
+  simdjson::dom::array models;
+  if (parser.parse(reply.body)["models"].get(models) != simdjson::SUCCESS)
+    return report_failure(reply);
+  std::printf("%-40s %-10s %-8s %s\n", "ID", "SIZE", "VENDOR", "SOURCE");
+  for (auto model : models)
+    std::printf("%-40s %-10s %-8s %s\n", json_string(model, "id").c_str(),
+                hive::format_bytes(json_uint(model, "total_size")).c_str(),
+                json_string(model, "vendor").c_str(), json_string(model, "source").c_str());
+  return done;
+}
+
+int simple(const std::string& method, const std::string& url, unsigned ok_status) {
+  auto reply = http_call(method, url);
+  if (reply.status != ok_status)
+    return report_failure(reply);
+  std::printf("%s\n", reply.body.c_str());
+  return done;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args{argv + 1, argv + argc};
+  std::string server = std::getenv("PROVISION_SERVER") ? std::getenv("PROVISION_SERVER")
+                                                       : "http://127.0.0.1:7835";
+  std::string sha256;
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if ((args[i] == "--server" || args[i] == "--sha256") && i + 1 < args.size()) {
+      (args[i] == "--server" ? server : sha256) = args[i + 1];
+      ++i;
+    } else if (args[i] == "--help" || args[i] == "-h") {
+      std::fputs(usage, stdout);
+      return done;
+    } else if (args[i].rfind("--", 0) == 0) {
+      std::fprintf(stderr, "provision: unknown option %s\n\n%s", args[i].c_str(), usage);
+      return usage_error;
+    } else {
+      words.push_back(args[i]);
+    }
+  }
+  while (!server.empty() && server.back() == '/')
+    server.pop_back();
+  auto is = [&](const char* cmd, std::size_t nargs) {
+    return words.size() == nargs + 1 && words[0] == cmd;
+  };
+  if (is("download", 1))
+    return download(server, words[1], sha256);
+  if (is("jobs", 0))
+    return list_jobs(server);
+  if (is("cancel", 1))
+    return simple("POST", server + "/v1/jobs/" + words[1] + "/cancel", 200);
+  if (is("models", 0))
+    return list_models(server);
+  if (is("rm", 1))
+    return simple("DELETE", server + "/v1/models/" + words[1], 200);
+  std::fputs(usage, stderr);
+  return usage_error;
+}

@@ -1,0 +1,171 @@
+#include "tools/provisiond/daemon_options.hpp"
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+
+namespace hive {
+
+namespace {
+
+using setter = void (*)(daemon_options&, const std::string&);
+
+unsigned long parse_number(const std::string& key, const std::string& value, unsigned long min,
+                           unsigned long max) {
+  unsigned long n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc{} || end != value.data() + value.size() || n < min || n > max)
+    throw std::invalid_argument("--" + key + ": expected a number from " + std::to_string(min)
+                                + " to " + std::to_string(max) + ", got '" + value + "'");
+  return n;
+}
+
+struct option_spec {
+  const char* key;
+  const char* arg;
+  const char* help;
+  void (*apply)(daemon_options&, const std::string& key, const std::string& value);
+};
+
+const option_spec options[] = {
+  {"listen", "HOST:PORT", "address of the HTTP API (default 127.0.0.1:7835)",
+   [](daemon_options& o, const std::string& k, const std::string& v) {
+     auto colon = v.rfind(':');
+     if (colon == std::string::npos || colon == 0)
+       throw std::invalid_argument("--" + k + ": expected HOST:PORT, got '" + v + "'");
+     o.runtime.listen_host = v.substr(0, colon);
+     o.runtime.listen_port = static_cast<std::uint16_t>(parse_number(k, v.substr(colon + 1), 0, 65535));
+   }},
+  {"models-dir", "DIR", "where models are stored (default ~/.cache/rbee/models)",
+   [](daemon_options& o, const std::string&, const std::string& v) { o.runtime.jobs.models_dir = v; }},
+  {"max-concurrent", "N", "downloads running at once; the rest queue (default 4)",
+   [](daemon_options& o, const std::string& k, const std::string& v) {
+     o.runtime.jobs.max_concurrent = parse_number(k, v, 1, 1024);
+   }},
+  {"heartbeat-secs", "N", "seconds between heartbeat narrations of a job (default 10)",
+   [](daemon_options& o, const std::string& k, const std::string& v) {
+     o.runtime.jobs.heartbeat_interval = std::chrono::seconds{parse_number(k, v, 1, 86400)};
+   }},
+  {"progress-interval-ms", "N", "minimum milliseconds between progress events (default 100)",
+   [](daemon_options& o, const std::string& k, const std::string& v) {
+     o.runtime.jobs.progress_interval = std::chrono::milliseconds{parse_number(k, v, 1, 60000)};
+   }},
+  {"connect-timeout-secs", "N", "seconds allowed to connect to a source (default 10)",
+   [](daemon_options& o, const std::string& k, const std::string& v) {
+     o.runtime.jobs.connect_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
+   }},
+  {"stall-timeout-secs", "N", "a transfer without data this long fails (default 30)",
+   [](daemon_options& o, const std::string& k, const std::string& v) {
+     o.runtime.jobs.stall_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
+   }},
+  {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
+   [](daemon_options& o, const std::string&, const std::string& v) { o.runtime.jobs.ca_file = v; }},
+  {"io-threads", "N", "threads for network I/O (default 2)",
+   [](daemon_options& o, const std::string& k, const std::string& v) {
+     o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
+   }},
+  {"actor-threads", "N", "threads of the actor scheduler (default 2)",
+   [](daemon_options& o, const std::string& k, const std::string& v) {
+     o.runtime.actor_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
+   }},
+  {"log-level", "LEVEL", "trace, debug, info, warn, error or off (default info)",
+   [](daemon_options& o, const std::string&, const std::string& v) { o.log_level = v; }},
+};
+
+const option_spec* find_option(const std::string& key) {
+  for (const auto& spec : options)
+    if (key == spec.key)
+      return &spec;
+  return nullptr;
+}
+
+void apply(daemon_options& o, const std::string& key, const std::string& value) {
+  auto spec = find_option(key);
+  if (!spec)
+    throw std::invalid_argument("unknown option --" + key + " (see --help)");
+  spec->apply(o, key, value);
+}
+
+std::string trim(const std::string& s) {
+  auto first = s.find_first_not_of(" \t\r");
+  if (first == std::string::npos)
+    return {};
+  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
+}
+
+void apply_config_file(daemon_options& o, const std::string& path) {
+  std::ifstream in{path};
+  if (!in)
+    throw std::invalid_argument("--config: cannot read " + path);
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = trim(line.substr(0, line.find('#')));
+    if (line.empty())
+      continue;
+    auto eq = line.find('=');
+    if (eq == std::string::npos)
+      throw std::invalid_argument(path + ":" + std::to_string(number) + ": expected key = value");
+    apply(o, trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
+  }
+}
+
+} // namespace
+
+std::string default_models_dir() {
+  if (auto xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::string{xdg} + "/rbee/models";
+  auto home = std::getenv("HOME");
+  return std::string{home && *home ? home : "."} + "/.cache/rbee/models";
+}
+
+daemon_options parse_daemon_options(const std::vector<std::string>& args) {
+  daemon_options result;
+  result.runtime.jobs.models_dir = default_models_dir();
+  std::vector<std::pair<std::string, std::string>> given;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& arg = args[i];
+    if (arg == "--help" || arg == "-h") {
+      result.help = true;
+      continue;
+    }
+    if (arg.rfind("--", 0) != 0)
+      throw std::invalid_argument("unexpected argument '" + arg + "' (see --help)");
+    auto eq = arg.find('=');
+    auto key = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    if (key != "config" && !find_option(key))
+      throw std::invalid_argument("unknown option --" + key + " (see --help)");
+    std::string value;
+    if (eq != std::string::npos)
+      value = arg.substr(eq + 1);
+    else if (i + 1 < args.size())
+      value = args[++i];
+    else
+      throw std::invalid_argument("--" + key + " needs a value");
+    given.emplace_back(key, value);
+  }
+  for (const auto& [key, value] : given)
+    if (key == "config")
+      apply_config_file(result, value);
+  for (const auto& [key, value] : given)
+    if (key != "config")
+      apply(result, key, value);
+  return result;
+}
+
+std::string daemon_usage() {
+  std::string text = "usage: provisiond [options]\n\n"
+                     "The hive model provisioner: downloads models on request over an HTTP API.\n\n"
+                     "options:\n"
+                     "  --config FILE                 read options from FILE (key = value lines)\n";
+  for (const auto& spec : options) {
+    auto left = std::string{"  --"} + spec.key + " " + spec.arg;
+    left.resize(std::max<std::size_t>(left.size() + 1, 32), ' ');
+    text += left + spec.help + "\n";
+  }
+  text += "  --help                        show this text\n";
+  return text;
+}
+
+} // namespace hive
