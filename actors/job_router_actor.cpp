@@ -139,6 +139,16 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
   st.catalog = std::move(catalog);
   st.registry = std::move(registry);
   st.make_vendors = std::move(make_vendors);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    // Supervisors are linked so that our shutdown reaches them; their own end,
+    // even a crash, is the down handler's business and must not take us down.
+    if (!msg.reason)
+      return;
+    for (const auto& [id, job] : self->state.live)
+      if (job.supervisor.address() == msg.source)
+        return;
+    self->quit(msg.reason);
+  });
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     for (auto& [id, job] : st.live) {

@@ -41,7 +41,11 @@ asio::awaitable<std::string> open_and_send(beast::tcp_stream& stream, const url&
   req.set(http::field::user_agent, "provision/0.1");
   req.prepare_payload();
   stream.expires_after(timeout);
-  if (auto [ec, n] = co_await http::async_write(stream, req, use_tuple); ec)
+  auto [ec, n] = co_await http::async_write(stream, req, use_tuple);
+  // A server may refuse a request before reading all of it (413): its
+  // answer is still worth reading, so only a connection that never took
+  // the header counts as a failure here.
+  if (ec && n == 0)
     co_return "cannot send to " + u.authority() + ": " + ec.message();
   co_return std::string{};
 }

@@ -16,6 +16,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <vector>
+
 namespace hive::net {
 
 namespace {
@@ -120,6 +122,23 @@ asio::awaitable<void> reply_early_error(beast::tcp_stream& stream, const server_
   co_await http::async_write(stream, res, use_tuple);
 }
 
+/// Lingering close after refusing a request the client is still sending:
+/// reading what is in flight lets the client read our answer instead of
+/// getting a reset. Bounded in time and bytes.
+asio::awaitable<void> drain_and_close(beast::tcp_stream& stream) {
+  beast::error_code ignored;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  std::vector<char> sink(64 * 1024);
+  std::size_t drained = 0;
+  while (drained < 16 * 1024 * 1024) {
+    stream.expires_after(std::chrono::seconds{1});
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
+    if (ec)
+      break;
+    drained += n;
+  }
+}
+
 asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_limits limits) {
   beast::tcp_stream stream{std::move(socket)};
   beast::flat_buffer buffer;
@@ -134,12 +153,12 @@ asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_l
                                  api_errc::payload_too_large,
                                  "request body exceeds " + std::to_string(limits.body_limit)
                                    + " bytes");
-      break;
+      co_return co_await drain_and_close(stream);
     }
     if (ec == http::error::header_limit) {
       co_await reply_early_error(stream, limits, http::status::request_header_fields_too_large,
                                  api_errc::payload_too_large, "request headers are too large");
-      break;
+      co_return co_await drain_and_close(stream);
     }
     if (ec) {
       if (ec != http::error::end_of_stream && ec != beast::error::timeout

@@ -216,15 +216,24 @@ private:
     auto journal = ctx_.board->find(job_id);
     if (!journal)
       co_return co_await reply_error(ex, api_errc::not_found, "no job " + job_id);
+    // The waker lives on this connection's strand: the journal's watcher
+    // posts to it, so `pending` needs no lock. `pending` catches wake-ups
+    // that arrive while we are busy writing rather than waiting.
+    struct waker {
+      explicit waker(const asio::any_io_executor& ex) : timer(ex) {
+      }
+      asio::steady_timer timer;
+      bool pending = false;
+    };
     auto executor = co_await asio::this_coro::executor;
-    auto timer = std::make_shared<asio::steady_timer>(executor);
-    std::weak_ptr<asio::steady_timer> weak = timer;
-    // The wake-up is posted to this connection's strand, so it cannot run
-    // between reading the journal and starting the wait below.
+    auto wake = std::make_shared<waker>(executor);
+    std::weak_ptr<waker> weak = wake;
     auto token = journal->watch([executor, weak] {
       asio::post(executor, [weak] {
-        if (auto t = weak.lock())
-          t->cancel();
+        if (auto w = weak.lock()) {
+          w->pending = true;
+          w->timer.cancel();
+        }
       });
     });
     struct unwatch_guard {
@@ -238,6 +247,7 @@ private:
       co_return;
     auto cursor = parse_event_id(ex.request().last_event_id);
     for (;;) {
+      wake->pending = false;
       auto batch = journal->read_after(cursor);
       std::string frames;
       for (const auto& e : batch.events) {
@@ -248,8 +258,10 @@ private:
         co_return;
       if (batch.ended)
         co_return co_await ex.end_stream();
-      timer->expires_after(ctx_.keepalive_interval);
-      auto [ec] = co_await timer->async_wait(asio::as_tuple(asio::use_awaitable));
+      if (wake->pending)
+        continue;
+      wake->timer.expires_after(ctx_.keepalive_interval);
+      auto [ec] = co_await wake->timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (!ec && !co_await ex.stream_chunk(": keep-alive\n\n"))
         co_return;
     }

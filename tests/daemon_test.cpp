@@ -1,0 +1,180 @@
+// The real binaries: options, config file, signals, CLI exit codes.
+
+#include "tests/support/test_file_server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+using namespace hive::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+/// Runs a command through the shell and returns its exit code and stdout+stderr.
+std::pair<int, std::string> run(const std::string& command) {
+  std::string output;
+  FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (auto n = std::fread(buf.data(), 1, buf.size(), pipe))
+    output.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+/// A provisiond child process on a free port.
+class daemon_process {
+public:
+  explicit daemon_process(std::vector<std::string> args) {
+    port_ = 20000 + static_cast<int>(std::random_device{}() % 20000);
+    args.insert(args.begin(), {PROVISIOND_PATH, "--listen", "127.0.0.1:" + std::to_string(port_)});
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (auto& a : args)
+        argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    for (int i = 0; i < 100 && run("curl -sf " + url() + "/health").first != 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+  }
+  ~daemon_process() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_);
+  }
+  /// Sends `sig` and returns the exit status and how long the exit took.
+  std::pair<int, std::chrono::milliseconds> stop(int sig) {
+    auto start = std::chrono::steady_clock::now();
+    ::kill(pid_, sig);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
+                                                                  - start)};
+  }
+
+private:
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+class DaemonTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("daemon-test-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir);
+  }
+  void TearDown() override {
+    fs::remove_all(dir);
+  }
+  std::string cli(const daemon_process& d) {
+    return std::string{PROVISION_PATH} + " --server " + d.url() + " ";
+  }
+  fs::path dir;
+};
+
+} // namespace
+
+TEST_F(DaemonTest, HelpListsEveryOption) {
+  auto [code, text] = run(std::string{PROVISIOND_PATH} + " --help");
+  EXPECT_EQ(code, 0);
+  for (const char* option : {"--listen", "--models-dir", "--config", "--max-concurrent",
+                             "--heartbeat-secs", "--stall-timeout-secs", "--ca-file"})
+    EXPECT_NE(text.find(option), std::string::npos) << option;
+  auto [bad, message] = run(std::string{PROVISIOND_PATH} + " --max-concurrent zero");
+  EXPECT_EQ(bad, 2);
+  EXPECT_NE(message.find("--max-concurrent"), std::string::npos) << message;
+}
+
+TEST_F(DaemonTest, ConfigFileSetsOptionsAndSigtermStopsQuickly) {
+  std::ofstream{dir / "provisiond.conf"} << "# test config\nmodels-dir = " << (dir / "models").string()
+                                         << "\nmax-concurrent = 2\n";
+  daemon_process daemon{{"--config", (dir / "provisiond.conf").string()}};
+  EXPECT_EQ(run("curl -sf " + daemon.url() + "/health").first, 0);
+  EXPECT_TRUE(fs::is_directory(dir / "models"));
+  auto [code, took] = daemon.stop(SIGTERM);
+  EXPECT_EQ(code, 0);
+  EXPECT_LT(took, std::chrono::seconds{2});
+}
+
+TEST_F(DaemonTest, SigintDuringADownloadStopsQuickly) {
+  test_file_server files;
+  files.add_file("slow.gguf", make_test_bytes(32 * 1024 * 1024));
+  daemon_process daemon{{"--models-dir", (dir / "models").string()}};
+  auto [code, out] = run("curl -sf -X POST -d '{\"operation\":\"model_download\",\"model\":\"url:"
+                         + files.base_url() + "/files/slow.gguf?rate=1000000\"}' " + daemon.url()
+                         + "/v1/jobs");
+  ASSERT_EQ(code, 0) << out;
+  std::this_thread::sleep_for(std::chrono::milliseconds{300});
+  auto [exit_code, took] = daemon.stop(SIGINT);
+  EXPECT_EQ(exit_code, 0);
+  EXPECT_LT(took, std::chrono::seconds{2});
+}
+
+TEST_F(DaemonTest, CliDownloadsListsAndRemovesWithMeaningfulExitCodes) {
+  test_file_server files;
+  auto data = make_test_bytes(512 * 1024);
+  files.add_file("cli.gguf", data);
+  daemon_process daemon{{"--models-dir", (dir / "models").string()}};
+  auto [ok, out] = run(cli(daemon) + "download url:" + files.base_url() + "/files/cli.gguf --sha256 "
+                       + sha256_hex(data));
+  EXPECT_EQ(ok, 0) << out;
+  EXPECT_NE(out.find("100.0%"), std::string::npos) << out;
+  EXPECT_EQ(sha256_hex(std::string{std::istreambuf_iterator<char>{
+              *std::make_unique<std::ifstream>(dir / "models" / "cli" / "cli.gguf")},
+                                   {}}),
+            sha256_hex(data));
+  auto [listed, models] = run(cli(daemon) + "models");
+  EXPECT_EQ(listed, 0);
+  EXPECT_NE(models.find("cli"), std::string::npos) << models;
+  auto [jobs_code, jobs] = run(cli(daemon) + "jobs");
+  EXPECT_EQ(jobs_code, 0);
+  EXPECT_NE(jobs.find("completed"), std::string::npos) << jobs;
+
+  auto [bad_sum, why] = run(cli(daemon) + "download url:" + files.base_url()
+                            + "/files/cli.gguf --sha256 " + std::string(64, 'f'));
+  EXPECT_EQ(bad_sum, 1) << why;
+  EXPECT_NE(why.find("checksum_mismatch"), std::string::npos) << why;
+  auto [bad_ref, ref_why] = run(cli(daemon) + "download nope");
+  EXPECT_EQ(bad_ref, 1);
+  EXPECT_NE(ref_why.find("invalid_model_ref"), std::string::npos) << ref_why;
+
+  EXPECT_EQ(run(cli(daemon) + "rm cli").first, 0);
+  EXPECT_FALSE(fs::exists(dir / "models" / "cli"));
+  EXPECT_EQ(run(cli(daemon) + "rm cli").first, 1);
+}
+
+TEST_F(DaemonTest, CliInterruptCancelsTheJob) {
+  test_file_server files;
+  files.add_file("int.gguf", make_test_bytes(32 * 1024 * 1024));
+  daemon_process daemon{{"--models-dir", (dir / "models").string()}};
+  auto [code, out] = run("timeout --preserve-status -s INT 1 " + cli(daemon) + "download url:" + files.base_url()
+                         + "/files/int.gguf?rate=2000000");
+  EXPECT_EQ(code, 130) << out;
+  EXPECT_NE(out.find("cancelled"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "models" / "int"));
+}
+
+TEST_F(DaemonTest, CliSaysWhenTheServerIsDown) {
+  auto [code, out] = run(std::string{PROVISION_PATH} + " --server http://127.0.0.1:1 jobs");
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(out.find("cannot connect"), std::string::npos) << out;
+}

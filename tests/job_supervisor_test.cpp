@@ -1,0 +1,132 @@
+#include "tests/support/actor_fixture.hpp"
+
+#include "actors/catalog_actor.hpp"
+#include "actors/job_supervisor_actor.hpp"
+#include "messages/errc.hpp"
+
+#include <caf/send.hpp>
+
+namespace hive::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class JobSupervisorTest : public actor_fixture {
+protected:
+  /// Spawns a supervisor for `url:http://127.0.0.1:1/m.gguf` whose parent is a probe.
+  void spawn_supervisor() {
+    job_settings settings;
+    settings.models_dir = temp_dir / "models";
+    fs::create_directories(settings.models_dir);
+    catalog = spawn(catalog_actor, settings.models_dir);
+    job_summary summary;
+    summary.job_id = "job-1";
+    journal = std::make_shared<job_journal>(summary);
+    auto source = std::string{"url:http://127.0.0.1:1/m.gguf"};
+    auto factory = scripted_vendors(script);
+    auto counting = [this, factory](caf::event_based_actor* sup, const vendor_context& ctx) {
+      ++factory_calls;
+      return factory(sup, ctx);
+    };
+    job_plan plan{"job-1",    *parse_model_ref(source), source,   "",      journal,
+                  catalog,    caf::actor{},             settings, counting};
+    std::tie(parent, parent_box) = spawn_probe();
+    supervisor = spawn(job_supervisor_actor, parent, plan);
+    sched.run();
+  }
+
+  void start() {
+    caf::anon_send(supervisor, start_atom_v);
+    sched.run();
+  }
+
+  fs::path models_dir() const {
+    return temp_dir / "models";
+  }
+
+  std::shared_ptr<vendor_script> script = std::make_shared<vendor_script>();
+  int factory_calls = 0;
+  std::shared_ptr<job_journal> journal;
+  caf::actor catalog;
+  caf::actor parent;
+  std::shared_ptr<inbox> parent_box;
+  caf::actor supervisor;
+};
+
+// The supervisor spawns one vendor per job (start() keeps the one handle the
+// factory returns), so the cancel "broadcast" reaches that one vendor.
+TEST_F(JobSupervisorTest, CancelStopsTheVendorAndRemovesItsPartFile) {
+  spawn_supervisor();
+  start();
+  ASSERT_EQ(script->vendors.size(), 1u);
+  ASSERT_TRUE(fs::exists(script->part_files.at(0)));
+  EXPECT_EQ(journal->summary().state, "running");
+
+  auto answer = ask(supervisor, cancel_atom_v);
+  sched.run();
+
+  ASSERT_TRUE(answer->value) << caf::to_string(answer->error);
+  EXPECT_EQ(*answer->value, "cancelled");
+  ASSERT_EQ(script->exit_reasons.size(), 1u);
+  EXPECT_EQ(script->exit_reasons[0], make_error(download_errc::cancelled));
+  EXPECT_TRUE(files_ending(models_dir(), ".part").empty());
+  EXPECT_EQ(last_event(*journal).name, "end");
+  EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
+  EXPECT_EQ(journal->summary().state, "cancelled");
+  ASSERT_EQ(parent_box->outcomes.size(), 1u);
+  EXPECT_EQ(parent_box->outcomes[0].job_id, "job-1");
+  EXPECT_EQ(parent_box->outcomes[0].state, "cancelled");
+}
+
+TEST_F(JobSupervisorTest, CancelWhileQueuedNeverSpawnsAVendor) {
+  spawn_supervisor();
+
+  auto answer = ask(supervisor, cancel_atom_v);
+  sched.run();
+
+  ASSERT_TRUE(answer->value) << caf::to_string(answer->error);
+  EXPECT_EQ(*answer->value, "cancelled");
+  EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
+  EXPECT_EQ(journal->summary().state, "cancelled");
+  EXPECT_EQ(factory_calls, 0);
+  ASSERT_EQ(parent_box->outcomes.size(), 1u);
+  EXPECT_EQ(parent_box->outcomes[0].state, "cancelled");
+}
+
+TEST_F(JobSupervisorTest, AFailingVendorFailsTheJob) {
+  script->fail_with = make_error(download_errc::connection_reset, "boom");
+  spawn_supervisor();
+  start();
+  ASSERT_EQ(script->vendors.size(), 1u);
+
+  caf::anon_send(script->vendors[0], finish_atom_v);
+  sched.run();
+
+  EXPECT_EQ(journal->summary().state, "failed");
+  EXPECT_EQ(last_event(*journal).name, "end");
+  EXPECT_EQ(last_event(*journal).data, "[ERROR] connection_reset: boom");
+  ASSERT_EQ(parent_box->outcomes.size(), 1u);
+  EXPECT_EQ(parent_box->outcomes[0].state, "failed");
+  EXPECT_EQ(parent_box->outcomes[0].error_code, "connection_reset");
+  EXPECT_EQ(parent_box->outcomes[0].error_message, "boom");
+}
+
+TEST_F(JobSupervisorTest, AFetchedFileIsCatalogedAndTheJobCompletes) {
+  spawn_supervisor();
+  start();
+  ASSERT_EQ(script->vendors.size(), 1u);
+
+  caf::anon_send(script->vendors[0], finish_atom_v);
+  sched.run();
+
+  EXPECT_EQ(journal->summary().state, "completed");
+  EXPECT_EQ(last_event(*journal).data, "[DONE]");
+  EXPECT_TRUE(fs::is_regular_file(models_dir() / "m" / "metadata.json"));
+  EXPECT_TRUE(fs::is_regular_file(models_dir() / "m" / "m.gguf"));
+  EXPECT_TRUE(files_ending(models_dir(), ".part").empty());
+  ASSERT_EQ(parent_box->outcomes.size(), 1u);
+  EXPECT_EQ(parent_box->outcomes[0].state, "completed");
+}
+
+} // namespace
+} // namespace hive::test

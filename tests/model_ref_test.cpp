@@ -1,0 +1,45 @@
+#include "actors/model_ref.hpp"
+#include "messages/errc.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace hive;
+
+TEST(ModelRefTest, ParsesUrlReferences) {
+  auto ref = parse_model_ref("url:https://host/dir/tinyllama.Q4_K_M.gguf?download=true");
+  ASSERT_TRUE(ref) << to_string(ref.error());
+  EXPECT_EQ(ref->vendor, "url");
+  EXPECT_EQ(ref->location, "https://host/dir/tinyllama.Q4_K_M.gguf?download=true");
+  EXPECT_EQ(ref->file_name, "tinyllama.Q4_K_M.gguf");
+  EXPECT_EQ(ref->model_id, "tinyllama.Q4_K_M");
+}
+
+TEST(ModelRefTest, RefusesBadReferencesWithAReason) {
+  for (const char* bad : {"", "nocolon", ":x", "ftp:x", "url:", "url:ftp://h/x", "url:http://h/",
+                          "url:http://h/%2e%2e", "url:http://h/..."}) {
+    auto ref = parse_model_ref(bad);
+    ASSERT_FALSE(ref) << bad;
+    auto view = describe(ref.error());
+    EXPECT_EQ(view.code, "invalid_model_ref") << bad;
+    EXPECT_EQ(view.http_status, 400u);
+    EXPECT_NE(view.message.find("invalid model reference"), std::string::npos) << view.message;
+  }
+}
+
+TEST(ModelRefTest, NamesNeverLeaveTheirFolder) {
+  auto ref = parse_model_ref("url:http://h/a/..%2f..%2fetc%2fpasswd");
+  ASSERT_TRUE(ref);
+  EXPECT_EQ(ref->file_name.find('/'), std::string::npos);
+  EXPECT_NE(ref->file_name.front(), '.');
+  EXPECT_TRUE(is_valid_model_id(ref->model_id)) << ref->model_id;
+  EXPECT_EQ(sanitize_segment("../../x"), "x");
+  EXPECT_EQ(sanitize_segment(".."), "");
+  EXPECT_EQ(sanitize_segment("a b/c"), "a-b-c");
+}
+
+TEST(ModelRefTest, ValidIdsAreSingleSafeSegments) {
+  EXPECT_TRUE(is_valid_model_id("tinyllama-1.1b_Q4"));
+  for (const char* bad : {"", ".", "..", "../x", "a/b", "-x", ".hidden", "a%2Fb", "a b"})
+    EXPECT_FALSE(is_valid_model_id(bad)) << bad;
+  EXPECT_FALSE(is_valid_model_id(std::string(121, 'a')));
+}

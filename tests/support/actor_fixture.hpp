@@ -1,0 +1,111 @@
+#pragma once
+
+#include "actors/vendor_context.hpp"
+#include "messages/job_journal.hpp"
+#include "messages/type_ids.hpp"
+
+#include <caf/actor_system.hpp>
+#include <caf/actor_system_config.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/scheduler/test_coordinator.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hive::test {
+
+// -- probes -------------------------------------------------------------------
+
+/// Everything a probe actor received, by type.
+struct inbox {
+  std::vector<narration_note> notes;
+  std::vector<progress_report> reports;
+  std::vector<job_state> states;
+  std::vector<job_outcome> outcomes;
+};
+
+/// The answer to one request, once it came.
+struct reply {
+  std::optional<std::string> value;
+  caf::error error;
+};
+
+/// What scripted vendors do, and what happened to them.
+struct vendor_script {
+  /// How a vendor ends on `finish_atom`: quits with this error, or (when
+  /// none) moves its `.part` into place, sends `file_fetched` and quits.
+  caf::error fail_with;
+  /// Filled in as the test runs, one entry per spawned vendor.
+  std::vector<caf::actor> vendors;
+  std::vector<std::string> job_ids;
+  std::vector<std::filesystem::path> part_files;
+  std::vector<caf::error> exit_reasons;
+};
+
+/// A factory whose vendors write a real `.part` file at spawn, then wait:
+/// for `finish_atom`, or for an exit message, which they record; a cancel
+/// deletes the `.part` file, as the URL vendor does.
+vendor_factory scripted_vendors(std::shared_ptr<vendor_script> script);
+
+// -- fixture ------------------------------------------------------------------
+
+/// An actor system on CAF's deterministic scheduler: nothing runs until the
+/// test calls `sched.run()`, and time moves only with `sched.advance_time()`.
+class actor_fixture : public ::testing::Test {
+protected:
+  actor_fixture();
+  ~actor_fixture() override;
+
+  /// Spawns an actor that the fixture kills when the test ends, so that the
+  /// system's destructor does not wait for it (or spin on its timers).
+  template <class... Ts>
+  caf::actor spawn(Ts&&... xs) {
+    caf::actor handle = sys.spawn(std::forward<Ts>(xs)...);
+    roots_.push_back(handle);
+    return handle;
+  }
+
+  /// A probe that records what it receives into the returned inbox.
+  std::pair<caf::actor, std::shared_ptr<inbox>> spawn_probe();
+
+  /// Sends `xs` as a request to `dest` from a throw-away actor; the reply
+  /// (a string or an error) lands in the result after `sched.run()`.
+  template <class... Ts>
+  std::shared_ptr<reply> ask(const caf::actor& dest, Ts... xs) {
+    auto out = std::make_shared<reply>();
+    spawn([dest, out, xs...](caf::event_based_actor* self) {
+      self->request(dest, caf::infinite, xs...)
+        .then([out](std::string& value) { out->value = std::move(value); },
+              [out](caf::error& err) { out->error = std::move(err); });
+    });
+    return out;
+  }
+
+  /// Files (recursively) under `dir` whose name ends in `suffix`.
+  static std::vector<std::filesystem::path> files_ending(const std::filesystem::path& dir,
+                                                         const std::string& suffix);
+
+  /// The journal's last event, or an empty one.
+  static journal_event last_event(const job_journal& journal);
+
+  struct config : caf::actor_system_config {
+    config();
+  };
+
+  /// Removed when the test ends.
+  std::filesystem::path temp_dir;
+  config cfg;
+  caf::actor_system sys;
+  caf::scheduler::test_coordinator& sched;
+
+private:
+  std::vector<caf::actor> roots_;
+};
+
+} // namespace hive::test

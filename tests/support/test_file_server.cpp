@@ -1,0 +1,251 @@
+#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+
+#include "tests/support/test_file_server.hpp"
+
+#include "net/sha256.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <atomic>
+#include <charconv>
+#include <optional>
+#include <random>
+#include <thread>
+
+namespace hive::test {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+std::uint64_t query_number(std::string_view query, std::string_view key) {
+  auto at = query.find(std::string{key} + "=");
+  if (at == std::string_view::npos)
+    return 0;
+  auto value = query.substr(at + key.size() + 1);
+  std::uint64_t n = 0;
+  std::from_chars(value.data(), value.data() + value.size(), n);
+  return n;
+}
+
+/// Aborts the connection with a TCP reset instead of an orderly close.
+void reset(tcp::socket& socket) {
+  beast::error_code ignored;
+  socket.set_option(asio::socket_base::linger(true, 0), ignored);
+  socket.close(ignored);
+}
+
+} // namespace
+
+struct test_file_server::impl {
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::optional<ssl::context> tls;
+  std::thread thread;
+  mutable std::mutex mtx;
+  std::map<std::string, std::shared_ptr<const std::string>> files;
+  std::vector<std::string> seen;
+  std::atomic<int> connections{0};
+
+  std::shared_ptr<const std::string> find(const std::string& name) {
+    std::lock_guard guard{mtx};
+    auto i = files.find(name);
+    return i == files.end() ? nullptr : i->second;
+  }
+
+  // No default arguments on coroutines: g++ 12 destroys them twice.
+  template <class Stream>
+  asio::awaitable<void> reply_status(Stream& stream, unsigned status, const std::string& location) {
+    http::response<http::string_body> res{static_cast<http::status>(status), 11};
+    if (!location.empty())
+      res.set(http::field::location, location);
+    res.keep_alive(false);
+    res.prepare_payload();
+    co_await http::async_write(stream, res, use_tuple);
+  }
+
+  /// Sends a file's bytes, throttled and cut off as the query asks.
+  template <class Stream>
+  asio::awaitable<void> send_file(Stream& stream, const std::string& data, std::string_view query) {
+    auto rate = query_number(query, "rate");
+    auto reset_after = query_number(query, "reset_after");
+    auto stall_after = query_number(query, "stall_after");
+    http::response<http::empty_body> res{http::status::ok, 11};
+    res.set(http::field::content_type, "application/octet-stream");
+    res.content_length(data.size());
+    res.keep_alive(false);
+    http::response_serializer<http::empty_body> sr{res};
+    if (auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple); ec)
+      co_return;
+    const std::size_t step = rate ? std::max<std::uint64_t>(rate / 20, 1) : 256 * 1024;
+    asio::steady_timer timer{co_await asio::this_coro::executor};
+    for (std::size_t sent = 0; sent < data.size();) {
+      auto n = std::min(step, data.size() - sent);
+      if (reset_after && sent + n > reset_after)
+        n = reset_after - sent;
+      if (stall_after && sent + n > stall_after)
+        n = stall_after - sent;
+      if (n > 0) {
+        auto [ec, written] = co_await asio::async_write(stream, asio::buffer(data.data() + sent, n),
+                                                        use_tuple);
+        if (ec)
+          co_return;
+        sent += n;
+      }
+      if (reset_after && sent >= reset_after) {
+        reset(beast::get_lowest_layer(stream).socket());
+        co_return;
+      }
+      if (stall_after && sent >= stall_after) { // keep the connection open, send nothing
+        timer.expires_after(std::chrono::hours{1});
+        co_await timer.async_wait(use_tuple);
+        co_return;
+      }
+      if (rate) {
+        timer.expires_after(std::chrono::milliseconds{50});
+        co_await timer.async_wait(use_tuple);
+      }
+    }
+  }
+
+  template <class Stream>
+  asio::awaitable<void> serve(Stream& stream) {
+    beast::flat_buffer buffer;
+    http::request<http::string_body> req;
+    if (auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple); ec)
+      co_return;
+    std::string target{req.target()};
+    {
+      std::lock_guard guard{mtx};
+      seen.push_back(target);
+    }
+    auto q = target.find('?');
+    std::string path = target.substr(0, q);
+    std::string query = q == std::string::npos ? "" : target.substr(q + 1);
+    if (path.rfind("/files/", 0) == 0) {
+      if (auto data = find(path.substr(7)))
+        co_return co_await send_file(stream, *data, query);
+      co_return co_await reply_status(stream, 404, "");
+    }
+    if (path.rfind("/redirect/", 0) == 0) {
+      auto rest = path.substr(10);
+      auto slash = rest.find('/');
+      int hops = std::stoi(rest.substr(0, slash));
+      auto tail = rest.substr(slash);
+      auto next = hops <= 0 ? tail : "/redirect/" + std::to_string(hops - 1) + tail;
+      auto location = next + (query.empty() ? "" : "?" + query);
+      co_return co_await reply_status(stream, 302, location);
+    }
+    if (path.rfind("/status/", 0) == 0)
+      co_return co_await reply_status(stream, static_cast<unsigned>(std::stoi(path.substr(8))), "");
+    co_await reply_status(stream, 404, "");
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    ++connections;
+    if (tls) {
+      beast::ssl_stream<beast::tcp_stream> stream{std::move(socket), *tls};
+      if (auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple); !ec)
+        co_await serve(stream);
+    } else {
+      beast::tcp_stream stream{std::move(socket)};
+      co_await serve(stream);
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    --connections;
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
+      if (ec)
+        co_return;
+      asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
+    }
+  }
+
+  void start() {
+    tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), 0};
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen();
+    asio::co_spawn(ioc, accept_loop(), asio::detached);
+    thread = std::thread{[this] { ioc.run(); }};
+  }
+};
+
+test_file_server::test_file_server() : impl_(std::make_shared<impl>()) {
+  impl_->start();
+}
+
+test_file_server::test_file_server(tls_files files) : impl_(std::make_shared<impl>()) {
+  impl_->tls.emplace(ssl::context::tls_server);
+  impl_->tls->use_certificate_chain_file(files.cert_pem);
+  impl_->tls->use_private_key_file(files.key_pem, ssl::context::pem);
+  impl_->start();
+}
+
+test_file_server::~test_file_server() {
+  impl_->ioc.stop();
+  impl_->thread.join();
+}
+
+void test_file_server::add_file(const std::string& name, std::string content) {
+  std::lock_guard guard{impl_->mtx};
+  impl_->files[name] = std::make_shared<const std::string>(std::move(content));
+}
+
+std::uint16_t test_file_server::port() const {
+  return impl_->acceptor.local_endpoint().port();
+}
+
+std::string test_file_server::base_url() const {
+  return std::string{impl_->tls ? "https" : "http"} + "://127.0.0.1:" + std::to_string(port());
+}
+
+std::vector<std::string> test_file_server::requests() const {
+  std::lock_guard guard{impl_->mtx};
+  return impl_->seen;
+}
+
+int test_file_server::open_connections() const {
+  return impl_->connections.load();
+}
+
+std::string make_test_bytes(std::size_t size, std::uint32_t seed) {
+  std::mt19937 gen{seed};
+  std::string out(size, '\0');
+  for (auto& c : out)
+    c = static_cast<char>(gen() & 0xff);
+  return out;
+}
+
+std::string sha256_hex(const std::string& data) {
+  net::sha256_hasher hasher;
+  hasher.update(data.data(), data.size());
+  return hasher.hex_digest();
+}
+
+std::string tls_dir() {
+  return std::string{PROVISIONER_SOURCE_DIR} + "/tests/data/tls";
+}
+
+} // namespace hive::test

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace hive::test {
+
+/// A real HTTP(S) file server on a loopback port, for integration tests.
+///
+/// Routes:
+/// - `GET /files/<name>[?rate=BYTES_PER_SEC][&reset_after=BYTES][&stall_after=BYTES]`:
+///   a file registered with `add_file`, optionally throttled, optionally cut
+///   off by a TCP reset or left hanging after some body bytes.
+/// - `GET /redirect/<n>/<rest>`: 302 to `/redirect/<n-1>/<rest>`, at 0 to `/<rest>`.
+/// - `GET /status/<code>`: an empty answer with that status.
+class test_file_server {
+public:
+  struct tls_files {
+    std::string cert_pem;
+    std::string key_pem;
+  };
+
+  /// Starts plain HTTP on 127.0.0.1 and a free port.
+  test_file_server();
+  /// Starts HTTPS with the given certificate and key.
+  explicit test_file_server(tls_files tls);
+  ~test_file_server();
+
+  void add_file(const std::string& name, std::string content);
+  std::uint16_t port() const;
+  /// `http(s)://127.0.0.1:<port>`.
+  std::string base_url() const;
+  /// Request targets seen so far, in order.
+  std::vector<std::string> requests() const;
+  /// Connections currently open.
+  int open_connections() const;
+
+private:
+  struct impl;
+  std::shared_ptr<impl> impl_;
+};
+
+/// Deterministic pseudo-random bytes (a test file's content).
+std::string make_test_bytes(std::size_t size, std::uint32_t seed = 1);
+
+/// sha256 of `data`, lower-case hex.
+std::string sha256_hex(const std::string& data);
+
+/// The folder with the test TLS material (`tests/data/tls`).
+std::string tls_dir();
+
+} // namespace hive::test

@@ -1,0 +1,110 @@
+#include "tests/support/actor_fixture.hpp"
+
+#include "actors/narration_actor.hpp"
+#include "actors/tracker_actor.hpp"
+
+#include <caf/send.hpp>
+
+#include <chrono>
+
+namespace hive::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto progress_interval = std::chrono::milliseconds{100};
+constexpr auto heartbeat_interval = std::chrono::milliseconds{10s};
+
+class TrackerTest : public actor_fixture {
+protected:
+  caf::actor spawn_tracker(const caf::actor& narration) {
+    auto tracker = spawn(tracker_actor, narration,
+                         tracker_settings{"url:http://127.0.0.1:1/m.gguf", progress_interval,
+                                          heartbeat_interval});
+    sched.run();
+    return tracker;
+  }
+
+  void send_progress(const caf::actor& tracker, std::uint64_t bytes) {
+    caf::anon_send(tracker, progress_update{"m.gguf", bytes, 1000});
+    sched.run();
+  }
+
+  static std::vector<narration_note> heartbeats(const inbox& box) {
+    std::vector<narration_note> found;
+    for (const auto& note : box.notes)
+      if (note.action == "heartbeat")
+        found.push_back(note);
+    return found;
+  }
+};
+
+TEST_F(TrackerTest, HeartbeatFiresOnlyWhenTheIntervalHasPassed) {
+  auto [narration, box] = spawn_probe();
+  auto tracker = spawn_tracker(narration);
+  send_progress(tracker, 250);
+  send_progress(tracker, 500);
+
+  sched.advance_time(heartbeat_interval - 1ms);
+  sched.run();
+  EXPECT_TRUE(heartbeats(*box).empty());
+
+  sched.advance_time(1ms);
+  sched.run();
+  auto beats = heartbeats(*box);
+  ASSERT_EQ(beats.size(), 1u);
+  EXPECT_EQ(beats[0].actor, "tracker");
+  EXPECT_NE(beats[0].human.find("still downloading"), std::string::npos) << beats[0].human;
+  EXPECT_NE(beats[0].human.find("50.0%"), std::string::npos) << beats[0].human;
+
+  sched.advance_time(heartbeat_interval);
+  sched.run();
+  EXPECT_EQ(heartbeats(*box).size(), 2u) << "the heartbeat re-arms itself";
+}
+
+TEST_F(TrackerTest, ProgressIsThrottledToOneReportPerIntervalPlusATrailingOne) {
+  auto [narration, box] = spawn_probe();
+  auto tracker = spawn_tracker(narration);
+  // The test clock starts at 1ns, as close to the tracker's "never reported"
+  // time point as it can be; a real clock is far past it.
+  sched.advance_time(progress_interval);
+  sched.run();
+
+  for (std::uint64_t bytes = 10; bytes <= 100; bytes += 10)
+    send_progress(tracker, bytes);
+  ASSERT_EQ(box->reports.size(), 1u);
+  EXPECT_EQ(box->reports[0].bytes, 10u);
+
+  sched.advance_time(progress_interval - 1ms);
+  sched.run();
+  EXPECT_EQ(box->reports.size(), 1u);
+
+  sched.advance_time(1ms);
+  sched.run();
+  ASSERT_EQ(box->reports.size(), 2u);
+  EXPECT_EQ(box->reports[1].bytes, 100u);
+  EXPECT_EQ(box->reports[1].total, 1000u);
+  EXPECT_DOUBLE_EQ(box->reports[1].percent, 10.0);
+}
+
+TEST_F(TrackerTest, HeartbeatNarrationCarriesTheJobId) {
+  job_summary summary;
+  summary.job_id = "job-7f3a";
+  auto journal = std::make_shared<job_journal>(summary);
+  auto narration = spawn(narration_actor, std::string{"job-7f3a"}, journal);
+  auto tracker = spawn_tracker(narration);
+  send_progress(tracker, 500);
+
+  sched.advance_time(heartbeat_interval);
+  sched.run();
+
+  std::vector<std::string> beats;
+  for (const auto& event : journal->read_after(0).events)
+    if (event.data.find("\"action\":\"heartbeat\"") != std::string::npos)
+      beats.push_back(event.data);
+  ASSERT_EQ(beats.size(), 1u);
+  EXPECT_NE(beats[0].find("\"job_id\":\"job-7f3a\""), std::string::npos) << beats[0];
+}
+
+} // namespace
+} // namespace hive::test
