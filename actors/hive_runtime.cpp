@@ -11,6 +11,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -34,6 +35,7 @@ struct hive_runtime::impl {
     cfg.set("logger.console", caf::atom("none"));
     system = std::make_unique<caf::actor_system>(cfg);
     settings.jobs.io = &ioc;
+    settings.jobs.disk = &disk;
     std::filesystem::create_directories(settings.jobs.models_dir);
     registry = system->spawn(registry_actor);
     announce(registry, registry, "actor_registry", "", 0);
@@ -66,6 +68,7 @@ struct hive_runtime::impl {
     ioc.stop();
     for (auto& t : threads)
       t.join();
+    disk.join();
     server.reset();
     system->await_all_actors_done();
   }
@@ -76,6 +79,8 @@ struct hive_runtime::impl {
   asio::io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(ioc);
   std::vector<std::thread> threads;
+  /// Hashing and file writes of transfers, off the network threads.
+  asio::thread_pool disk{1};
   std::shared_ptr<job_board> board = std::make_shared<job_board>();
   caf::actor registry;
   caf::actor catalog;

@@ -7,6 +7,7 @@
 
 namespace boost::asio {
 class io_context;
+class thread_pool;
 } // namespace boost::asio
 
 namespace hive {
@@ -27,6 +28,8 @@ struct job_settings {
   std::string ca_file;
   /// Where vendors run their network I/O; null in actor-only tests.
   boost::asio::io_context* io = nullptr;
+  /// Where transfers hash and write their data; null runs that inline.
+  boost::asio::thread_pool* disk = nullptr;
 };
 
 } // namespace hive

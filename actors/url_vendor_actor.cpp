@@ -37,6 +37,7 @@ net::fetch_request make_request(const url_vendor_state& st) {
   req.ca_file = st.ctx.settings.ca_file;
   req.connect_timeout = st.ctx.settings.connect_timeout;
   req.stall_timeout = st.ctx.settings.stall_timeout;
+  req.disk = st.ctx.settings.disk;
   return req;
 }
 

@@ -8,7 +8,7 @@ namespace hive::net {
 
 namespace {
 
-constexpr std::uint64_t writeback_step = 32 * 1024 * 1024;
+constexpr std::uint64_t writeback_step = 8 * 1024 * 1024;
 
 std::error_code last_error() {
   return {errno, std::generic_category()};

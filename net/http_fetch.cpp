@@ -14,12 +14,15 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <array>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -73,6 +76,119 @@ exchange_result transfer_failure(const beast::error_code& ec, const url& u, std:
                  "connection to " + u.authority() + " lost after " + got + " bytes: " + ec.message());
 }
 
+/// Where a body's bytes go: hashed and written, on the disk executor when
+/// there is one, so that hashing one chunk overlaps reading the next.
+struct body_sink {
+  file_sink file;
+  sha256_hasher hasher;
+
+  std::error_code consume(const char* data, std::size_t size) {
+    hasher.update(data, size);
+    return file.write(data, size);
+  }
+};
+
+asio::awaitable<std::error_code> consume_on(asio::thread_pool* disk, body_sink& sink,
+                                            const char* data, std::size_t size) {
+  if (!disk || size == 0)
+    co_return sink.consume(data, size);
+  auto work = [&sink, data, size]() -> asio::awaitable<std::error_code> {
+    co_return sink.consume(data, size);
+  };
+  co_return co_await asio::co_spawn(disk->get_executor(), work(), asio::use_awaitable);
+}
+
+/// Reads the next piece of body into `dst`: straight from the socket when the
+/// length is known and the body is not chunked, else through the parser.
+template <class Stream>
+asio::awaitable<std::pair<beast::error_code, std::size_t>>
+read_body_some(Stream& stream, beast::flat_buffer& buffer,
+               http::response_parser<http::buffer_body>& parser, bool raw,
+               std::uint64_t remaining, std::vector<char>& dst) {
+  if (raw) {
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, dst.size()));
+    if (buffer.size() > 0) { // body bytes that arrived with the header
+      auto n = asio::buffer_copy(asio::buffer(dst.data(), want), buffer.data());
+      buffer.consume(n);
+      co_return std::pair{beast::error_code{}, n};
+    }
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(dst.data(), want), use_tuple);
+    if (ec == asio::error::eof && n == 0)
+      ec = http::error::partial_message;
+    co_return std::pair{ec, n};
+  }
+  parser.get().body().data = dst.data();
+  parser.get().body().size = dst.size();
+  auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+  if (ec == http::error::need_buffer)
+    ec = {};
+  co_return std::pair{ec, dst.size() - parser.get().body().size};
+}
+
+/// Streams a success body into the part file through two alternating
+/// buffers: while one is hashed and written, the next is read.
+template <class Stream>
+asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer& buffer,
+                                             http::response_parser<http::buffer_body>& parser,
+                                             const url& u, const fetch_request& req,
+                                             const fetch_observer& obs) {
+  using namespace asio::experimental::awaitable_operators;
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  const bool raw = parser.content_length().has_value() && !parser.chunked();
+  const std::uint64_t total = parser.content_length().value_or(0);
+  body_sink sink;
+  if (auto ec = sink.file.open(req.part_path))
+    co_return failure(download_errc::io_failed,
+                      "cannot create " + req.part_path.string() + ": " + ec.message());
+  std::array<std::vector<char>, 2> chunks{std::vector<char>(req.buffer_size),
+                                          std::vector<char>(req.buffer_size)};
+  std::size_t filled = 0; // bytes in chunks[0] waiting to be consumed
+  std::uint64_t bytes = 0;
+  auto last_report = clock_type::now();
+  auto done = [&] { return raw ? bytes + filled >= total : parser.is_done(); };
+  while (!done() || filled > 0) {
+    beast::error_code ec;
+    std::size_t got = 0;
+    std::error_code write_ec;
+    tcp_layer.expires_after(req.stall_timeout);
+    if (done()) {
+      write_ec = co_await consume_on(req.disk, sink, chunks[0].data(), filled);
+    } else {
+      auto both = co_await (read_body_some(stream, buffer, parser, raw, total - bytes - filled,
+                                           chunks[1])
+                            && consume_on(req.disk, sink, chunks[0].data(), filled));
+      std::tie(ec, got) = std::get<0>(both);
+      write_ec = std::get<1>(both);
+    }
+    if (write_ec)
+      co_return failure(download_errc::io_failed,
+                        "cannot write " + req.part_path.string() + ": " + write_ec.message());
+    bytes += filled;
+    std::swap(chunks[0], chunks[1]);
+    filled = got;
+    if (ec) {
+      // Keep what did arrive, for a later resume; a write error here changes nothing.
+      [[maybe_unused]] auto kept = sink.consume(chunks[0].data(), filled);
+      co_return transfer_failure(ec, u, bytes + filled, total);
+    }
+    if (obs.on_progress && clock_type::now() - last_report >= req.progress_interval) {
+      last_report = clock_type::now();
+      obs.on_progress(bytes, total);
+    }
+  }
+  if (auto ec = sink.file.finish())
+    co_return failure(download_errc::io_failed,
+                      "cannot sync " + req.part_path.string() + ": " + ec.message());
+  if (obs.on_progress)
+    obs.on_progress(bytes, total);
+  exchange_result out;
+  out.outcome.ok = true;
+  out.outcome.bytes = bytes;
+  out.outcome.total = total ? total : bytes;
+  out.outcome.sha256 = sink.hasher.hex_digest();
+  co_return out;
+}
+
 /// Sends the GET, reads the header, and streams a success body to the part file.
 template <class Stream>
 asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fetch_request& req,
@@ -115,49 +231,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
   std::uint64_t total = parser.content_length().value_or(0);
   if (obs.on_response)
     obs.on_response(u.str(), total);
-  file_sink sink;
-  if (auto ec = sink.open(req.part_path))
-    co_return failure(download_errc::io_failed,
-                      "cannot create " + req.part_path.string() + ": " + ec.message());
-
-  sha256_hasher hasher;
-  std::vector<char> chunk(req.buffer_size);
-  std::uint64_t bytes = 0;
-  auto last_report = clock_type::now();
-  while (!parser.is_done()) {
-    auto& body = parser.get().body();
-    body.data = chunk.data();
-    body.size = chunk.size();
-    tcp_layer.expires_after(req.stall_timeout);
-    auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
-    if (ec == http::error::need_buffer)
-      ec = {};
-    auto got = chunk.size() - parser.get().body().size;
-    if (got > 0) {
-      hasher.update(chunk.data(), got);
-      if (auto wec = sink.write(chunk.data(), got))
-        co_return failure(download_errc::io_failed,
-                          "cannot write " + req.part_path.string() + ": " + wec.message());
-      bytes += got;
-    }
-    if (ec)
-      co_return transfer_failure(ec, u, bytes, total);
-    if (obs.on_progress && clock_type::now() - last_report >= req.progress_interval) {
-      last_report = clock_type::now();
-      obs.on_progress(bytes, total);
-    }
-  }
-  if (auto ec = sink.finish())
-    co_return failure(download_errc::io_failed,
-                      "cannot sync " + req.part_path.string() + ": " + ec.message());
-  if (obs.on_progress)
-    obs.on_progress(bytes, total);
-  exchange_result out;
-  out.outcome.ok = true;
-  out.outcome.bytes = bytes;
-  out.outcome.total = total ? total : bytes;
-  out.outcome.sha256 = hasher.hex_digest();
-  co_return out;
+  co_return co_await stream_body(stream, buffer, parser, u, req, obs);
 }
 
 /// Resolves and connects the TCP layer of `stream` within the connect timeout.

@@ -10,6 +10,7 @@
 
 namespace boost::asio {
 class io_context;
+class thread_pool;
 } // namespace boost::asio
 
 namespace hive::net {
@@ -29,7 +30,11 @@ struct fetch_request {
   /// Minimum time between two `on_progress` calls.
   std::chrono::milliseconds progress_interval{std::chrono::milliseconds{50}};
   int max_redirects = 10;
-  std::size_t buffer_size = 256 * 1024;
+  /// Size of each of the two buffers a transfer alternates between.
+  std::size_t buffer_size = 1024 * 1024;
+  /// Where hashing and file writes run, overlapping the next socket read;
+  /// null runs them inline on the transfer's strand.
+  boost::asio::thread_pool* disk = nullptr;
 };
 
 /// Callbacks from the Asio thread that runs the download. They must be

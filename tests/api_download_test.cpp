@@ -125,6 +125,20 @@ TEST_F(ApiDownloadTest, CancelMidTransferStopsAtOnceAndLeavesNothing) {
   EXPECT_EQ(field(again.body, "status"), "cancelled");
 }
 
+TEST_F(ApiDownloadTest, CancelWhileWaitingForTheSourceStopsAtOnce) {
+  auto job = start_download("url:" + files.base_url() + "/hang/never.gguf");
+  for (int i = 0; i < 200 && files.requests().empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds{10});
+  ASSERT_FALSE(files.requests().empty()) << "the vendor never reached the source";
+  auto started = std::chrono::steady_clock::now();
+  auto cancel = call("DELETE", "/v1/jobs/" + job);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds{1});
+  EXPECT_EQ(cancel.status, 200u) << cancel.body;
+  EXPECT_EQ(follow(job).final_data(), "[CANCELLED]");
+  EXPECT_FALSE(actors_of(job, "url_vendor"));
+  EXPECT_FALSE(fs::exists(models_dir / "never"));
+}
+
 TEST_F(ApiDownloadTest, EverySubscriberGetsEveryEventAndLateOnesGetHistory) {
   files.add_file("m.gguf", make_test_bytes(2 * 1024 * 1024));
   auto job = start_download("url:" + files.base_url() + "/files/m.gguf?rate=4000000");

@@ -152,6 +152,11 @@ struct test_file_server::impl {
       auto location = next + (query.empty() ? "" : "?" + query);
       co_return co_await reply_status(stream, 302, location);
     }
+    if (path.rfind("/hang/", 0) == 0) { // read the request, never answer
+      asio::steady_timer timer{co_await asio::this_coro::executor, std::chrono::hours{1}};
+      co_await timer.async_wait(use_tuple);
+      co_return;
+    }
     if (path.rfind("/status/", 0) == 0)
       co_return co_await reply_status(stream, static_cast<unsigned>(std::stoi(path.substr(8))), "");
     co_await reply_status(stream, 404, "");

@@ -17,6 +17,7 @@ namespace hive::test {
 ///   off by a TCP reset or left hanging after some body bytes.
 /// - `GET /redirect/<n>/<rest>`: 302 to `/redirect/<n-1>/<rest>`, at 0 to `/<rest>`.
 /// - `GET /status/<code>`: an empty answer with that status.
+/// - `GET /hang/<anything>`: reads the request and never answers.
 class test_file_server {
 public:
   struct tls_files {
