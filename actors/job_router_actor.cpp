@@ -87,8 +87,8 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
                         "model '" + ref->model_id + "' is already being downloaded by " + id);
   auto job_id = new_job_id(st.rng);
   auto journal = open_journal(self, job_id, "model_download", spec.model);
-  job_plan plan{job_id, *ref, spec.model, spec.sha256, journal, st.catalog, st.registry,
-                st.settings, st.make_vendors};
+  job_plan plan{job_id,     *ref,        spec.model,  spec.sha256,    journal,
+                st.catalog, st.registry, st.settings, st.make_vendors};
   auto sup = self->spawn<caf::linked + caf::monitored>(job_supervisor_actor,
                                                        caf::actor_cast<caf::actor>(self), plan);
   announce(st.registry, sup, "job_supervisor", job_id, self->id());
@@ -105,11 +105,9 @@ std::string accept_model_op(job_router_actor_type* self, const std::string& op,
   auto job_id = new_job_id(st.rng);
   auto journal = open_journal(self, job_id, op, model_id);
   auto done = [journal, op](const std::string& payload) {
-    journal->append("data", json_object{}
-                              .field("type", "data")
-                              .field("action", op)
-                              .raw("payload", payload)
-                              .str());
+    journal->append(
+        "data",
+        json_object{}.field("type", "data").field("action", op).raw("payload", payload).str());
     journal->finish("completed", "", "", "[DONE]", now_ms());
   };
   auto failed = [journal](const caf::error& err) {
@@ -165,26 +163,26 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
     }
   });
   return {
-    [self](download_spec& spec) { return accept_download(self, spec); },
-    [self](model_op_atom, const std::string& op, const std::string& model_id) {
-      return accept_model_op(self, op, model_id);
-    },
-    [self](cancel_atom, const std::string& job_id) {
-      auto& st = self->state;
-      auto promise = self->make_response_promise();
-      if (auto i = st.live.find(job_id); i != st.live.end()) {
-        // The supervisor answers once its vendors are down and files are gone.
-        self->request(i->second.supervisor, caf::infinite, cancel_atom_v)
-          .then([promise](std::string& state) mutable { promise.deliver(std::move(state)); },
-                [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
-      } else if (auto journal = st.board->find(job_id)) {
-        promise.deliver(journal->summary().state);
-      } else {
-        promise.deliver(make_error(api_errc::not_found, "no job " + job_id));
-      }
-      return promise;
-    },
-    [self](const job_outcome& outcome) { retire(self, outcome.job_id); },
+      [self](download_spec& spec) { return accept_download(self, spec); },
+      [self](model_op_atom, const std::string& op, const std::string& model_id) {
+        return accept_model_op(self, op, model_id);
+      },
+      [self](cancel_atom, const std::string& job_id) {
+        auto& st = self->state;
+        auto promise = self->make_response_promise();
+        if (auto i = st.live.find(job_id); i != st.live.end()) {
+          // The supervisor answers once its vendors are down and files are gone.
+          self->request(i->second.supervisor, caf::infinite, cancel_atom_v)
+              .then([promise](std::string& state) mutable { promise.deliver(std::move(state)); },
+                    [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        } else if (auto journal = st.board->find(job_id)) {
+          promise.deliver(journal->summary().state);
+        } else {
+          promise.deliver(make_error(api_errc::not_found, "no job " + job_id));
+        }
+        return promise;
+      },
+      [self](const job_outcome& outcome) { retire(self, outcome.job_id); },
   };
 }
 

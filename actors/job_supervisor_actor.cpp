@@ -66,27 +66,34 @@ void finalize(job_supervisor_actor_type* self) {
   for (const auto& f : st.files)
     record.total_size += f.size;
   record.added_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
   self->request(st.plan.catalog, std::chrono::seconds{30}, caf::put_atom_v, record)
-    .then(
-      [self](const std::string& id) {
-        auto& st = self->state;
-        if (st.cancelled) { // a cancel arrived while we were writing the entry
-          self->send(st.plan.catalog, caf::delete_atom_v, id);
-          finish_cancelled(self);
-          return;
-        }
-        narrate(self, "cataloged", "model " + id + " is ready");
-        finish(self, job_outcome{st.plan.job_id, "completed", "", ""});
-      },
-      [self](caf::error& err) {
-        auto view = describe(err);
-        if (self->state.cancelled)
-          return finish_cancelled(self);
-        remove_fetched(self);
-        finish(self, job_outcome{self->state.plan.job_id, "failed", view.code, view.message});
-      });
+      .then(
+          [self](const std::string& id) {
+            auto& st = self->state;
+            if (st.cancelled) { // a cancel arrived while we were writing the entry
+              // Wait for the delete: the job is not cancelled while its entry exists.
+              self->request(st.plan.catalog, std::chrono::seconds{30}, caf::delete_atom_v, id)
+                  .then([self](const std::string&) { finish_cancelled(self); },
+                        [self](caf::error& err) {
+                          narrate(self, "uncatalog_failed",
+                                  "could not remove the catalog entry: " + describe(err).message,
+                                  "error");
+                          finish_cancelled(self);
+                        });
+              return;
+            }
+            narrate(self, "cataloged", "model " + id + " is ready");
+            finish(self, job_outcome{st.plan.job_id, "completed", "", ""});
+          },
+          [self](caf::error& err) {
+            auto view = describe(err);
+            if (self->state.cancelled)
+              return finish_cancelled(self);
+            remove_fetched(self);
+            finish(self, job_outcome{self->state.plan.job_id, "failed", view.code, view.message});
+          });
 }
 
 /// All vendors are down: decide how the job ends.
@@ -110,9 +117,14 @@ void start(job_supervisor_actor_type* self) {
   st.at = phase::running;
   self->send(st.narration, job_state{"running"});
   narrate(self, "start", "starting download of " + st.plan.source);
-  vendor_context ctx{st.plan.job_id,   st.plan.ref,    st.plan.expected_sha256,
-                     model_dir(st.plan), caf::actor_cast<caf::actor>(self), st.tracker,
-                     st.narration,     st.plan.settings};
+  vendor_context ctx{st.plan.job_id,
+                     st.plan.ref,
+                     st.plan.expected_sha256,
+                     model_dir(st.plan),
+                     caf::actor_cast<caf::actor>(self),
+                     st.tracker,
+                     st.narration,
+                     st.plan.settings};
   auto vendor = st.plan.make_vendors(self, ctx);
   st.vendors.insert(vendor.address());
   announce(st.plan.registry, vendor, ctx.ref.vendor + "_vendor", st.plan.job_id, self->id());
@@ -126,10 +138,10 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
   st.parent = std::move(parent);
   st.plan = std::move(plan);
   st.narration = self->spawn<caf::linked>(narration_actor, st.plan.job_id, st.plan.journal);
-  st.tracker = self->spawn<caf::linked>(
-    tracker_actor, st.narration,
-    tracker_settings{st.plan.source, st.plan.settings.progress_interval,
-                     st.plan.settings.heartbeat_interval});
+  st.tracker =
+      self->spawn<caf::linked>(tracker_actor, st.narration,
+                               tracker_settings{st.plan.source, st.plan.settings.progress_interval,
+                                                st.plan.settings.heartbeat_interval});
   announce(st.plan.registry, st.narration, "narration", st.plan.job_id, self->id());
   announce(st.plan.registry, st.tracker, "tracker", st.plan.job_id, self->id());
   narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)");
@@ -152,24 +164,24 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
       conclude(self);
   });
   return {
-    [self](start_atom) { start(self); },
-    [self](file_fetched& f) { self->state.files.push_back(std::move(f)); },
-    [self](cancel_atom) -> caf::response_promise {
-      auto& st = self->state;
-      auto promise = self->make_response_promise();
-      st.cancel_waiters.push_back(promise);
-      if (st.cancelled)
+      [self](start_atom) { start(self); },
+      [self](file_fetched& f) { self->state.files.push_back(std::move(f)); },
+      [self](cancel_atom) -> caf::response_promise {
+        auto& st = self->state;
+        auto promise = self->make_response_promise();
+        st.cancel_waiters.push_back(promise);
+        if (st.cancelled)
+          return promise;
+        st.cancelled = true;
+        narrate(self, "cancel", "cancellation requested", "warn");
+        if (st.at == phase::queued)
+          finish_cancelled(self);
+        else if (st.at == phase::running)
+          for (const auto& v : st.vendors)
+            self->send_exit(v, make_error(download_errc::cancelled));
+        // finalizing: the catalog reply handler sees `cancelled`.
         return promise;
-      st.cancelled = true;
-      narrate(self, "cancel", "cancellation requested", "warn");
-      if (st.at == phase::queued)
-        finish_cancelled(self);
-      else if (st.at == phase::running)
-        for (const auto& v : st.vendors)
-          self->send_exit(v, make_error(download_errc::cancelled));
-      // finalizing: the catalog reply handler sees `cancelled`.
-      return promise;
-    },
+      },
   };
 }
 

@@ -30,9 +30,10 @@ std::string iso_time(std::int64_t ms) {
 
 caf::error check_id(const std::string& id) {
   if (!is_valid_model_id(id))
-    return make_error(api_errc::invalid_field,
-                      "invalid model id '" + id
-                        + "': use letters, digits, '.', '_' and '-' (not starting with '.' or '-')");
+    return make_error(
+        api_errc::invalid_field,
+        "invalid model id '" + id
+            + "': use letters, digits, '.', '_' and '-' (not starting with '.' or '-')");
   return {};
 }
 
@@ -82,20 +83,20 @@ std::string model_catalog::to_json(const model_record& record) {
   json_array files;
   for (const auto& f : record.files)
     files.raw(json_object{}
-                .field("name", f.name)
-                .field("path", f.path)
-                .field("size", f.size)
-                .field("sha256", f.sha256)
-                .str());
+                  .field("name", f.name)
+                  .field("path", f.path)
+                  .field("size", f.size)
+                  .field("sha256", f.sha256)
+                  .str());
   return json_object{}
-    .field("id", record.id)
-    .field("name", record.name)
-    .field("vendor", record.vendor)
-    .field("source", record.source)
-    .raw("files", files.str())
-    .field("total_size", record.total_size)
-    .field("added_at", iso_time(record.added_at_ms))
-    .str();
+      .field("id", record.id)
+      .field("name", record.name)
+      .field("vendor", record.vendor)
+      .field("source", record.source)
+      .raw("files", files.str())
+      .field("total_size", record.total_size)
+      .field("added_at", iso_time(record.added_at_ms))
+      .str();
 }
 
 caf::error model_catalog::add(const model_record& record) const {
@@ -143,7 +144,8 @@ caf::error model_catalog::remove(const std::string& id) const {
   std::error_code ec;
   fs::remove_all(model_dir(id), ec);
   if (ec)
-    return make_error(download_errc::io_failed, "cannot remove model '" + id + "': " + ec.message());
+    return make_error(download_errc::io_failed,
+                      "cannot remove model '" + id + "': " + ec.message());
   return {};
 }
 

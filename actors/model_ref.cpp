@@ -62,7 +62,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   ref.location = u->str();
   ref.file_name = name;
   auto dot = name.rfind('.');
-  ref.model_id = sanitize_segment(dot == std::string::npos || dot == 0 ? name : name.substr(0, dot));
+  ref.model_id =
+      sanitize_segment(dot == std::string::npos || dot == 0 ? name : name.substr(0, dot));
   if (ref.model_id.empty())
     ref.model_id = name;
   return ref;

@@ -21,7 +21,8 @@ std::int64_t now_ms() {
 
 /// SSE data is one line: a message must not break the frame.
 std::string one_line(std::string text) {
-  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
   return text;
 }
 
@@ -46,46 +47,46 @@ caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
   self->state.job_id = std::move(job_id);
   self->state.journal = std::move(journal);
   return {
-    [self](narration_note& note) {
-      auto& st = self->state;
-      auto ts = now_ms();
-      narration_log()->log(note.level == "error"  ? spdlog::level::err
-                           : note.level == "warn" ? spdlog::level::warn
-                                                  : spdlog::level::info,
-                           "[{}] {}: {}", st.job_id, note.actor, note.human);
-      st.journal->append("narration", json_object{}
-                                        .field("type", "narration")
+      [self](narration_note& note) {
+        auto& st = self->state;
+        auto ts = now_ms();
+        narration_log()->log(note.level == "error"  ? spdlog::level::err
+                             : note.level == "warn" ? spdlog::level::warn
+                                                    : spdlog::level::info,
+                             "[{}] {}: {}", st.job_id, note.actor, note.human);
+        st.journal->append("narration", json_object{}
+                                            .field("type", "narration")
+                                            .field("job_id", st.job_id)
+                                            .field("actor", note.actor)
+                                            .field("action", note.action)
+                                            .field("target", note.target)
+                                            .field("human", one_line(note.human))
+                                            .field("level", note.level)
+                                            .field("ts_ms", ts)
+                                            .str());
+      },
+      [self](progress_report& p) {
+        auto& st = self->state;
+        st.journal->append_progress(json_object{}
+                                        .field("type", "progress")
                                         .field("job_id", st.job_id)
-                                        .field("actor", note.actor)
-                                        .field("action", note.action)
-                                        .field("target", note.target)
-                                        .field("human", one_line(note.human))
-                                        .field("level", note.level)
-                                        .field("ts_ms", ts)
-                                        .str());
-    },
-    [self](progress_report& p) {
-      auto& st = self->state;
-      st.journal->append_progress(json_object{}
-                                    .field("type", "progress")
-                                    .field("job_id", st.job_id)
-                                    .field("bytes", p.bytes)
-                                    .field("total", p.total)
-                                    .field("percent", p.percent)
-                                    .field("bytes_per_sec", p.bytes_per_sec)
-                                    .field("eta_secs", p.eta_secs)
-                                    .field("file", p.file)
-                                    .str(),
-                                  p.bytes, p.total);
-    },
-    [self](job_state& s) { self->state.journal->set_state(std::move(s.state), now_ms()); },
-    [self](job_outcome& o) {
-      auto data = terminal_data(o.state, o.error_code, o.error_message);
-      self->state.journal->finish(o.state, o.error_code, one_line(o.error_message), data,
-                                  now_ms());
-      narration_log()->info("[{}] job ended: {}", self->state.job_id, data);
-      self->quit();
-    },
+                                        .field("bytes", p.bytes)
+                                        .field("total", p.total)
+                                        .field("percent", p.percent)
+                                        .field("bytes_per_sec", p.bytes_per_sec)
+                                        .field("eta_secs", p.eta_secs)
+                                        .field("file", p.file)
+                                        .str(),
+                                    p.bytes, p.total);
+      },
+      [self](job_state& s) { self->state.journal->set_state(std::move(s.state), now_ms()); },
+      [self](job_outcome& o) {
+        auto data = terminal_data(o.state, o.error_code, o.error_message);
+        self->state.journal->finish(o.state, o.error_code, one_line(o.error_message), data,
+                                    now_ms());
+        narration_log()->info("[{}] job ended: {}", self->state.job_id, data);
+        self->quit();
+      },
   };
 }
 

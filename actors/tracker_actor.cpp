@@ -28,8 +28,8 @@ progress_report make_report(tracker_actor_type* self) {
     auto& last = st.samples.back();
     auto secs = std::chrono::duration<double>(last.at - first.at).count();
     if (secs > 0)
-      r.bytes_per_sec = static_cast<std::uint64_t>(static_cast<double>(last.bytes - first.bytes)
-                                                   / secs);
+      r.bytes_per_sec =
+          static_cast<std::uint64_t>(static_cast<double>(last.bytes - first.bytes) / secs);
   }
   if (r.total >= r.bytes && r.bytes_per_sec > 0)
     r.eta_secs = static_cast<std::int64_t>((r.total - r.bytes) / r.bytes_per_sec);
@@ -76,39 +76,39 @@ caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
   self->state.settings = std::move(settings);
   self->delayed_send(self, self->state.settings.heartbeat_interval, heartbeat_atom_v);
   return {
-    [self](progress_update& u) {
-      auto& st = self->state;
-      st.files[u.file] = {u.bytes, u.total};
-      st.last_file = u.file;
-      st.dirty = true;
-      record_sample(self);
-      auto since = self->clock().now() - st.last_emit;
-      bool file_complete = u.total > 0 && u.bytes >= u.total;
-      if (file_complete || since >= st.settings.progress_interval) {
-        emit(self);
-      } else if (!st.flush_pending) {
-        st.flush_pending = true;
-        self->delayed_send(self, st.settings.progress_interval - since, caf::tick_atom_v);
-      }
-    },
-    [self](caf::tick_atom) {
-      self->state.flush_pending = false;
-      if (self->state.dirty)
-        emit(self);
-    },
-    [self](heartbeat_atom) {
-      auto& st = self->state;
-      self->send(st.narration, narration_note{"tracker", "heartbeat", st.settings.subject,
-                                              heartbeat_text(st.settings, make_report(self)),
-                                              "info"});
-      self->delayed_send(self, st.settings.heartbeat_interval, heartbeat_atom_v);
-    },
-    [self](job_outcome& outcome) {
-      if (self->state.dirty)
-        emit(self);
-      self->send(self->state.narration, std::move(outcome));
-      self->quit();
-    },
+      [self](progress_update& u) {
+        auto& st = self->state;
+        st.files[u.file] = {u.bytes, u.total};
+        st.last_file = u.file;
+        st.dirty = true;
+        record_sample(self);
+        auto since = self->clock().now() - st.last_emit;
+        bool file_complete = u.total > 0 && u.bytes >= u.total;
+        if (file_complete || since >= st.settings.progress_interval) {
+          emit(self);
+        } else if (!st.flush_pending) {
+          st.flush_pending = true;
+          self->delayed_send(self, st.settings.progress_interval - since, caf::tick_atom_v);
+        }
+      },
+      [self](caf::tick_atom) {
+        self->state.flush_pending = false;
+        if (self->state.dirty)
+          emit(self);
+      },
+      [self](heartbeat_atom) {
+        auto& st = self->state;
+        self->send(st.narration,
+                   narration_note{"tracker", "heartbeat", st.settings.subject,
+                                  heartbeat_text(st.settings, make_report(self)), "info"});
+        self->delayed_send(self, st.settings.heartbeat_interval, heartbeat_atom_v);
+      },
+      [self](job_outcome& outcome) {
+        if (self->state.dirty)
+          emit(self);
+        self->send(self->state.narration, std::move(outcome));
+        self->quit();
+      },
   };
 }
 

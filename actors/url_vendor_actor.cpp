@@ -1,7 +1,7 @@
 #include "actors/url_vendor_actor.hpp"
 
-#include "messages/human_units.hpp"
 #include "messages/errc.hpp"
+#include "messages/human_units.hpp"
 #include "messages/type_ids.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -46,13 +46,13 @@ net::fetch_observer make_observer(const vendor_context& ctx) {
   auto file = ctx.ref.file_name;
   obs.on_response = [narration = ctx.narration, file](const std::string& url, std::uint64_t total) {
     auto size = total ? format_bytes(total) : std::string{"unknown size"};
-    caf::anon_send(narration, narration_note{"url_vendor", "transfer_start", file,
-                                             "downloading " + file + " (" + size + ") from " + url,
-                                             "info"});
+    caf::anon_send(narration,
+                   narration_note{"url_vendor", "transfer_start", file,
+                                  "downloading " + file + " (" + size + ") from " + url, "info"});
   };
   obs.on_redirect = [narration = ctx.narration, file](const std::string&, const std::string& to) {
-    caf::anon_send(narration, narration_note{"url_vendor", "redirect", file,
-                                             "redirected to " + to, "info"});
+    caf::anon_send(narration,
+                   narration_note{"url_vendor", "redirect", file, "redirected to " + to, "info"});
   };
   obs.on_progress = [tracker = ctx.tracker, file](std::uint64_t bytes, std::uint64_t total) {
     caf::anon_send(tracker, progress_update{file, bytes, total});
@@ -77,9 +77,9 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
   auto& expected = st.ctx.expected_sha256;
   if (!expected.empty() && expected != r.sha256) {
     remove_partial(self);
-    self->quit(make_error(download_errc::checksum_mismatch,
-                          st.ctx.ref.file_name + ": expected sha256 " + expected + ", got "
-                            + r.sha256));
+    self->quit(
+        make_error(download_errc::checksum_mismatch,
+                   st.ctx.ref.file_name + ": expected sha256 " + expected + ", got " + r.sha256));
     return;
   }
   std::error_code ec;
@@ -91,9 +91,9 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
   }
   narrate(self, "transfer_done",
           "downloaded " + st.ctx.ref.file_name + " (" + format_bytes(r.bytes) + ", sha256 "
-            + r.sha256.substr(0, 12) + "…)");
-  self->send(st.ctx.supervisor, file_fetched{st.ctx.ref.file_name, st.final_path.string(),
-                                             r.bytes, r.sha256});
+              + r.sha256.substr(0, 12) + "…)");
+  self->send(st.ctx.supervisor,
+             file_fetched{st.ctx.ref.file_name, st.final_path.string(), r.bytes, r.sha256});
   self->quit();
 }
 
@@ -136,18 +136,19 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
   narrate(self, "resolve", "connecting to fetch " + st.ctx.ref.location);
   auto me = caf::actor_cast<caf::actor>(self);
   st.cancel_transfer = net::start_fetch(
-    *st.ctx.settings.io, make_request(st), make_observer(st.ctx), [me](net::fetch_outcome out) {
-      caf::anon_send(me, transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
-                                         std::move(out.message), out.bytes, out.total,
-                                         std::move(out.sha256)});
-    });
+      *st.ctx.settings.io, make_request(st), make_observer(st.ctx), [me](net::fetch_outcome out) {
+        caf::anon_send(me,
+                       transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
+                                       std::move(out.message), out.bytes, out.total,
+                                       std::move(out.sha256)});
+      });
   return {
-    [self](transfer_result& r) { on_transfer_result(self, r); },
-    [self](caf::timeout_atom) {
-      // The transfer did not unwind in time: give up waiting for it.
-      remove_partial(self);
-      self->quit(make_error(download_errc::cancelled));
-    },
+      [self](transfer_result& r) { on_transfer_result(self, r); },
+      [self](caf::timeout_atom) {
+        // The transfer did not unwind in time: give up waiting for it.
+        remove_partial(self);
+        self->quit(make_error(download_errc::cancelled));
+      },
   };
 }
 

@@ -32,7 +32,7 @@ struct vendor_context {
 /// Spawns the vendor actors of a job, linked to and monitored by `supervisor`.
 /// Tests substitute their own; production uses `spawn_vendor`.
 using vendor_factory =
-  std::function<caf::actor(caf::event_based_actor* supervisor, const vendor_context& ctx)>;
+    std::function<caf::actor(caf::event_based_actor* supervisor, const vendor_context& ctx)>;
 
 /// Picks the vendor actor for `ctx.ref.vendor`.
 caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context& ctx);

@@ -28,46 +28,73 @@ std::string context_text(const caf::error& err) {
 
 std::string_view code_of(download_errc x) {
   switch (x) {
-    case download_errc::connection_failed: return "connection_failed";
-    case download_errc::tls_failed: return "tls_failed";
-    case download_errc::http_status: return "http_status";
-    case download_errc::too_many_redirects: return "too_many_redirects";
-    case download_errc::connection_reset: return "connection_reset";
-    case download_errc::stalled: return "stalled";
-    case download_errc::checksum_mismatch: return "checksum_mismatch";
-    case download_errc::io_failed: return "io_failed";
-    case download_errc::cancelled: return "cancelled";
-    case download_errc::internal: return "internal";
+    case download_errc::connection_failed:
+      return "connection_failed";
+    case download_errc::tls_failed:
+      return "tls_failed";
+    case download_errc::http_status:
+      return "http_status";
+    case download_errc::too_many_redirects:
+      return "too_many_redirects";
+    case download_errc::connection_reset:
+      return "connection_reset";
+    case download_errc::stalled:
+      return "stalled";
+    case download_errc::checksum_mismatch:
+      return "checksum_mismatch";
+    case download_errc::io_failed:
+      return "io_failed";
+    case download_errc::cancelled:
+      return "cancelled";
+    case download_errc::internal:
+      return "internal";
   }
   return "internal";
 }
 
 std::string_view code_of(api_errc x) {
   switch (x) {
-    case api_errc::invalid_json: return "invalid_json";
-    case api_errc::unknown_operation: return "unknown_operation";
-    case api_errc::missing_field: return "missing_field";
-    case api_errc::invalid_field: return "invalid_field";
-    case api_errc::invalid_model_ref: return "invalid_model_ref";
-    case api_errc::payload_too_large: return "payload_too_large";
-    case api_errc::not_found: return "not_found";
-    case api_errc::method_not_allowed: return "method_not_allowed";
-    case api_errc::job_finished: return "job_finished";
-    case api_errc::already_downloading: return "already_downloading";
-    case api_errc::internal: return "internal";
+    case api_errc::invalid_json:
+      return "invalid_json";
+    case api_errc::unknown_operation:
+      return "unknown_operation";
+    case api_errc::missing_field:
+      return "missing_field";
+    case api_errc::invalid_field:
+      return "invalid_field";
+    case api_errc::invalid_model_ref:
+      return "invalid_model_ref";
+    case api_errc::payload_too_large:
+      return "payload_too_large";
+    case api_errc::not_found:
+      return "not_found";
+    case api_errc::method_not_allowed:
+      return "method_not_allowed";
+    case api_errc::job_finished:
+      return "job_finished";
+    case api_errc::already_downloading:
+      return "already_downloading";
+    case api_errc::internal:
+      return "internal";
   }
   return "internal";
 }
 
 unsigned http_status_of(api_errc x) {
   switch (x) {
-    case api_errc::payload_too_large: return 413;
-    case api_errc::not_found: return 404;
-    case api_errc::method_not_allowed: return 405;
+    case api_errc::payload_too_large:
+      return 413;
+    case api_errc::not_found:
+      return 404;
+    case api_errc::method_not_allowed:
+      return 405;
     case api_errc::job_finished:
-    case api_errc::already_downloading: return 409;
-    case api_errc::internal: return 500;
-    default: return 400;
+    case api_errc::already_downloading:
+      return 409;
+    case api_errc::internal:
+      return 500;
+    default:
+      return 400;
   }
 }
 

@@ -23,8 +23,8 @@ std::vector<std::shared_ptr<job_journal>> job_board::list() const {
 }
 
 void job_board::evict_finished() {
-  auto finished = std::count_if(order_.begin(), order_.end(),
-                                [](const auto& j) { return j->finished(); });
+  auto finished =
+      std::count_if(order_.begin(), order_.end(), [](const auto& j) { return j->finished(); });
   for (auto i = order_.begin(); finished > static_cast<long>(max_finished_) && i != order_.end();) {
     if ((*i)->finished()) {
       by_id_.erase((*i)->summary().job_id);

@@ -33,8 +33,7 @@ struct job_outcome {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_outcome& x) {
-  return f(caf::meta::type_name("job_outcome"), x.job_id, x.state, x.error_code,
-           x.error_message);
+  return f(caf::meta::type_name("job_outcome"), x.job_id, x.state, x.error_code, x.error_message);
 }
 
 /// A job state change (`queued`, `running`, `finalizing`, ...), for the journal.

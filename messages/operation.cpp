@@ -82,7 +82,7 @@ caf::expected<operation> parse_operation(std::string_view body) {
   } else {
     return make_error(api_errc::unknown_operation,
                       "unknown operation '" + *name
-                        + "' (known: model_download, model_list, model_get, model_delete)");
+                          + "' (known: model_download, model_list, model_get, model_delete)");
   }
   return result;
 }

@@ -36,8 +36,7 @@ struct narration_note {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, narration_note& x) {
-  return f(caf::meta::type_name("narration_note"), x.actor, x.action, x.target, x.human,
-           x.level);
+  return f(caf::meta::type_name("narration_note"), x.actor, x.action, x.target, x.human, x.level);
 }
 
 /// A file fully written, verified and moved into place (vendor -> supervisor).
@@ -73,8 +72,8 @@ struct transfer_result {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transfer_result& x) {
-  return f(caf::meta::type_name("transfer_result"), x.ok, x.cancelled, x.code, x.message,
-           x.bytes, x.total, x.sha256);
+  return f(caf::meta::type_name("transfer_result"), x.ok, x.cancelled, x.code, x.message, x.bytes,
+           x.total, x.sha256);
 }
 
 /// The job's aggregated progress, computed by the tracker (tracker -> narration).

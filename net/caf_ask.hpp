@@ -32,13 +32,13 @@ boost::asio::awaitable<caf::expected<Result>> ask(caf::actor_system& sys, caf::a
     };
     sys.spawn([=](caf::event_based_actor* self) {
       self->request(dest, caf::duration{timeout}, args...)
-        .then([=](Result& r) { complete(std::move(r)); },
-              [=](caf::error& err) { complete(std::move(err)); });
+          .then([=](Result& r) { complete(std::move(r)); },
+                [=](caf::error& err) { complete(std::move(err)); });
     });
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                           void(caf::expected<Result>)>(initiate,
-                                                                        asio::use_awaitable, xs...);
+                                                                       asio::use_awaitable, xs...);
 }
 
 } // namespace hive::net

@@ -10,11 +10,11 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -60,8 +60,10 @@ bool is_redirect(http::status s) {
     case http::status::found:
     case http::status::see_other:
     case http::status::temporary_redirect:
-    case http::status::permanent_redirect: return true;
-    default: return false;
+    case http::status::permanent_redirect:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -69,11 +71,13 @@ bool is_redirect(http::status s) {
 exchange_result transfer_failure(const beast::error_code& ec, const url& u, std::uint64_t bytes,
                                  std::uint64_t total) {
   if (ec == beast::error::timeout)
-    return failure(download_errc::stalled, "no data from " + u.authority() + " within the stall "
-                                             "timeout, after " + std::to_string(bytes) + " bytes");
+    return failure(download_errc::stalled, "no data from " + u.authority()
+                                               + " within the stall "
+                                                 "timeout, after "
+                                               + std::to_string(bytes) + " bytes");
   auto got = std::to_string(bytes) + (total ? " of " + std::to_string(total) : "");
-  return failure(download_errc::connection_reset,
-                 "connection to " + u.authority() + " lost after " + got + " bytes: " + ec.message());
+  return failure(download_errc::connection_reset, "connection to " + u.authority() + " lost after "
+                                                      + got + " bytes: " + ec.message());
 }
 
 /// Where a body's bytes go: hashed and written, on the disk executor when
@@ -103,8 +107,8 @@ asio::awaitable<std::error_code> consume_on(asio::thread_pool* disk, body_sink& 
 template <class Stream>
 asio::awaitable<std::pair<beast::error_code, std::size_t>>
 read_body_some(Stream& stream, beast::flat_buffer& buffer,
-               http::response_parser<http::buffer_body>& parser, bool raw,
-               std::uint64_t remaining, std::vector<char>& dst) {
+               http::response_parser<http::buffer_body>& parser, bool raw, std::uint64_t remaining,
+               std::vector<char>& dst) {
   if (raw) {
     auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, dst.size()));
     if (buffer.size() > 0) { // body bytes that arrived with the header
@@ -154,9 +158,9 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
     if (done()) {
       write_ec = co_await consume_on(req.disk, sink, chunks[0].data(), filled);
     } else {
-      auto both = co_await (read_body_some(stream, buffer, parser, raw, total - bytes - filled,
-                                           chunks[1])
-                            && consume_on(req.disk, sink, chunks[0].data(), filled));
+      auto both =
+          co_await (read_body_some(stream, buffer, parser, raw, total - bytes - filled, chunks[1])
+                    && consume_on(req.disk, sink, chunks[0].data(), filled));
       std::tie(ec, got) = std::get<0>(both);
       write_ec = std::get<1>(both);
     }
@@ -218,15 +222,15 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
     exchange_result out;
     out.location = std::string{parser.get()[http::field::location]};
     if (out.location->empty())
-      co_return failure(download_errc::http_status,
-                        u.str() + " answered " + std::to_string(parser.get().result_int())
-                          + " without a Location header");
+      co_return failure(download_errc::http_status, u.str() + " answered "
+                                                        + std::to_string(parser.get().result_int())
+                                                        + " without a Location header");
     co_return out;
   }
   if (http::to_status_class(status) != http::status_class::successful)
-    co_return failure(download_errc::http_status,
-                      u.str() + " answered " + std::to_string(parser.get().result_int()) + " "
-                        + std::string{parser.get().reason()});
+    co_return failure(download_errc::http_status, u.str() + " answered "
+                                                      + std::to_string(parser.get().result_int())
+                                                      + " " + std::string{parser.get().reason()});
 
   std::uint64_t total = parser.content_length().value_or(0);
   if (obs.on_response)
@@ -248,7 +252,7 @@ asio::awaitable<std::optional<exchange_result>> connect(Stream& stream, const ur
   if (auto [ec, ep] = co_await tcp_layer.async_connect(endpoints, use_tuple); ec)
     co_return failure(download_errc::connection_failed,
                       "cannot connect to " + u.authority() + ": "
-                        + (ec == beast::error::timeout ? "timed out" : ec.message()));
+                          + (ec == beast::error::timeout ? "timed out" : ec.message()));
   co_return std::nullopt;
 }
 
@@ -301,15 +305,15 @@ asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) 
     if (!result.location)
       co_return std::move(result.outcome);
     if (hop >= req.max_redirects)
-      co_return failure(download_errc::too_many_redirects,
-                        "more than " + std::to_string(req.max_redirects) + " redirects from "
-                          + req.url)
-        .outcome;
+      co_return failure(download_errc::too_many_redirects, "more than "
+                                                               + std::to_string(req.max_redirects)
+                                                               + " redirects from " + req.url)
+          .outcome;
     auto next = resolve_location(*current, *result.location);
     if (!next)
       co_return failure(download_errc::http_status,
                         current->str() + " redirected to an invalid location: " + *result.location)
-        .outcome;
+          .outcome;
     if (obs.on_redirect)
       obs.on_redirect(current->str(), next->str());
     current = std::move(*next);
@@ -325,7 +329,7 @@ fetch_canceller start_fetch(asio::io_context& ioc, fetch_request req, fetch_obse
   // Touched only on the strand: by the canceller's posted handler and by on_done.
   auto cancelled = std::make_shared<bool>(false);
   auto on_done = [done = std::move(done), signal, cancelled](std::exception_ptr error,
-                                                              fetch_outcome out) {
+                                                             fetch_outcome out) {
     if (*cancelled) {
       out = {};
       out.cancelled = true;

@@ -31,8 +31,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 std::string error_json(api_errc code, std::string_view message) {
   return json_object{}
-    .raw("error", json_object{}.field("code", code_of(code)).field("message", message).str())
-    .str();
+      .raw("error", json_object{}.field("code", code_of(code)).field("message", message).str())
+      .str();
 }
 
 class beast_exchange final : public http_exchange {
@@ -87,8 +87,8 @@ public:
 
   asio::awaitable<bool> stream_chunk(std::string text) override {
     stream_.expires_after(limits_.write_timeout);
-    auto [ec, n] = co_await asio::async_write(stream_, http::make_chunk(asio::buffer(text)),
-                                              use_tuple);
+    auto [ec, n] =
+        co_await asio::async_write(stream_, http::make_chunk(asio::buffer(text)), use_tuple);
     co_return !ec;
   }
 
@@ -149,10 +149,9 @@ asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_l
     stream.expires_after(limits.read_timeout);
     auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (ec == http::error::body_limit) {
-      co_await reply_early_error(stream, limits, http::status::payload_too_large,
-                                 api_errc::payload_too_large,
-                                 "request body exceeds " + std::to_string(limits.body_limit)
-                                   + " bytes");
+      co_await reply_early_error(
+          stream, limits, http::status::payload_too_large, api_errc::payload_too_large,
+          "request body exceeds " + std::to_string(limits.body_limit) + " bytes");
       co_return co_await drain_and_close(stream);
     }
     if (ec == http::error::header_limit) {
@@ -207,8 +206,8 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::impl> self, http_
 http_server::http_server(asio::io_context& ioc, tcp::endpoint endpoint, http_handler handler,
                          server_limits limits)
   : impl_(std::make_shared<impl>(ioc, endpoint)) {
-  asio::co_spawn(impl_->acceptor.get_executor(),
-                 accept_loop(impl_, std::move(handler), limits), asio::detached);
+  asio::co_spawn(impl_->acceptor.get_executor(), accept_loop(impl_, std::move(handler), limits),
+                 asio::detached);
 }
 
 http_server::~http_server() {
@@ -231,8 +230,8 @@ namespace {
 asio::awaitable<void> accept_loop(std::shared_ptr<http_server::impl> self, http_handler handler,
                                   server_limits limits) {
   for (;;) {
-    auto [ec, socket] = co_await self->acceptor.async_accept(asio::make_strand(self->ioc),
-                                                             use_tuple);
+    auto [ec, socket] =
+        co_await self->acceptor.async_accept(asio::make_strand(self->ioc), use_tuple);
     if (ec) {
       if (!self->acceptor.is_open())
         co_return;

@@ -26,8 +26,8 @@ constexpr auto query_timeout = std::chrono::milliseconds{10s};
 
 std::string error_body(std::string_view code, std::string_view message) {
   return json_object{}
-    .raw("error", json_object{}.field("code", code).field("message", message).str())
-    .str();
+      .raw("error", json_object{}.field("code", code).field("message", message).str())
+      .str();
 }
 
 asio::awaitable<void> reply_error(http_exchange& ex, const caf::error& err) {
@@ -42,21 +42,19 @@ asio::awaitable<void> reply_error(http_exchange& ex, api_errc code, std::string_
 std::string summary_json(const job_summary& s) {
   json_object obj;
   obj.field("job_id", s.job_id)
-    .field("operation", s.operation)
-    .field("model", s.model)
-    .field("state", s.state)
-    .field("bytes", s.bytes)
-    .field("total", s.total)
-    .field("created_ms", s.created_ms)
-    .field("started_ms", s.started_ms)
-    .field("finished_ms", s.finished_ms);
+      .field("operation", s.operation)
+      .field("model", s.model)
+      .field("state", s.state)
+      .field("bytes", s.bytes)
+      .field("total", s.total)
+      .field("created_ms", s.created_ms)
+      .field("started_ms", s.started_ms)
+      .field("finished_ms", s.finished_ms);
   if (s.error_code.empty())
     obj.raw("error", "null");
   else
-    obj.raw("error", json_object{}
-                       .field("code", s.error_code)
-                       .field("message", s.error_message)
-                       .str());
+    obj.raw("error",
+            json_object{}.field("code", s.error_code).field("message", s.error_message).str());
   return obj.str();
 }
 
@@ -131,7 +129,8 @@ public:
         co_return co_await cancel_job(ex, job_id);
       if (is({"v1", "jobs", parts[2], "stream"}) && method_is("GET"))
         co_return co_await stream_job(ex, job_id);
-      if (parts.size() == 3 || (parts.size() == 4 && (parts[3] == "cancel" || parts[3] == "stream")))
+      if (parts.size() == 3
+          || (parts.size() == 4 && (parts[3] == "cancel" || parts[3] == "stream")))
         co_return co_await wrong_method(ex);
     }
     if (is({"v1", "models"}) && method_is("GET"))
@@ -155,7 +154,7 @@ private:
   static asio::awaitable<void> wrong_method(http_exchange& ex) {
     co_await reply_error(ex, api_errc::method_not_allowed,
                          "method " + ex.request().method + " is not allowed on "
-                           + ex.request().path);
+                             + ex.request().path);
   }
 
   /// Asks an actor for a JSON answer and sends it back as is.
@@ -175,14 +174,14 @@ private:
     if (op->op == operation::kind::model_download)
       job_id = co_await ask<std::string>(*ctx_.system, ctx_.router, query_timeout, op->download);
     else
-      job_id = co_await ask<std::string>(*ctx_.system, ctx_.router, query_timeout,
-                                         model_op_atom_v, op->name, op->model_id);
+      job_id = co_await ask<std::string>(*ctx_.system, ctx_.router, query_timeout, model_op_atom_v,
+                                         op->name, op->model_id);
     if (!job_id)
       co_return co_await reply_error(ex, job_id.error());
     co_await ex.reply(201, json_object{}
-                             .field("job_id", *job_id)
-                             .field("sse_url", "/v1/jobs/" + *job_id + "/stream")
-                             .str());
+                               .field("job_id", *job_id)
+                               .field("sse_url", "/v1/jobs/" + *job_id + "/stream")
+                               .str());
   }
 
   asio::awaitable<void> list_jobs(http_exchange& ex) const {

@@ -9,7 +9,8 @@ namespace hive::net {
 namespace {
 
 bool has_bad_bytes(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
+  return std::any_of(text.begin(), text.end(),
+                     [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
 }
 
 bool valid_port(std::string_view port) {
@@ -62,7 +63,7 @@ std::optional<url> parse_url(std::string_view text) {
       return std::nullopt;
     result.host.assign(authority.substr(1, close - 1));
     port_at = close + 1 < authority.size() && authority[close + 1] == ':' ? close + 1
-                                                                            : std::string_view::npos;
+                                                                          : std::string_view::npos;
   } else {
     result.host.assign(authority.substr(0, port_at));
   }
@@ -77,8 +78,8 @@ std::optional<url> parse_url(std::string_view text) {
     return std::nullopt;
   std::string_view target = path_at == std::string_view::npos ? "/" : rest.substr(path_at);
   target = target.substr(0, target.find('#'));
-  result.target = target.empty() || target.front() != '/' ? "/" + std::string{target}
-                                                          : std::string{target};
+  result.target =
+      target.empty() || target.front() != '/' ? "/" + std::string{target} : std::string{target};
   return result;
 }
 

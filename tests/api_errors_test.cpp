@@ -56,8 +56,9 @@ TEST_F(ApiErrorsTest, RefusesBadOperations) {
   expect_error(post_job(R"({"model":"url:http://h/a.gguf"})"), 400, "missing_field");
   expect_error(post_job(R"({"operation":"model_download"})"), 400, "missing_field");
   expect_error(post_job(R"({"operation":"model_download","model":["x"]})"), 400, "invalid_field");
-  expect_error(post_job(R"({"operation":"model_download","model":"url:http://h/a.gguf","sha256":"12"})"),
-               400, "invalid_field");
+  expect_error(
+      post_job(R"({"operation":"model_download","model":"url:http://h/a.gguf","sha256":"12"})"),
+      400, "invalid_field");
   expect_error(post_job(R"({"operation":"model_download","model":"magnet:abc"})"), 400,
                "invalid_model_ref");
   expect_error(post_job(R"({"operation":"model_download","model":"url:http://h/"})"), 400,
@@ -69,7 +70,8 @@ TEST_F(ApiErrorsTest, RefusesBadOperations) {
 }
 
 TEST_F(ApiErrorsTest, RefusesOversizedBodies) {
-  std::string huge = R"({"operation":"model_list","pad":")" + std::string(2 * 1024 * 1024, 'x') + "\"}";
+  std::string huge =
+      R"({"operation":"model_list","pad":")" + std::string(2 * 1024 * 1024, 'x') + "\"}";
   expect_error(post_job(huge), 413, "payload_too_large");
   expect_no_jobs();
 }
@@ -100,8 +102,8 @@ TEST_F(ApiErrorsTest, MalformedHttpGetsAnErrorNotACrash) {
   auto answer = raw_exchange("BLAH\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
   EXPECT_NE(answer.find("\"code\":\"invalid_field\""), std::string::npos);
-  auto big_header = raw_exchange("GET /health HTTP/1.1\r\nX-Pad: " + std::string(64 * 1024, 'a')
-                                 + "\r\n\r\n");
+  auto big_header =
+      raw_exchange("GET /health HTTP/1.1\r\nX-Pad: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
   EXPECT_EQ(big_header.rfind("HTTP/1.1 431", 0), 0u) << big_header.substr(0, 80);
   EXPECT_EQ(get("/health").status, 200u);
 }

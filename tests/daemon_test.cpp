@@ -105,8 +105,8 @@ TEST_F(DaemonTest, HelpListsEveryOption) {
 }
 
 TEST_F(DaemonTest, ConfigFileSetsOptionsAndSigtermStopsQuickly) {
-  std::ofstream{dir / "provisiond.conf"} << "# test config\nmodels-dir = " << (dir / "models").string()
-                                         << "\nmax-concurrent = 2\n";
+  std::ofstream{dir / "provisiond.conf"}
+      << "# test config\nmodels-dir = " << (dir / "models").string() << "\nmax-concurrent = 2\n";
   daemon_process daemon{{"--config", (dir / "provisiond.conf").string()}};
   EXPECT_EQ(run("curl -sf " + daemon.url() + "/health").first, 0);
   EXPECT_TRUE(fs::is_directory(dir / "models"));
@@ -119,9 +119,9 @@ TEST_F(DaemonTest, SigintDuringADownloadStopsQuickly) {
   test_file_server files;
   files.add_file("slow.gguf", make_test_bytes(32 * 1024 * 1024));
   daemon_process daemon{{"--models-dir", (dir / "models").string()}};
-  auto [code, out] = run("curl -sf -X POST -d '{\"operation\":\"model_download\",\"model\":\"url:"
-                         + files.base_url() + "/files/slow.gguf?rate=1000000\"}' " + daemon.url()
-                         + "/v1/jobs");
+  auto [code, out] =
+      run("curl -sf -X POST -d '{\"operation\":\"model_download\",\"model\":\"url:"
+          + files.base_url() + "/files/slow.gguf?rate=1000000\"}' " + daemon.url() + "/v1/jobs");
   ASSERT_EQ(code, 0) << out;
   std::this_thread::sleep_for(std::chrono::milliseconds{300});
   auto [exit_code, took] = daemon.stop(SIGINT);
@@ -134,12 +134,12 @@ TEST_F(DaemonTest, CliDownloadsListsAndRemovesWithMeaningfulExitCodes) {
   auto data = make_test_bytes(512 * 1024);
   files.add_file("cli.gguf", data);
   daemon_process daemon{{"--models-dir", (dir / "models").string()}};
-  auto [ok, out] = run(cli(daemon) + "download url:" + files.base_url() + "/files/cli.gguf --sha256 "
-                       + sha256_hex(data));
+  auto [ok, out] = run(cli(daemon) + "download url:" + files.base_url()
+                       + "/files/cli.gguf --sha256 " + sha256_hex(data));
   EXPECT_EQ(ok, 0) << out;
   EXPECT_NE(out.find("100.0%"), std::string::npos) << out;
-  EXPECT_EQ(sha256_hex(std::string{std::istreambuf_iterator<char>{
-              *std::make_unique<std::ifstream>(dir / "models" / "cli" / "cli.gguf")},
+  EXPECT_EQ(sha256_hex(std::string{std::istreambuf_iterator<char>{*std::make_unique<std::ifstream>(
+                                       dir / "models" / "cli" / "cli.gguf")},
                                    {}}),
             sha256_hex(data));
   auto [listed, models] = run(cli(daemon) + "models");
@@ -166,8 +166,8 @@ TEST_F(DaemonTest, CliInterruptCancelsTheJob) {
   test_file_server files;
   files.add_file("int.gguf", make_test_bytes(32 * 1024 * 1024));
   daemon_process daemon{{"--models-dir", (dir / "models").string()}};
-  auto [code, out] = run("timeout --preserve-status -s INT 1 " + cli(daemon) + "download url:" + files.base_url()
-                         + "/files/int.gguf?rate=2000000");
+  auto [code, out] = run("timeout --preserve-status -s INT 1 " + cli(daemon)
+                         + "download url:" + files.base_url() + "/files/int.gguf?rate=2000000");
   EXPECT_EQ(code, 130) << out;
   EXPECT_NE(out.find("cancelled"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(dir / "models" / "int"));

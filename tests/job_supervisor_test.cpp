@@ -28,8 +28,9 @@ protected:
       ++factory_calls;
       return factory(sup, ctx);
     };
-    job_plan plan{"job-1",    *parse_model_ref(source), source,   "",      journal,
-                  catalog,    caf::actor{},             settings, counting};
+    job_plan plan{
+        "job-1", *parse_model_ref(source), source, "", journal, catalog, caf::actor{}, settings,
+        counting};
     std::tie(parent, parent_box) = spawn_probe();
     supervisor = spawn(job_supervisor_actor, parent, plan);
     sched.run();
@@ -42,6 +43,24 @@ protected:
 
   fs::path models_dir() const {
     return temp_dir / "models";
+  }
+
+  /// The catalog as the scheduler's job queue holds it.
+  caf::resumable* catalog_job() const {
+    return dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(catalog));
+  }
+
+  /// Runs every pending job but the catalog's, which stays queued with its mail.
+  void run_all_but_catalog() {
+    sched.run_jobs_filtered([held = catalog_job()](caf::resumable* job) { return job != held; });
+  }
+
+  /// Whether the catalog has mail waiting and the first is a `put_atom` request.
+  bool catalog_holds_put() {
+    if (!sched.prioritize(catalog))
+      return false;
+    auto* mail = sched.next_job<caf::scheduled_actor>().mailbox().peek();
+    return mail != nullptr && mail->content().match_element<caf::put_atom>(0);
   }
 
   std::shared_ptr<vendor_script> script = std::make_shared<vendor_script>();
@@ -126,6 +145,50 @@ TEST_F(JobSupervisorTest, AFetchedFileIsCatalogedAndTheJobCompletes) {
   EXPECT_TRUE(files_ending(models_dir(), ".part").empty());
   ASSERT_EQ(parent_box->outcomes.size(), 1u);
   EXPECT_EQ(parent_box->outcomes[0].state, "completed");
+}
+
+// The catalog writes the entry while the cancel waits in the supervisor, so
+// the reply handler must undo the entry: holding the catalog's job in the
+// scheduler's queue puts the cancel between the put request and its reply.
+TEST_F(JobSupervisorTest, CancelWhileFinalizingRemovesTheCatalogEntryAndFiles) {
+  spawn_supervisor();
+  start();
+  ASSERT_EQ(script->vendors.size(), 1u);
+  auto model_file = models_dir() / "m" / "m.gguf";
+  auto metadata = models_dir() / "m" / "metadata.json";
+
+  caf::anon_send(script->vendors[0], finish_atom_v);
+  run_all_but_catalog();
+
+  ASSERT_TRUE(fs::is_regular_file(model_file));
+  EXPECT_TRUE(script->exit_reasons.empty()); // the vendor quit on its own
+  EXPECT_EQ(journal->summary().state, "finalizing");
+  ASSERT_TRUE(catalog_holds_put());
+  EXPECT_FALSE(fs::exists(metadata));
+
+  auto answer = ask(supervisor, cancel_atom_v);
+  run_all_but_catalog();
+
+  EXPECT_FALSE(answer->value); // answered once the catalog has replied
+  EXPECT_EQ(journal->summary().state, "finalizing");
+  ASSERT_TRUE(catalog_holds_put());
+
+  // The catalog alone runs: it writes the entry and replies.
+  sched.run_once();
+  EXPECT_TRUE(fs::is_regular_file(metadata));
+  sched.run();
+
+  ASSERT_TRUE(answer->value) << caf::to_string(answer->error);
+  EXPECT_EQ(*answer->value, "cancelled");
+  EXPECT_EQ(last_event(*journal).name, "end");
+  EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
+  EXPECT_EQ(journal->summary().state, "cancelled");
+  EXPECT_FALSE(fs::exists(metadata));
+  EXPECT_FALSE(fs::exists(model_file));
+  EXPECT_TRUE(files_ending(models_dir(), ".part").empty());
+  ASSERT_EQ(parent_box->outcomes.size(), 1u);
+  EXPECT_EQ(parent_box->outcomes[0].job_id, "job-1");
+  EXPECT_EQ(parent_box->outcomes[0].state, "cancelled");
 }
 
 } // namespace

@@ -23,9 +23,13 @@ protected:
     fs::remove_all(root);
   }
   model_record record(const std::string& id) const {
-    return model_record{id, id + ".gguf", "url", "url:http://h/" + id + ".gguf",
+    return model_record{id,
+                        id + ".gguf",
+                        "url",
+                        "url:http://h/" + id + ".gguf",
                         {{id + ".gguf", (root / id / (id + ".gguf")).string(), 3, "abc"}},
-                        3, 1700000000000};
+                        3,
+                        1700000000000};
   }
   fs::path root;
 };

@@ -18,9 +18,9 @@ constexpr auto heartbeat_interval = std::chrono::milliseconds{10s};
 class TrackerTest : public actor_fixture {
 protected:
   caf::actor spawn_tracker(const caf::actor& narration) {
-    auto tracker = spawn(tracker_actor, narration,
-                         tracker_settings{"url:http://127.0.0.1:1/m.gguf", progress_interval,
-                                          heartbeat_interval});
+    auto tracker = spawn(
+        tracker_actor, narration,
+        tracker_settings{"url:http://127.0.0.1:1/m.gguf", progress_interval, heartbeat_interval});
     sched.run();
     return tracker;
   }

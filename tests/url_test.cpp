@@ -22,9 +22,9 @@ TEST(UrlTest, ParsesSchemeHostPortAndTarget) {
 }
 
 TEST(UrlTest, RefusesWhatIsNotAnHttpUrl) {
-  for (const char* bad : {"", "ftp://h/x", "http://", "http://:80/x", "http://h:0/x",
-                          "http://h:99999/x", "http://user@h/x", "http://h/a b", "h/x",
-                          "http://h:8a/x", "http://h/\x01"})
+  for (const char* bad :
+       {"", "ftp://h/x", "http://", "http://:80/x", "http://h:0/x", "http://h:99999/x",
+        "http://user@h/x", "http://h/a b", "h/x", "http://h:8a/x", "http://h/\x01"})
     EXPECT_FALSE(parse_url(bad)) << bad;
 }
 

@@ -18,10 +18,10 @@ namespace {
 
 caf::behavior probe_actor(caf::event_based_actor*, std::shared_ptr<inbox> box) {
   return {
-    [box](narration_note& x) { box->notes.push_back(std::move(x)); },
-    [box](progress_report& x) { box->reports.push_back(std::move(x)); },
-    [box](job_state& x) { box->states.push_back(std::move(x)); },
-    [box](job_outcome& x) { box->outcomes.push_back(std::move(x)); },
+      [box](narration_note& x) { box->notes.push_back(std::move(x)); },
+      [box](progress_report& x) { box->reports.push_back(std::move(x)); },
+      [box](job_state& x) { box->states.push_back(std::move(x)); },
+      [box](job_outcome& x) { box->outcomes.push_back(std::move(x)); },
   };
 }
 
@@ -40,17 +40,17 @@ caf::behavior scripted_vendor(caf::event_based_actor* self, vendor_context ctx,
     self->quit(msg.reason);
   });
   return {
-    [self, ctx, part, script](finish_atom) {
-      if (script->fail_with) {
-        self->quit(script->fail_with);
-        return;
-      }
-      auto final_path = ctx.dest_dir / ctx.ref.file_name;
-      fs::rename(part, final_path);
-      self->send(ctx.supervisor, file_fetched{ctx.ref.file_name, final_path.string(),
-                                              fs::file_size(final_path), ""});
-      self->quit();
-    },
+      [self, ctx, part, script](finish_atom) {
+        if (script->fail_with) {
+          self->quit(script->fail_with);
+          return;
+        }
+        auto final_path = ctx.dest_dir / ctx.ref.file_name;
+        fs::rename(part, final_path);
+        self->send(ctx.supervisor, file_fetched{ctx.ref.file_name, final_path.string(),
+                                                fs::file_size(final_path), ""});
+        self->quit();
+      },
   };
 }
 

@@ -81,8 +81,8 @@ protected:
     auto out = std::make_shared<reply>();
     spawn([dest, out, xs...](caf::event_based_actor* self) {
       self->request(dest, caf::infinite, xs...)
-        .then([out](std::string& value) { out->value = std::move(value); },
-              [out](caf::error& err) { out->error = std::move(err); });
+          .then([out](std::string& value) { out->value = std::move(value); },
+                [out](caf::error& err) { out->error = std::move(err); });
     });
     return out;
   }

@@ -8,7 +8,8 @@ namespace fs = std::filesystem;
 
 void runtime_fixture::SetUp() {
   std::random_device rd;
-  models_dir = fs::temp_directory_path() / ("hive-test-" + std::to_string(rd()) + std::to_string(rd()));
+  models_dir =
+      fs::temp_directory_path() / ("hive-test-" + std::to_string(rd()) + std::to_string(rd()));
   restart(default_settings());
 }
 
@@ -41,7 +42,8 @@ net::http_reply runtime_fixture::post_job(const std::string& body) const {
 
 std::string runtime_fixture::start_download(const std::string& model,
                                             const std::string& sha256) const {
-  std::string body = R"({"operation":"model_download","hive_id":"localhost","model":")" + model + "\"";
+  std::string body =
+      R"({"operation":"model_download","hive_id":"localhost","model":")" + model + "\"";
   if (!sha256.empty())
     body += R"(,"sha256":")" + sha256 + "\"";
   body += "}";
@@ -72,12 +74,12 @@ runtime_fixture::stream_log runtime_fixture::follow(const std::string& job_id,
                                                     const std::string& last_event_id) const {
   stream_log log;
   log.error = net::read_sse(
-    base + "/v1/jobs/" + job_id + "/stream",
-    [&](const net::sse_event& e) {
-      log.events.push_back(e);
-      return true;
-    },
-    last_event_id, std::chrono::seconds{20});
+      base + "/v1/jobs/" + job_id + "/stream",
+      [&](const net::sse_event& e) {
+        log.events.push_back(e);
+        return true;
+      },
+      last_event_id, std::chrono::seconds{20});
   return log;
 }
 
@@ -95,7 +97,8 @@ std::vector<fs::path> runtime_fixture::files_ending(const std::string& suffix) c
   std::error_code ec;
   for (const auto& entry : fs::recursive_directory_iterator{models_dir, ec}) {
     auto name = entry.path().filename().string();
-    if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (name.size() >= suffix.size()
+        && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0)
       out.push_back(entry.path());
   }
   return out;

@@ -102,8 +102,8 @@ struct test_file_server::impl {
       if (stall_after && sent + n > stall_after)
         n = stall_after - sent;
       if (n > 0) {
-        auto [ec, written] = co_await asio::async_write(stream, asio::buffer(data.data() + sent, n),
-                                                        use_tuple);
+        auto [ec, written] =
+            co_await asio::async_write(stream, asio::buffer(data.data() + sent, n), use_tuple);
         if (ec)
           co_return;
         sent += n;

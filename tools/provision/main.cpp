@@ -7,10 +7,12 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -23,15 +25,15 @@ using hive::net::http_call;
 enum exit_code : int { done = 0, failed = 1, usage_error = 2, cancelled = 130 };
 
 const char* usage =
-  "usage: provision [--server URL] <command> [args]\n\n"
-  "commands:\n"
-  "  download <model> [--sha256 HEX]  start a download and follow it live (Ctrl-C cancels it)\n"
-  "  jobs                             list jobs with their state\n"
-  "  cancel <job_id>                  cancel a job\n"
-  "  models                           list the models in the catalog\n"
-  "  rm <model_id>                    delete a model from the catalog\n\n"
-  "--server defaults to $PROVISION_SERVER or http://127.0.0.1:7835.\n"
-  "Exit codes: 0 done, 1 failed, 2 usage or connection error, 130 cancelled.\n";
+    "usage: provision [--server URL] <command> [args]\n\n"
+    "commands:\n"
+    "  download <model> [--sha256 HEX]  start a download and follow it live (Ctrl-C cancels it)\n"
+    "  jobs                             list jobs with their state\n"
+    "  cancel <job_id>                  cancel a job\n"
+    "  models                           list the models in the catalog\n"
+    "  rm <model_id>                    delete a model from the catalog\n\n"
+    "--server defaults to $PROVISION_SERVER or http://127.0.0.1:7835.\n"
+    "Exit codes: 0 done, 1 failed, 2 usage or connection error, 130 cancelled.\n";
 
 std::string json_string(const simdjson::dom::element& e, const char* key) {
   std::string_view text;
@@ -78,31 +80,29 @@ int follow(const std::string& server, const std::string& job_id) {
   hive::cli::progress_view view;
   int result = failed;
   bool ended = false;
-  auto error = hive::net::read_sse(server + "/v1/jobs/" + job_id + "/stream",
-                                   [&](const hive::net::sse_event& ev) {
-                                     simdjson::dom::parser parser;
-                                     simdjson::dom::element doc;
-                                     if (ev.name == "progress") {
-                                       view.progress(ev.data);
-                                     } else if (ev.name == "narration"
-                                                && parser.parse(ev.data).get(doc)
-                                                     == simdjson::SUCCESS) {
-                                       view.line(json_string(doc, "human"));
-                                     } else if (ev.name == "end") {
-                                       view.close();
-                                       ended = true;
-                                       if (ev.data == "[DONE]") {
-                                         result = done;
-                                       } else if (ev.data == "[CANCELLED]") {
-                                         result = cancelled;
-                                         std::fprintf(stderr, "cancelled\n");
-                                       } else {
-                                         std::fprintf(stderr, "%s\n", ev.data.c_str());
-                                       }
-                                       return false;
-                                     }
-                                     return true;
-                                   });
+  auto error = hive::net::read_sse(
+      server + "/v1/jobs/" + job_id + "/stream", [&](const hive::net::sse_event& ev) {
+        simdjson::dom::parser parser;
+        simdjson::dom::element doc;
+        if (ev.name == "progress") {
+          view.progress(ev.data);
+        } else if (ev.name == "narration" && parser.parse(ev.data).get(doc) == simdjson::SUCCESS) {
+          view.line(json_string(doc, "human"));
+        } else if (ev.name == "end") {
+          view.close();
+          ended = true;
+          if (ev.data == "[DONE]") {
+            result = done;
+          } else if (ev.data == "[CANCELLED]") {
+            result = cancelled;
+            std::fprintf(stderr, "cancelled\n");
+          } else {
+            std::fprintf(stderr, "%s\n", ev.data.c_str());
+          }
+          return false;
+        }
+        return true;
+      });
   if (!ended) {
     view.close();
     std::fprintf(stderr, "provision: %s\n",
@@ -139,40 +139,47 @@ int download(const std::string& server, const std::string& model, const std::str
   return result;
 }
 
-int list_jobs(const std::string& server) {
-  auto reply = http_call("GET", server + "/v1/jobs");
+using table_row = std::array<std::string, 4>;
+
+/// GETs `url` and prints the answer's array `key` as a table, one row per element.
+int print_table(const std::string& url, const char* key, const char* format,
+                const table_row& header,
+                const std::function<table_row(const simdjson::dom::element&)>& row_of) {
+  auto reply = http_call("GET", url);
   if (reply.status != 200)
     return report_failure(reply);
   simdjson::dom::parser parser;
-  simdjson::dom::array jobs;
-  if (parser.parse(reply.body)["jobs"].get(jobs) != simdjson::SUCCESS)
+  simdjson::dom::array items;
+  if (parser.parse(reply.body)[key].get(items) != simdjson::SUCCESS)
     return report_failure(reply);
-  std::printf("%-44s %-10s %-22s %s\n", "JOB", "STATE", "PROGRESS", "MODEL");
-  for (auto job : jobs) {
-    auto bytes = json_uint(job, "bytes");
-    auto total = json_uint(job, "total");
-    auto progress = hive::format_bytes(bytes) + (total ? " / " + hive::format_bytes(total) : "");
-    std::printf("%-44s %-10s %-22s %s\n", json_string(job, "job_id").c_str(),
-                json_string(job, "state").c_str(), progress.c_str(),
-                json_string(job, "model").c_str());
-  }
+  auto print = [format](const table_row& r) {
+    std::printf(format, r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str());
+  };
+  print(header);
+  for (auto item : items)
+    print(row_of(item));
   return done;
 }
 
+int list_jobs(const std::string& server) {
+  return print_table(server + "/v1/jobs", "jobs", "%-44s %-10s %-22s %s\n",
+                     {"JOB", "STATE", "PROGRESS", "MODEL"}, [](const simdjson::dom::element& job) {
+                       auto bytes = json_uint(job, "bytes");
+                       auto total = json_uint(job, "total");
+                       auto progress = hive::format_bytes(bytes)
+                                       + (total ? " / " + hive::format_bytes(total) : "");
+                       return table_row{json_string(job, "job_id"), json_string(job, "state"),
+                                        progress, json_string(job, "model")};
+                     });
+}
+
 int list_models(const std::string& server) {
-  auto reply = http_call("GET", server + "/v1/models");
-  if (reply.status != 200)
-    return report_failure(reply);
-  simdjson::dom::parser parser;
-  simdjson::dom::array models;
-  if (parser.parse(reply.body)["models"].get(models) != simdjson::SUCCESS)
-    return report_failure(reply);
-  std::printf("%-40s %-10s %-8s %s\n", "ID", "SIZE", "VENDOR", "SOURCE");
-  for (auto model : models)
-    std::printf("%-40s %-10s %-8s %s\n", json_string(model, "id").c_str(),
-                hive::format_bytes(json_uint(model, "total_size")).c_str(),
-                json_string(model, "vendor").c_str(), json_string(model, "source").c_str());
-  return done;
+  return print_table(server + "/v1/models", "models", "%-40s %-10s %-8s %s\n",
+                     {"ID", "SIZE", "VENDOR", "SOURCE"}, [](const simdjson::dom::element& model) {
+                       return table_row{json_string(model, "id"),
+                                        hive::format_bytes(json_uint(model, "total_size")),
+                                        json_string(model, "vendor"), json_string(model, "source")};
+                     });
 }
 
 int simple(const std::string& method, const std::string& url, unsigned ok_status) {
@@ -187,8 +194,8 @@ int simple(const std::string& method, const std::string& url, unsigned ok_status
 
 int main(int argc, char** argv) {
   std::vector<std::string> args{argv + 1, argv + argc};
-  std::string server = std::getenv("PROVISION_SERVER") ? std::getenv("PROVISION_SERVER")
-                                                       : "http://127.0.0.1:7835";
+  std::string server =
+      std::getenv("PROVISION_SERVER") ? std::getenv("PROVISION_SERVER") : "http://127.0.0.1:7835";
   std::string sha256;
   std::vector<std::string> words;
   for (std::size_t i = 0; i < args.size(); ++i) {

@@ -30,48 +30,53 @@ struct option_spec {
 };
 
 const option_spec options[] = {
-  {"listen", "HOST:PORT", "address of the HTTP API (default 127.0.0.1:7835)",
-   [](daemon_options& o, const std::string& k, const std::string& v) {
-     auto colon = v.rfind(':');
-     if (colon == std::string::npos || colon == 0)
-       throw std::invalid_argument("--" + k + ": expected HOST:PORT, got '" + v + "'");
-     o.runtime.listen_host = v.substr(0, colon);
-     o.runtime.listen_port = static_cast<std::uint16_t>(parse_number(k, v.substr(colon + 1), 0, 65535));
-   }},
-  {"models-dir", "DIR", "where models are stored (default ~/.cache/rbee/models)",
-   [](daemon_options& o, const std::string&, const std::string& v) { o.runtime.jobs.models_dir = v; }},
-  {"max-concurrent", "N", "downloads running at once; the rest queue (default 4)",
-   [](daemon_options& o, const std::string& k, const std::string& v) {
-     o.runtime.jobs.max_concurrent = parse_number(k, v, 1, 1024);
-   }},
-  {"heartbeat-secs", "N", "seconds between heartbeat narrations of a job (default 10)",
-   [](daemon_options& o, const std::string& k, const std::string& v) {
-     o.runtime.jobs.heartbeat_interval = std::chrono::seconds{parse_number(k, v, 1, 86400)};
-   }},
-  {"progress-interval-ms", "N", "minimum milliseconds between progress events (default 100)",
-   [](daemon_options& o, const std::string& k, const std::string& v) {
-     o.runtime.jobs.progress_interval = std::chrono::milliseconds{parse_number(k, v, 1, 60000)};
-   }},
-  {"connect-timeout-secs", "N", "seconds allowed to connect to a source (default 10)",
-   [](daemon_options& o, const std::string& k, const std::string& v) {
-     o.runtime.jobs.connect_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
-   }},
-  {"stall-timeout-secs", "N", "a transfer without data this long fails (default 30)",
-   [](daemon_options& o, const std::string& k, const std::string& v) {
-     o.runtime.jobs.stall_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
-   }},
-  {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
-   [](daemon_options& o, const std::string&, const std::string& v) { o.runtime.jobs.ca_file = v; }},
-  {"io-threads", "N", "threads for network I/O (default 2)",
-   [](daemon_options& o, const std::string& k, const std::string& v) {
-     o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
-   }},
-  {"actor-threads", "N", "threads of the actor scheduler (default 2)",
-   [](daemon_options& o, const std::string& k, const std::string& v) {
-     o.runtime.actor_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
-   }},
-  {"log-level", "LEVEL", "trace, debug, info, warn, error or off (default info)",
-   [](daemon_options& o, const std::string&, const std::string& v) { o.log_level = v; }},
+    {"listen", "HOST:PORT", "address of the HTTP API (default 127.0.0.1:7835)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       auto colon = v.rfind(':');
+       if (colon == std::string::npos || colon == 0)
+         throw std::invalid_argument("--" + k + ": expected HOST:PORT, got '" + v + "'");
+       o.runtime.listen_host = v.substr(0, colon);
+       o.runtime.listen_port =
+           static_cast<std::uint16_t>(parse_number(k, v.substr(colon + 1), 0, 65535));
+     }},
+    {"models-dir", "DIR", "where models are stored (default ~/.cache/rbee/models)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.models_dir = v;
+     }},
+    {"max-concurrent", "N", "downloads running at once; the rest queue (default 4)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.max_concurrent = parse_number(k, v, 1, 1024);
+     }},
+    {"heartbeat-secs", "N", "seconds between heartbeat narrations of a job (default 10)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.heartbeat_interval = std::chrono::seconds{parse_number(k, v, 1, 86400)};
+     }},
+    {"progress-interval-ms", "N", "minimum milliseconds between progress events (default 100)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.progress_interval = std::chrono::milliseconds{parse_number(k, v, 1, 60000)};
+     }},
+    {"connect-timeout-secs", "N", "seconds allowed to connect to a source (default 10)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.connect_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
+     }},
+    {"stall-timeout-secs", "N", "a transfer without data this long fails (default 30)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.stall_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
+     }},
+    {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.ca_file = v;
+     }},
+    {"io-threads", "N", "threads for network I/O (default 2)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
+     }},
+    {"actor-threads", "N", "threads of the actor scheduler (default 2)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.actor_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
+     }},
+    {"log-level", "LEVEL", "trace, debug, info, warn, error or off (default info)",
+     [](daemon_options& o, const std::string&, const std::string& v) { o.log_level = v; }},
 };
 
 const option_spec* find_option(const std::string& key) {
