@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
@@ -235,7 +236,10 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::impl> self, http_
     if (ec) {
       if (!self->acceptor.is_open())
         co_return;
+      // Out of descriptors, say: back off instead of spinning.
       spdlog::warn("accept failed: {}", ec.message());
+      asio::steady_timer pause{self->ioc, std::chrono::milliseconds{100}};
+      co_await pause.async_wait(use_tuple);
       continue;
     }
     auto ex = socket.get_executor();

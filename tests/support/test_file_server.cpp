@@ -16,7 +16,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <atomic>
 #include <charconv>
 #include <optional>
 #include <random>
@@ -61,7 +60,7 @@ struct test_file_server::impl {
   mutable std::mutex mtx;
   std::map<std::string, std::shared_ptr<const std::string>> files;
   std::vector<std::string> seen;
-  std::atomic<int> connections{0};
+  std::vector<std::string> authorizations;
 
   std::shared_ptr<const std::string> find(const std::string& name) {
     std::lock_guard guard{mtx};
@@ -134,6 +133,7 @@ struct test_file_server::impl {
     {
       std::lock_guard guard{mtx};
       seen.push_back(target);
+      authorizations.emplace_back(req[http::field::authorization]);
     }
     auto q = target.find('?');
     std::string path = target.substr(0, q);
@@ -152,6 +152,11 @@ struct test_file_server::impl {
       auto location = next + (query.empty() ? "" : "?" + query);
       co_return co_await reply_status(stream, 302, location);
     }
+    if (path.rfind("/cross/", 0) == 0) { // to another host name for this same server
+      auto rest = path.substr(7);
+      auto location = "http://localhost:" + rest;
+      co_return co_await reply_status(stream, 302, location);
+    }
     if (path.rfind("/hang/", 0) == 0) { // read the request, never answer
       asio::steady_timer timer{co_await asio::this_coro::executor, std::chrono::hours{1}};
       co_await timer.async_wait(use_tuple);
@@ -163,7 +168,6 @@ struct test_file_server::impl {
   }
 
   asio::awaitable<void> session(tcp::socket socket) {
-    ++connections;
     if (tls) {
       beast::ssl_stream<beast::tcp_stream> stream{std::move(socket), *tls};
       if (auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple); !ec)
@@ -174,7 +178,6 @@ struct test_file_server::impl {
       beast::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
-    --connections;
   }
 
   asio::awaitable<void> accept_loop() {
@@ -231,8 +234,9 @@ std::vector<std::string> test_file_server::requests() const {
   return impl_->seen;
 }
 
-int test_file_server::open_connections() const {
-  return impl_->connections.load();
+std::vector<std::string> test_file_server::authorizations() const {
+  std::lock_guard guard{impl_->mtx};
+  return impl_->authorizations;
 }
 
 std::string make_test_bytes(std::size_t size, std::uint32_t seed) {

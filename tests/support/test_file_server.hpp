@@ -18,6 +18,7 @@ namespace hive::test {
 /// - `GET /redirect/<n>/<rest>`: 302 to `/redirect/<n-1>/<rest>`, at 0 to `/<rest>`.
 /// - `GET /status/<code>`: an empty answer with that status.
 /// - `GET /hang/<anything>`: reads the request and never answers.
+/// - `GET /cross/<port>/<rest>`: 302 to `http://localhost:<port>/<rest>` (another host name).
 class test_file_server {
 public:
   struct tls_files {
@@ -37,8 +38,8 @@ public:
   std::string base_url() const;
   /// Request targets seen so far, in order.
   std::vector<std::string> requests() const;
-  /// Connections currently open.
-  int open_connections() const;
+  /// The Authorization header of each request, in order ("" when absent).
+  std::vector<std::string> authorizations() const;
 
 private:
   struct impl;

@@ -1,0 +1,84 @@
+// The transfer coroutine on its own, against a real server.
+
+#include "net/http_fetch.hpp"
+#include "tests/support/test_file_server.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+#include <random>
+#include <thread>
+
+using namespace hive;
+using namespace hive::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+class HttpFetchTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    part = fs::temp_directory_path() / ("fetch-test-" + std::to_string(std::random_device{}()));
+    io_thread = std::thread{[this] { ioc.run(); }};
+  }
+  void TearDown() override {
+    work.reset();
+    io_thread.join();
+    disk.join();
+    fs::remove(part);
+  }
+
+  net::fetch_outcome fetch(const std::string& url, const std::string& token = {}) {
+    net::fetch_request req;
+    req.url = url;
+    req.part_path = part;
+    req.bearer_token = token;
+    req.disk = &disk;
+    req.buffer_size = 64 * 1024;
+    std::promise<net::fetch_outcome> done;
+    net::start_fetch(ioc, req, {}, [&done](net::fetch_outcome out) { done.set_value(out); });
+    return done.get_future().get();
+  }
+
+  fs::path part;
+  boost::asio::io_context ioc;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
+      boost::asio::make_work_guard(ioc);
+  boost::asio::thread_pool disk{1};
+  std::thread io_thread;
+  test_file_server files;
+};
+
+} // namespace
+
+TEST_F(HttpFetchTest, HashesWhatItWritesAcrossManyBuffers) {
+  auto data = make_test_bytes(3 * 1024 * 1024 + 17);
+  files.add_file("x.bin", data);
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.bytes, data.size());
+  EXPECT_EQ(out.total, data.size());
+  EXPECT_EQ(out.sha256, sha256_hex(data));
+  EXPECT_EQ(fs::file_size(part), data.size());
+}
+
+TEST_F(HttpFetchTest, SendsTheTokenOnlyToTheFirstHost) {
+  files.add_file("x.bin", "payload");
+  auto port = std::to_string(files.port());
+  ASSERT_TRUE(fetch(files.base_url() + "/redirect/1/files/x.bin", "secret").ok);
+  auto same_host = files.authorizations();
+  ASSERT_EQ(same_host.size(), 3u);
+  for (const auto& auth : same_host)
+    EXPECT_EQ(auth, "Bearer secret");
+
+  ASSERT_TRUE(fetch(files.base_url() + "/cross/" + port + "/files/x.bin", "secret").ok);
+  auto all = files.authorizations();
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[3], "Bearer secret"); // 127.0.0.1, which redirects to localhost
+  EXPECT_EQ(all[4], "");              // localhost never sees it
+  EXPECT_EQ(files.requests().back(), "/files/x.bin");
+}
