@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <random>
 #include <string>
 #include <sys/wait.h>
@@ -32,14 +33,19 @@ std::pair<int, std::string> run(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-/// A provisiond child process on a free port.
+/// A provisiond child process on a port it picks itself (`--listen 127.0.0.1:0`);
+/// the port is read from its log, which a thread keeps draining.
 class daemon_process {
 public:
   explicit daemon_process(std::vector<std::string> args) {
-    port_ = 20000 + static_cast<int>(std::random_device{}() % 20000);
-    args.insert(args.begin(), {PROVISIOND_PATH, "--listen", "127.0.0.1:" + std::to_string(port_)});
+    args.insert(args.begin(), {PROVISIOND_PATH, "--listen", "127.0.0.1:0"});
+    int out[2];
+    EXPECT_EQ(::pipe(out), 0);
     pid_ = ::fork();
     if (pid_ == 0) {
+      ::dup2(out[1], STDOUT_FILENO);
+      ::dup2(out[1], STDERR_FILENO);
+      ::close(out[0]);
       std::vector<char*> argv;
       for (auto& a : args)
         argv.push_back(a.data());
@@ -47,14 +53,39 @@ public:
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
-    for (int i = 0; i < 100 && run("curl -sf " + url() + "/health").first != 0; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds{50});
+    ::close(out[1]);
+    std::promise<int> port;
+    auto future = port.get_future();
+    drain_ = std::thread{[fd = out[0], port = std::move(port)]() mutable {
+      const std::string marker = "listening on http://127.0.0.1:";
+      std::string log;
+      bool found = false;
+      char buf[4096];
+      for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) {
+        log.append(buf, static_cast<std::size_t>(n));
+        auto at = log.find(marker);
+        if (!found && at != std::string::npos
+            && log.find(' ', at + marker.size()) != std::string::npos) {
+          found = true;
+          port.set_value(std::stoi(log.substr(at + marker.size())));
+        }
+        if (found)
+          log.clear();
+      }
+      if (!found)
+        port.set_value(0);
+      ::close(fd);
+    }};
+    if (future.wait_for(std::chrono::seconds{10}) == std::future_status::ready)
+      port_ = future.get();
+    EXPECT_GT(port_, 0) << "provisiond did not report its port";
   }
   ~daemon_process() {
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
+    drain_.join(); // the pipe closes with the process
   }
   std::string url() const {
     return "http://127.0.0.1:" + std::to_string(port_);
@@ -74,6 +105,7 @@ public:
 private:
   int port_ = 0;
   pid_t pid_ = -1;
+  std::thread drain_;
 };
 
 class DaemonTest : public ::testing::Test {
