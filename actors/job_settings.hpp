@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/proxy.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
@@ -26,6 +28,8 @@ struct job_settings {
   std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};
   /// Extra CA bundle for HTTPS (PEM), empty for the system's only.
   std::string ca_file;
+  /// Proxies for transfers (provisiond takes them from the environment).
+  net::proxy_settings proxy;
   /// Where vendors run their network I/O; null in actor-only tests.
   boost::asio::io_context* io = nullptr;
   /// Where transfers hash and write their data; null runs that inline.

@@ -35,6 +35,7 @@ net::fetch_request make_request(const url_vendor_state& st) {
   req.url = st.ctx.ref.location;
   req.part_path = st.part_path;
   req.ca_file = st.ctx.settings.ca_file;
+  req.proxy = st.ctx.settings.proxy;
   req.connect_timeout = st.ctx.settings.connect_timeout;
   req.stall_timeout = st.ctx.settings.stall_timeout;
   req.disk = st.ctx.settings.disk;

@@ -196,9 +196,11 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
 /// Sends the GET, reads the header, and streams a success body to the part file.
 template <class Stream>
 asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fetch_request& req,
-                                          bool send_token, const fetch_observer& obs) {
+                                          bool send_token, bool via_proxy,
+                                          const fetch_observer& obs) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
-  http::request<http::empty_body> request{http::verb::get, u.target, 11};
+  // A plain-HTTP proxy takes the absolute URL as the request target.
+  http::request<http::empty_body> request{http::verb::get, via_proxy ? u.str() : u.target, 11};
   request.set(http::field::host, u.authority());
   request.set(http::field::user_agent, "rbee-hive-provisioner/0.1");
   request.set(http::field::accept_encoding, "identity");
@@ -238,34 +240,66 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
   co_return co_await stream_body(stream, buffer, parser, u, req, obs);
 }
 
-/// Resolves and connects the TCP layer of `stream` within the connect timeout.
-template <class Stream>
-asio::awaitable<std::optional<exchange_result>> connect(Stream& stream, const url& u,
-                                                        const fetch_request& req) {
-  auto& tcp_layer = beast::get_lowest_layer(stream);
-  tcp::resolver resolver{co_await asio::this_coro::executor};
-  auto [rec, endpoints] = co_await resolver.async_resolve(u.host, u.port, use_tuple);
-  if (rec)
+/// Asks the proxy on `stream` for a tunnel to `target` (HTTP CONNECT).
+asio::awaitable<std::optional<exchange_result>> open_tunnel(beast::tcp_stream& stream,
+                                                            const url& target, const url& proxy,
+                                                            const fetch_request& req) {
+  auto authority = target.host + ":" + target.port;
+  http::request<http::empty_body> request{http::verb::connect, authority, 11};
+  request.set(http::field::host, authority);
+  request.set(http::field::user_agent, "rbee-hive-provisioner/0.1");
+  stream.expires_after(req.connect_timeout);
+  if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
     co_return failure(download_errc::connection_failed,
-                      "cannot resolve " + u.host + ": " + rec.message());
-  tcp_layer.expires_after(req.connect_timeout);
-  if (auto [ec, ep] = co_await tcp_layer.async_connect(endpoints, use_tuple); ec)
+                      "proxy " + proxy.authority() + " failed: " + ec.message());
+  beast::flat_buffer buffer;
+  http::response_parser<http::empty_body> parser;
+  parser.skip(true); // a CONNECT answer has no body: the tunnel follows
+  if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
     co_return failure(download_errc::connection_failed,
-                      "cannot connect to " + u.authority() + ": "
-                          + (ec == beast::error::timeout ? "timed out" : ec.message()));
+                      "proxy " + proxy.authority() + " failed: " + ec.message());
+  if (parser.get().result() != http::status::ok)
+    co_return failure(download_errc::connection_failed,
+                      "proxy " + proxy.authority() + " refused a tunnel to " + authority + ": "
+                          + std::to_string(parser.get().result_int()) + " "
+                          + std::string{parser.get().reason()});
   co_return std::nullopt;
 }
 
-asio::awaitable<exchange_result> exchange_plain(const url& u, const fetch_request& req,
-                                                bool send_token, const fetch_observer& obs) {
-  beast::tcp_stream stream{co_await asio::this_coro::executor};
-  if (auto failed = co_await connect(stream, u, req))
-    co_return std::move(*failed);
-  co_return co_await exchange(stream, u, req, send_token, obs);
+/// Connects the TCP layer of `stream` to `u`, or to `proxy` (tunnelling TLS
+/// through it), within the connect timeout.
+template <class Stream>
+asio::awaitable<std::optional<exchange_result>>
+connect(Stream& stream, const url& u, const std::optional<url>& proxy, const fetch_request& req) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  const url& hop = proxy ? *proxy : u;
+  tcp::resolver resolver{co_await asio::this_coro::executor};
+  auto [rec, endpoints] = co_await resolver.async_resolve(hop.host, hop.port, use_tuple);
+  if (rec)
+    co_return failure(download_errc::connection_failed,
+                      "cannot resolve " + hop.host + ": " + rec.message());
+  tcp_layer.expires_after(req.connect_timeout);
+  if (auto [ec, ep] = co_await tcp_layer.async_connect(endpoints, use_tuple); ec)
+    co_return failure(download_errc::connection_failed,
+                      "cannot connect to " + hop.authority() + ": "
+                          + (ec == beast::error::timeout ? "timed out" : ec.message()));
+  if (proxy && u.tls())
+    co_return co_await open_tunnel(tcp_layer, u, *proxy, req);
+  co_return std::nullopt;
 }
 
-asio::awaitable<exchange_result> exchange_tls(const url& u, const fetch_request& req,
-                                              bool send_token, const fetch_observer& obs) {
+asio::awaitable<exchange_result> exchange_plain(const url& u, const std::optional<url>& proxy,
+                                                const fetch_request& req, bool send_token,
+                                                const fetch_observer& obs) {
+  beast::tcp_stream stream{co_await asio::this_coro::executor};
+  if (auto failed = co_await connect(stream, u, proxy, req))
+    co_return std::move(*failed);
+  co_return co_await exchange(stream, u, req, send_token, proxy.has_value(), obs);
+}
+
+asio::awaitable<exchange_result> exchange_tls(const url& u, const std::optional<url>& proxy,
+                                              const fetch_request& req, bool send_token,
+                                              const fetch_observer& obs) {
   ssl::context ctx{ssl::context::tls_client};
   beast::error_code ec;
   ctx.set_default_verify_paths(ec);
@@ -280,13 +314,13 @@ asio::awaitable<exchange_result> exchange_tls(const url& u, const fetch_request&
   if (!SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str()))
     co_return failure(download_errc::tls_failed, "cannot set TLS server name " + u.host);
   stream.set_verify_callback(ssl::host_name_verification(u.host));
-  if (auto failed = co_await connect(stream, u, req))
+  if (auto failed = co_await connect(stream, u, proxy, req))
     co_return std::move(*failed);
   beast::get_lowest_layer(stream).expires_after(req.connect_timeout);
   if (auto [hec] = co_await stream.async_handshake(ssl::stream_base::client, use_tuple); hec)
     co_return failure(download_errc::tls_failed,
                       "TLS handshake with " + u.authority() + " failed: " + hec.message());
-  co_return co_await exchange(stream, u, req, send_token, obs);
+  co_return co_await exchange(stream, u, req, send_token, false, obs);
 }
 
 asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) {
@@ -296,12 +330,15 @@ asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) 
   const auto origin_host = current->host;
   for (int hop = 0;; ++hop) {
     bool send_token = current->host == origin_host;
+    auto route = req.proxy.proxy_for(*current);
+    if (!route.error.empty())
+      co_return failure(download_errc::connection_failed, route.error).outcome;
     // Not a conditional expression: g++ 12 mishandles co_await inside ?: .
     exchange_result result;
     if (current->tls())
-      result = co_await exchange_tls(*current, req, send_token, obs);
+      result = co_await exchange_tls(*current, route.proxy, req, send_token, obs);
     else
-      result = co_await exchange_plain(*current, req, send_token, obs);
+      result = co_await exchange_plain(*current, route.proxy, req, send_token, obs);
     if (!result.location)
       co_return std::move(result.outcome);
     if (hop >= req.max_redirects)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "messages/errc.hpp"
+#include "net/proxy.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -24,6 +25,8 @@ struct fetch_request {
   std::string bearer_token;
   /// Extra CA bundle to trust besides the system's (PEM); empty for none.
   std::string ca_file;
+  /// Proxies to go through (none by default).
+  proxy_settings proxy;
   std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
   /// Fails the download when no byte arrives for this long.
   std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};

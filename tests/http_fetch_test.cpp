@@ -2,6 +2,7 @@
 
 #include "net/http_fetch.hpp"
 #include "tests/support/test_file_server.hpp"
+#include "tests/support/test_proxy.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -32,9 +33,12 @@ protected:
     fs::remove(part);
   }
 
-  net::fetch_outcome fetch(const std::string& url, const std::string& token = {}) {
+  net::fetch_outcome fetch(const std::string& url, const std::string& token = {},
+                           const net::proxy_settings& proxy = {}, const std::string& ca_file = {}) {
     net::fetch_request req;
     req.url = url;
+    req.proxy = proxy;
+    req.ca_file = ca_file;
     req.part_path = part;
     req.bearer_token = token;
     req.disk = &disk;
@@ -81,4 +85,37 @@ TEST_F(HttpFetchTest, SendsTheTokenOnlyToTheFirstHost) {
   EXPECT_EQ(all[3], "Bearer secret"); // 127.0.0.1, which redirects to localhost
   EXPECT_EQ(all[4], "");              // localhost never sees it
   EXPECT_EQ(files.requests().back(), "/files/x.bin");
+}
+
+TEST_F(HttpFetchTest, GoesThroughAnHttpProxy) {
+  test_proxy proxy;
+  files.add_file("x.bin", "through the proxy");
+  auto out = fetch(files.base_url() + "/files/x.bin", {}, {"", proxy.url(), ""});
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, sha256_hex("through the proxy"));
+  ASSERT_EQ(proxy.requests().size(), 1u);
+  EXPECT_EQ(proxy.requests()[0], "GET " + files.base_url() + "/files/x.bin");
+  EXPECT_EQ(files.requests().back(), "/files/x.bin"); // origin form at the origin
+}
+
+TEST_F(HttpFetchTest, TunnelsHttpsThroughAProxyAndStillVerifiesTheServer) {
+  test_proxy proxy;
+  test_file_server tls{{tls_dir() + "/server.pem", tls_dir() + "/server.key"}};
+  tls.add_file("t.bin", "tunnelled");
+  net::proxy_settings via{proxy.url(), "", ""};
+  auto ok = fetch(tls.base_url() + "/files/t.bin", {}, via, tls_dir() + "/ca.pem");
+  ASSERT_TRUE(ok.ok) << ok.message;
+  EXPECT_EQ(ok.sha256, sha256_hex("tunnelled"));
+  ASSERT_EQ(proxy.requests().size(), 1u);
+  EXPECT_EQ(proxy.requests()[0], "CONNECT 127.0.0.1:" + std::to_string(tls.port()));
+  auto untrusted = fetch(tls.base_url() + "/files/t.bin", {}, via, tls_dir() + "/other_ca.pem");
+  EXPECT_FALSE(untrusted.ok);
+  EXPECT_EQ(untrusted.code, download_errc::tls_failed);
+}
+
+TEST_F(HttpFetchTest, NoProxyHostsAreReachedDirectly) {
+  test_proxy proxy;
+  files.add_file("x.bin", "direct");
+  ASSERT_TRUE(fetch(files.base_url() + "/files/x.bin", {}, {"", proxy.url(), "127.0.0.1"}).ok);
+  EXPECT_TRUE(proxy.requests().empty());
 }

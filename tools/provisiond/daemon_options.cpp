@@ -67,6 +67,18 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.ca_file = v;
      }},
+    {"https-proxy", "URL", "http:// proxy for https downloads (default $HTTPS_PROXY)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.proxy.https_proxy = v;
+     }},
+    {"http-proxy", "URL", "http:// proxy for http downloads (default $HTTP_PROXY)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.proxy.http_proxy = v;
+     }},
+    {"no-proxy", "HOSTS", "comma-separated hosts reached directly (default $NO_PROXY)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.proxy.no_proxy = v;
+     }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
@@ -128,6 +140,7 @@ std::string default_models_dir() {
 daemon_options parse_daemon_options(const std::vector<std::string>& args) {
   daemon_options result;
   result.runtime.jobs.models_dir = default_models_dir();
+  result.runtime.jobs.proxy = net::proxy_settings::from_environment();
   std::vector<std::pair<std::string, std::string>> given;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
