@@ -10,7 +10,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <caf/actor_system.hpp>
@@ -30,13 +30,16 @@ namespace asio = boost::asio;
 
 struct hive_runtime::impl {
   explicit impl(runtime_settings s) : settings(std::move(s)) {
+    // What can fail comes before the first actor: an exception after it would
+    // leave ~actor_system waiting for actors that nobody stops.
+    auto endpoint = listen_endpoint();
+    std::filesystem::create_directories(settings.jobs.models_dir);
     cfg.add_message_types<caf::id_block::hive>();
     cfg.set("scheduler.max-threads", static_cast<std::size_t>(settings.actor_threads));
     cfg.set("logger.console", caf::atom("none"));
     system = std::make_unique<caf::actor_system>(cfg);
     settings.jobs.io = &ioc;
     settings.jobs.disk = &disk;
-    std::filesystem::create_directories(settings.jobs.models_dir);
     registry = system->spawn(registry_actor);
     announce(registry, registry, "actor_registry", "", 0);
     catalog = system->spawn(catalog_actor, settings.jobs.models_dir);
@@ -45,8 +48,6 @@ struct hive_runtime::impl {
                            vendor_factory{spawn_vendor});
     announce(registry, router, "job_router", "", 0);
     net::jobs_api_context api{system.get(), router, catalog, registry, board};
-    asio::ip::tcp::endpoint endpoint{asio::ip::make_address(settings.listen_host),
-                                     settings.listen_port};
     try {
       server = std::make_unique<net::http_server>(ioc, endpoint, net::make_jobs_api(api));
     } catch (...) { // e.g. the port is taken: let the actors go, or ~actor_system waits
@@ -56,6 +57,16 @@ struct hive_runtime::impl {
     }
     for (unsigned i = 0; i < std::max(1u, settings.io_threads); ++i)
       threads.emplace_back([this] { ioc.run(); });
+  }
+
+  /// The address to listen on; host names such as `localhost` are resolved.
+  asio::ip::tcp::endpoint listen_endpoint() {
+    auto host = settings.listen_host;
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+      host = host.substr(1, host.size() - 2);
+    asio::ip::tcp::resolver resolver{ioc};
+    auto results = resolver.resolve(host, std::to_string(settings.listen_port));
+    return results.begin()->endpoint();
   }
 
   ~impl() {

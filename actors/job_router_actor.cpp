@@ -172,9 +172,15 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
         auto promise = self->make_response_promise();
         if (auto i = st.live.find(job_id); i != st.live.end()) {
           // The supervisor answers once its vendors are down and files are gone.
+          // It may also have just ended on its own: then the journal says how.
           self->request(i->second.supervisor, caf::infinite, cancel_atom_v)
               .then([promise](std::string& state) mutable { promise.deliver(std::move(state)); },
-                    [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+                    [promise, journal = st.board->find(job_id)](caf::error& err) mutable {
+                      if (journal && journal->finished())
+                        promise.deliver(journal->summary().state);
+                      else
+                        promise.deliver(std::move(err));
+                    });
         } else if (auto journal = st.board->find(job_id)) {
           promise.deliver(journal->summary().state);
         } else {

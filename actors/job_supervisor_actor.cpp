@@ -35,19 +35,33 @@ void remove_fetched(job_supervisor_actor_type* self) {
   std::filesystem::remove(model_dir(self->state.plan), ec); // only if empty
 }
 
-void finish(job_supervisor_actor_type* self, job_outcome outcome) {
+/// Tells the parent and every cancel waiter, once the journal is final.
+void publish(job_supervisor_actor_type* self, const job_outcome& outcome) {
   auto& st = self->state;
-  st.at = phase::done;
   for (auto& promise : st.cancel_waiters)
     promise.deliver(outcome.state);
   st.cancel_waiters.clear();
   self->send(st.parent, outcome);
-  // Through the tracker, so that its last progress report comes first.
-  self->send(st.tracker, std::move(outcome));
   self->quit();
 }
 
+void finish(job_supervisor_actor_type* self, job_outcome outcome) {
+  auto& st = self->state;
+  st.at = phase::done;
+  // Through the tracker, so that its last progress report comes first; the
+  // narration actor answers once the journal holds the final state, and only
+  // then does anyone hear that the job is over.
+  self->request(st.tracker, caf::infinite, outcome)
+      .then([self, outcome](const std::string&) { publish(self, outcome); },
+            [self, outcome](const caf::error&) { publish(self, outcome); });
+}
+
 void finish_cancelled(job_supervisor_actor_type* self) {
+  // A vendor that failed just before the cancel kept its partial for a resume
+  // that will not come now.
+  std::error_code ec;
+  std::filesystem::remove(model_dir(self->state.plan) / (self->state.plan.ref.file_name + ".part"),
+                          ec);
   remove_fetched(self);
   narrate(self, "cancelled", "download cancelled; partial files removed", "warn");
   finish(self, job_outcome{self->state.plan.job_id, "cancelled", "", ""});
@@ -170,7 +184,7 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
         auto& st = self->state;
         auto promise = self->make_response_promise();
         st.cancel_waiters.push_back(promise);
-        if (st.cancelled)
+        if (st.cancelled || st.at == phase::done) // answered once the journal is final
           return promise;
         st.cancelled = true;
         narrate(self, "cancel", "cancellation requested", "warn");

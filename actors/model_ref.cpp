@@ -57,6 +57,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   auto name = sanitize_segment(net::file_name_of(*u));
   if (name.empty())
     return invalid(text, "the URL does not end in a file name");
+  if (name == "metadata.json" || name.ends_with(".tmp"))
+    return invalid(text, "the file name '" + name + "' is reserved for the catalog");
   model_ref ref;
   ref.vendor = "url";
   ref.location = u->str();

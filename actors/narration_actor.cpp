@@ -80,12 +80,13 @@ caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
                                     p.bytes, p.total);
       },
       [self](job_state& s) { self->state.journal->set_state(std::move(s.state), now_ms()); },
-      [self](job_outcome& o) {
+      [self](job_outcome& o) -> std::string {
         auto data = terminal_data(o.state, o.error_code, o.error_message);
         self->state.journal->finish(o.state, o.error_code, one_line(o.error_message), data,
                                     now_ms());
         narration_log()->info("[{}] job ended: {}", self->state.job_id, data);
         self->quit();
+        return o.state; // the journal is final: whoever asked may now say so
       },
   };
 }

@@ -22,7 +22,8 @@ struct narration_state {
 using narration_actor_type = caf::stateful_actor<narration_state>;
 
 /// Accepts `narration_note`, `progress_report`, `job_state` and, last,
-/// `job_outcome`, after which it writes the terminal event and quits.
+/// `job_outcome`: it writes the terminal event, answers with the final state
+/// and quits.
 caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
                               std::shared_ptr<job_journal> journal);
 

@@ -106,8 +106,9 @@ caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
       [self](job_outcome& outcome) {
         if (self->state.dirty)
           emit(self);
-        self->send(self->state.narration, std::move(outcome));
+        auto answer = self->delegate(self->state.narration, std::move(outcome));
         self->quit();
+        return answer;
       },
   };
 }

@@ -51,8 +51,9 @@ struct tracker_state {
 using tracker_actor_type = caf::stateful_actor<tracker_state>;
 
 /// Accepts `progress_update`; sends `progress_report` and heartbeat
-/// `narration_note`s to `narration`. On `job_outcome` it sends a last report,
-/// forwards the outcome to `narration` (so it arrives after that report) and quits.
+/// `narration_note`s to `narration`. On a `job_outcome` request it sends a last
+/// report, delegates the request to `narration` (so it arrives after that
+/// report, and narration answers once the journal is final) and quits.
 caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
                             tracker_settings settings);
 

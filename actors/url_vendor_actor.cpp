@@ -38,6 +38,7 @@ net::fetch_request make_request(const url_vendor_state& st) {
   req.proxy = st.ctx.settings.proxy;
   req.connect_timeout = st.ctx.settings.connect_timeout;
   req.stall_timeout = st.ctx.settings.stall_timeout;
+  req.progress_interval = st.ctx.settings.progress_interval;
   req.disk = st.ctx.settings.disk;
   return req;
 }

@@ -10,6 +10,7 @@
 #include <caf/actor_system.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/expected.hpp>
+#include <caf/sec.hpp>
 
 #include <chrono>
 #include <memory>
@@ -31,9 +32,24 @@ boost::asio::awaitable<caf::expected<Result>> ask(caf::actor_system& sys, caf::a
       asio::post(ex, [h, value = std::move(value)]() mutable { (*h)(std::move(value)); });
     };
     sys.spawn([=](caf::event_based_actor* self) {
+      // CAF 0.17 never answers a request whose receiver quits holding the
+      // promise: watching the receiver turns that into an error at once
+      // instead of a timeout (which would also hold up shutdown).
+      self->monitor(dest);
+      self->set_down_handler([=](caf::down_msg&) {
+        complete(caf::make_error(caf::sec::request_receiver_down));
+        self->quit();
+      });
       self->request(dest, caf::duration{timeout}, args...)
-          .then([=](Result& r) { complete(std::move(r)); },
-                [=](caf::error& err) { complete(std::move(err)); });
+          .then(
+              [=](Result& r) {
+                complete(std::move(r));
+                self->quit();
+              },
+              [=](caf::error& err) {
+                complete(std::move(err));
+                self->quit();
+              });
     });
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),

@@ -92,14 +92,25 @@ struct body_sink {
   }
 };
 
+/// Runs `work` (returning std::error_code) on the disk pool, or inline without one.
+/// The disk step gets no cancellation handler: it is short and bounded, and
+/// Asio 1.81's co_spawn would post one holding a raw pointer that a
+/// cancellation racing the completion can leave dangling.
+template <class Work>
+asio::awaitable<std::error_code> on_disk(asio::thread_pool* disk, Work work) {
+  if (!disk)
+    co_return work();
+  auto task = [work]() -> asio::awaitable<std::error_code> { co_return work(); };
+  co_return co_await asio::co_spawn(
+      disk->get_executor(), task(),
+      asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable));
+}
+
 asio::awaitable<std::error_code> consume_on(asio::thread_pool* disk, body_sink& sink,
                                             const char* data, std::size_t size) {
-  if (!disk || size == 0)
-    co_return sink.consume(data, size);
-  auto work = [&sink, data, size]() -> asio::awaitable<std::error_code> {
-    co_return sink.consume(data, size);
-  };
-  co_return co_await asio::co_spawn(disk->get_executor(), work(), asio::use_awaitable);
+  if (size == 0)
+    co_return std::error_code{};
+  co_return co_await on_disk(disk, [&sink, data, size] { return sink.consume(data, size); });
 }
 
 /// Reads the next piece of body into `dst`: straight from the socket when the
@@ -141,7 +152,7 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
   const bool raw = parser.content_length().has_value() && !parser.chunked();
   const std::uint64_t total = parser.content_length().value_or(0);
   body_sink sink;
-  if (auto ec = sink.file.open(req.part_path))
+  if (auto ec = co_await on_disk(req.disk, [&] { return sink.file.open(req.part_path); }))
     co_return failure(download_errc::io_failed,
                       "cannot create " + req.part_path.string() + ": " + ec.message());
   std::array<std::vector<char>, 2> chunks{std::vector<char>(req.buffer_size),
@@ -180,7 +191,7 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
       obs.on_progress(bytes, total);
     }
   }
-  if (auto ec = sink.file.finish())
+  if (auto ec = co_await on_disk(req.disk, [&] { return sink.file.finish(); }))
     co_return failure(download_errc::io_failed,
                       "cannot sync " + req.part_path.string() + ": " + ec.message());
   if (obs.on_progress)
@@ -244,7 +255,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
 asio::awaitable<std::optional<exchange_result>> open_tunnel(beast::tcp_stream& stream,
                                                             const url& target, const url& proxy,
                                                             const fetch_request& req) {
-  auto authority = target.host + ":" + target.port;
+  auto authority = target.host_port();
   http::request<http::empty_body> request{http::verb::connect, authority, 11};
   request.set(http::field::host, authority);
   request.set(http::field::user_agent, "rbee-hive-provisioner/0.1");
@@ -327,9 +338,10 @@ asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) 
   auto current = parse_url(req.url);
   if (!current)
     co_return failure(download_errc::internal, "not an http(s) URL: " + req.url).outcome;
-  const auto origin_host = current->host;
+  const auto origin = *current;
   for (int hop = 0;; ++hop) {
-    bool send_token = current->host == origin_host;
+    // The token stays with its host, and never goes down to plain http.
+    bool send_token = current->host == origin.host && current->scheme == origin.scheme;
     auto route = req.proxy.proxy_for(*current);
     if (!route.error.empty())
       co_return failure(download_errc::connection_failed, route.error).outcome;

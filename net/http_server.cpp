@@ -186,7 +186,8 @@ asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_l
 } // namespace
 
 struct http_server::impl {
-  impl(asio::io_context& ioc, tcp::endpoint endpoint) : ioc(ioc), acceptor(ioc) {
+  // On a strand: stop() posts the close, which must not race an accept.
+  impl(asio::io_context& ioc, tcp::endpoint endpoint) : ioc(ioc), acceptor(asio::make_strand(ioc)) {
     acceptor.open(endpoint.protocol());
     acceptor.set_option(asio::socket_base::reuse_address(true));
     acceptor.bind(endpoint);

@@ -32,7 +32,12 @@ int hex_value(char c) {
 
 std::string url::authority() const {
   bool default_port = (scheme == "http" && port == "80") || (scheme == "https" && port == "443");
-  return default_port ? host : host + ":" + port;
+  auto name = host.find(':') == std::string::npos ? host : "[" + host + "]";
+  return default_port ? name : name + ":" + port;
+}
+
+std::string url::host_port() const {
+  return (host.find(':') == std::string::npos ? host : "[" + host + "]") + ":" + port;
 }
 
 std::string url::str() const {

@@ -17,8 +17,11 @@ struct url {
   bool tls() const {
     return scheme == "https";
   }
-  /// `host[:port]`, as sent in the Host header (port omitted when default).
+  /// `host[:port]`, as sent in the Host header (port omitted when default);
+  /// IPv6 literals in brackets.
   std::string authority() const;
+  /// `host:port`, always with the port (a CONNECT target).
+  std::string host_port() const;
   std::string str() const;
 };
 

@@ -41,15 +41,15 @@ public:
     args.insert(args.begin(), {PROVISIOND_PATH, "--listen", "127.0.0.1:0"});
     int out[2];
     EXPECT_EQ(::pipe(out), 0);
+    std::vector<char*> argv; // built before fork: the child must not allocate
+    for (auto& a : args)
+      argv.push_back(a.data());
+    argv.push_back(nullptr);
     pid_ = ::fork();
     if (pid_ == 0) {
       ::dup2(out[1], STDOUT_FILENO);
       ::dup2(out[1], STDERR_FILENO);
       ::close(out[0]);
-      std::vector<char*> argv;
-      for (auto& a : args)
-        argv.push_back(a.data());
-      argv.push_back(nullptr);
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }

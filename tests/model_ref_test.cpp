@@ -16,7 +16,8 @@ TEST(ModelRefTest, ParsesUrlReferences) {
 
 TEST(ModelRefTest, RefusesBadReferencesWithAReason) {
   for (const char* bad : {"", "nocolon", ":x", "ftp:x", "url:", "url:ftp://h/x", "url:http://h/",
-                          "url:http://h/%2e%2e", "url:http://h/..."}) {
+                          "url:http://h/%2e%2e", "url:http://h/...", "url:http://h/metadata.json",
+                          "url:http://h/x.tmp"}) {
     auto ref = parse_model_ref(bad);
     ASSERT_FALSE(ref) << bad;
     auto view = describe(ref.error());

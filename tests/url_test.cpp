@@ -21,6 +21,16 @@ TEST(UrlTest, ParsesSchemeHostPortAndTarget) {
   EXPECT_EQ(plain->str(), "http://127.0.0.1/");
 }
 
+TEST(UrlTest, KeepsIpv6LiteralsInBrackets) {
+  auto u = parse_url("http://[::1]:8080/a.gguf");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->host, "::1");
+  EXPECT_EQ(u->authority(), "[::1]:8080");
+  EXPECT_EQ(u->host_port(), "[::1]:8080");
+  EXPECT_EQ(u->str(), "http://[::1]:8080/a.gguf");
+  EXPECT_EQ(parse_url(u->str())->host, "::1"); // round-trips
+}
+
 TEST(UrlTest, RefusesWhatIsNotAnHttpUrl) {
   for (const char* bad :
        {"", "ftp://h/x", "http://", "http://:80/x", "http://h:0/x", "http://h:99999/x",

@@ -108,6 +108,9 @@ struct test_file_server::impl {
         sent += n;
       }
       if (reset_after && sent >= reset_after) {
+        // Let the client read what was sent: a reset discards unread data.
+        timer.expires_after(std::chrono::milliseconds{200});
+        co_await timer.async_wait(use_tuple);
         reset(beast::get_lowest_layer(stream).socket());
         co_return;
       }
