@@ -10,6 +10,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>
 
@@ -59,13 +60,22 @@ struct hive_runtime::impl {
       threads.emplace_back([this] { ioc.run(); });
   }
 
-  /// The address to listen on; host names such as `localhost` are resolved.
+  /// The address to listen on: an IP literal, or a host name such as
+  /// `localhost` resolved with IPv4 preferred.
   asio::ip::tcp::endpoint listen_endpoint() {
     auto host = settings.listen_host;
     if (host.size() > 2 && host.front() == '[' && host.back() == ']')
       host = host.substr(1, host.size() - 2);
+    boost::system::error_code ec;
+    auto address = asio::ip::make_address(host, ec);
+    if (!ec)
+      return {address, settings.listen_port};
     asio::ip::tcp::resolver resolver{ioc};
-    auto results = resolver.resolve(host, std::to_string(settings.listen_port));
+    auto results = resolver.resolve(host, std::to_string(settings.listen_port),
+                                    asio::ip::tcp::resolver::numeric_service);
+    for (const auto& entry : results)
+      if (entry.endpoint().address().is_v4())
+        return entry.endpoint();
     return results.begin()->endpoint();
   }
 

@@ -173,7 +173,9 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
         if (auto i = st.live.find(job_id); i != st.live.end()) {
           // The supervisor answers once its vendors are down and files are gone.
           // It may also have just ended on its own: then the journal says how.
-          self->request(i->second.supervisor, caf::infinite, cancel_atom_v)
+          // A supervisor that crashed never answers: the timeout (below the
+          // API's) then lets the journal, failed by the down handler, answer.
+          self->request(i->second.supervisor, std::chrono::seconds{20}, cancel_atom_v)
               .then([promise](std::string& state) mutable { promise.deliver(std::move(state)); },
                     [promise, journal = st.board->find(job_id)](caf::error& err) mutable {
                       if (journal && journal->finished())

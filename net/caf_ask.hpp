@@ -40,16 +40,15 @@ boost::asio::awaitable<caf::expected<Result>> ask(caf::actor_system& sys, caf::a
         complete(caf::make_error(caf::sec::request_receiver_down));
         self->quit();
       });
+      // CAF 0.17 keeps a monitor entry in the receiver until demonitored.
+      auto done = [=](caf::expected<Result> value) {
+        self->demonitor(dest);
+        complete(std::move(value));
+        self->quit();
+      };
       self->request(dest, caf::duration{timeout}, args...)
-          .then(
-              [=](Result& r) {
-                complete(std::move(r));
-                self->quit();
-              },
-              [=](caf::error& err) {
-                complete(std::move(err));
-                self->quit();
-              });
+          .then([=](Result& r) { done(std::move(r)); },
+                [=](caf::error& err) { done(std::move(err)); });
     });
   };
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),

@@ -33,6 +33,7 @@ TEST(HiveRuntimeTest, ListensOnAHostNameAndRefusesATakenPortWithoutHanging) {
       200u);
 
   auto taken = settings_in(dir);
+  taken.listen_host = "localhost"; // the very address `first` holds
   taken.listen_port = first.port();
   auto started = std::chrono::steady_clock::now();
   EXPECT_THROW(hive_runtime{taken}, std::exception);
