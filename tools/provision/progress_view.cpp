@@ -77,7 +77,12 @@ void progress_view::progress(const std::string& json) {
   int filled = f.total ? static_cast<int>(f.percent * width / 100.0) : 0;
   std::string bar(static_cast<std::size_t>(std::clamp(filled, 0, width)), '#');
   bar.resize(width, '.');
-  std::fprintf(stderr, "\r\033[K[%s] %s", bar.c_str(), describe(f).c_str());
+  bar_ = "[" + bar + "] " + describe(f);
+  draw_bar();
+}
+
+void progress_view::draw_bar() {
+  std::fprintf(stderr, "\r\033[K%s", bar_.c_str());
   std::fflush(stderr);
   bar_shown_ = true;
 }
@@ -85,6 +90,8 @@ void progress_view::progress(const std::string& json) {
 void progress_view::line(const std::string& text) {
   clear_bar();
   std::fprintf(stderr, "%s\n", text.c_str());
+  if (tty_ && !bar_.empty()) // the bar stays under the narration
+    draw_bar();
 }
 
 void progress_view::close() {

@@ -21,8 +21,11 @@ public:
 
 private:
   void clear_bar();
+  void draw_bar();
 
   bool tty_;
+  /// The last progress line drawn, redrawn below each narration line.
+  std::string bar_;
   bool bar_shown_ = false;
   std::chrono::steady_clock::time_point last_plain_{};
 };
