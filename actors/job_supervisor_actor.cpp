@@ -4,6 +4,7 @@
 #include "actors/registry_actor.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
+#include "net/part_file.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
@@ -59,9 +60,7 @@ void finish(job_supervisor_actor_type* self, job_outcome outcome) {
 void finish_cancelled(job_supervisor_actor_type* self) {
   // A vendor that failed just before the cancel kept its partial for a resume
   // that will not come now.
-  std::error_code ec;
-  std::filesystem::remove(model_dir(self->state.plan) / (self->state.plan.ref.file_name + ".part"),
-                          ec);
+  net::remove_partial(model_dir(self->state.plan) / (self->state.plan.ref.file_name + ".part"));
   remove_fetched(self);
   narrate(self, "cancelled", "download cancelled; partial files removed", "warn");
   finish(self, job_outcome{self->state.plan.job_id, "cancelled", "", ""});

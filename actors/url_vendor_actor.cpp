@@ -3,6 +3,7 @@
 #include "messages/errc.hpp"
 #include "messages/human_units.hpp"
 #include "messages/type_ids.hpp"
+#include "net/part_file.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -22,8 +23,7 @@ void narrate(url_vendor_actor_type* self, std::string action, std::string human,
 }
 
 void remove_partial(url_vendor_actor_type* self) {
-  std::error_code ec;
-  std::filesystem::remove(self->state.part_path, ec);
+  net::remove_partial(self->state.part_path);
 }
 
 bool is_cancel(const caf::error& reason) {
@@ -46,11 +46,13 @@ net::fetch_request make_request(const url_vendor_state& st) {
 net::fetch_observer make_observer(const vendor_context& ctx) {
   net::fetch_observer obs;
   auto file = ctx.ref.file_name;
-  obs.on_response = [narration = ctx.narration, file](const std::string& url, std::uint64_t total) {
+  obs.on_response = [narration = ctx.narration, file](const std::string& url, std::uint64_t total,
+                                                      std::uint64_t resumed_from) {
     auto size = total ? format_bytes(total) : std::string{"unknown size"};
-    caf::anon_send(narration,
-                   narration_note{"url_vendor", "transfer_start", file,
-                                  "downloading " + file + " (" + size + ") from " + url, "info"});
+    auto human = resumed_from ? "resuming " + file + " at " + format_bytes(resumed_from) + " of "
+                                    + size + " from " + url
+                              : "downloading " + file + " (" + size + ") from " + url;
+    caf::anon_send(narration, narration_note{"url_vendor", "transfer_start", file, human, "info"});
   };
   obs.on_redirect = [narration = ctx.narration, file](const std::string&, const std::string& to) {
     caf::anon_send(narration,

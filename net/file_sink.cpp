@@ -21,9 +21,15 @@ file_sink::~file_sink() {
     ::close(fd_);
 }
 
-std::error_code file_sink::open(const std::filesystem::path& path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  return fd_ < 0 ? last_error() : std::error_code{};
+std::error_code file_sink::open(const std::filesystem::path& path, bool append) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? 0 : O_TRUNC), 0644);
+  if (fd_ < 0)
+    return last_error();
+  auto end = ::lseek(fd_, 0, SEEK_END);
+  if (end < 0)
+    return last_error();
+  written_ = synced_ = static_cast<std::uint64_t>(end);
+  return {};
 }
 
 std::error_code file_sink::write(const char* data, std::size_t size) {

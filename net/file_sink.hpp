@@ -17,8 +17,9 @@ public:
   file_sink(const file_sink&) = delete;
   file_sink& operator=(const file_sink&) = delete;
 
-  /// Creates or truncates `path` (its folder must exist).
-  std::error_code open(const std::filesystem::path& path);
+  /// Creates or truncates `path` (its folder must exist), or with `append`
+  /// continues after what it holds.
+  std::error_code open(const std::filesystem::path& path, bool append);
   std::error_code write(const char* data, std::size_t size);
   /// Flushes data to disk and closes the file.
   std::error_code finish();

@@ -3,6 +3,7 @@
 #include "net/http_fetch.hpp"
 
 #include "net/file_sink.hpp"
+#include "net/part_file.hpp"
 #include "net/sha256.hpp"
 #include "net/url.hpp"
 
@@ -45,6 +46,8 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 struct exchange_result {
   fetch_outcome outcome;
   std::optional<std::string> location;
+  /// The source cannot continue our partial file: start over without it.
+  bool restart = false;
 };
 
 exchange_result failure(download_errc code, std::string message) {
@@ -146,21 +149,31 @@ template <class Stream>
 asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer& buffer,
                                              http::response_parser<http::buffer_body>& parser,
                                              const url& u, const fetch_request& req,
-                                             const fetch_observer& obs) {
+                                             const fetch_observer& obs, std::uint64_t already,
+                                             const std::string& validator) {
   using namespace asio::experimental::awaitable_operators;
   auto& tcp_layer = beast::get_lowest_layer(stream);
   const bool raw = parser.content_length().has_value() && !parser.chunked();
-  const std::uint64_t total = parser.content_length().value_or(0);
+  const std::uint64_t body_total = parser.content_length().value_or(0);
+  const std::uint64_t total = body_total ? already + body_total : 0;
   body_sink sink;
-  if (auto ec = co_await on_disk(req.disk, [&] { return sink.file.open(req.part_path); }))
+  // The hash covers the whole file: what an earlier attempt wrote comes first.
+  auto prepare = [&] {
+    if (auto ec = already ? hash_prefix(req.part_path, already, sink.hasher) : std::error_code{})
+      return ec;
+    if (auto ec = sink.file.open(req.part_path, already > 0))
+      return ec;
+    return save_validator(req.part_path, validator);
+  };
+  if (auto ec = co_await on_disk(req.disk, prepare))
     co_return failure(download_errc::io_failed,
-                      "cannot create " + req.part_path.string() + ": " + ec.message());
+                      "cannot prepare " + req.part_path.string() + ": " + ec.message());
   std::array<std::vector<char>, 2> chunks{std::vector<char>(req.buffer_size),
                                           std::vector<char>(req.buffer_size)};
   std::size_t filled = 0; // bytes in chunks[0] waiting to be consumed
   std::uint64_t bytes = 0;
   auto last_report = clock_type::now();
-  auto done = [&] { return raw ? bytes + filled >= total : parser.is_done(); };
+  auto done = [&] { return raw ? bytes + filled >= body_total : parser.is_done(); };
   while (!done() || filled > 0) {
     beast::error_code ec;
     std::size_t got = 0;
@@ -169,9 +182,9 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
     if (done()) {
       write_ec = co_await consume_on(req.disk, sink, chunks[0].data(), filled);
     } else {
-      auto both =
-          co_await (read_body_some(stream, buffer, parser, raw, total - bytes - filled, chunks[1])
-                    && consume_on(req.disk, sink, chunks[0].data(), filled));
+      auto both = co_await (
+          read_body_some(stream, buffer, parser, raw, body_total - bytes - filled, chunks[1])
+          && consume_on(req.disk, sink, chunks[0].data(), filled));
       std::tie(ec, got) = std::get<0>(both);
       write_ec = std::get<1>(both);
     }
@@ -184,22 +197,29 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
     if (ec) {
       // Keep what did arrive, for a later resume; a write error here changes nothing.
       [[maybe_unused]] auto kept = sink.consume(chunks[0].data(), filled);
-      co_return transfer_failure(ec, u, bytes + filled, total);
+      co_return transfer_failure(ec, u, already + bytes + filled, total);
     }
     if (obs.on_progress && clock_type::now() - last_report >= req.progress_interval) {
       last_report = clock_type::now();
-      obs.on_progress(bytes, total);
+      obs.on_progress(already + bytes, total);
     }
   }
-  if (auto ec = co_await on_disk(req.disk, [&] { return sink.file.finish(); }))
+  auto finish = [&] {
+    if (auto ec = sink.file.finish())
+      return ec;
+    return save_validator(req.part_path, ""); // complete: nothing left to resume
+  };
+  if (auto ec = co_await on_disk(req.disk, finish))
     co_return failure(download_errc::io_failed,
                       "cannot sync " + req.part_path.string() + ": " + ec.message());
+  bytes += already;
   if (obs.on_progress)
-    obs.on_progress(bytes, total);
+    obs.on_progress(bytes, total ? total : bytes);
   exchange_result out;
   out.outcome.ok = true;
   out.outcome.bytes = bytes;
   out.outcome.total = total ? total : bytes;
+  out.outcome.resumed_from = already;
   out.outcome.sha256 = sink.hasher.hex_digest();
   co_return out;
 }
@@ -217,6 +237,11 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
   request.set(http::field::accept_encoding, "identity");
   if (send_token && !req.bearer_token.empty())
     request.set(http::field::authorization, "Bearer " + req.bearer_token);
+  auto previous = req.resume ? read_partial(req.part_path) : partial_download{};
+  if (previous.size > 0) { // the rest, and only if it is still the same version
+    request.set(http::field::range, "bytes=" + std::to_string(previous.size) + "-");
+    request.set(http::field::if_range, previous.validator);
+  }
   tcp_layer.expires_after(req.stall_timeout);
   if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
     co_return transfer_failure(ec, u, 0, 0);
@@ -240,15 +265,30 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
                                                         + " without a Location header");
     co_return out;
   }
+  if (status == http::status::range_not_satisfiable && previous.size > 0) {
+    exchange_result out;
+    out.restart = true;
+    co_return out;
+  }
   if (http::to_status_class(status) != http::status_class::successful)
     co_return failure(download_errc::http_status, u.str() + " answered "
                                                       + std::to_string(parser.get().result_int())
                                                       + " " + std::string{parser.get().reason()});
-
-  std::uint64_t total = parser.content_length().value_or(0);
+  std::uint64_t already = 0; // a 200 answer to a ranged request starts over
+  if (status == http::status::partial_content) {
+    auto expected = "bytes " + std::to_string(previous.size) + "-";
+    if (previous.size == 0 || !parser.get()[http::field::content_range].starts_with(expected))
+      co_return failure(download_errc::http_status,
+                        u.str() + " answered a range we did not ask for: "
+                            + std::string{parser.get()[http::field::content_range]});
+    already = previous.size;
+  }
+  auto validator =
+      validator_of(parser.get()[http::field::etag], parser.get()[http::field::last_modified]);
+  std::uint64_t body_total = parser.content_length().value_or(0);
   if (obs.on_response)
-    obs.on_response(u.str(), total);
-  co_return co_await stream_body(stream, buffer, parser, u, req, obs);
+    obs.on_response(u.str(), body_total ? already + body_total : 0, already);
+  co_return co_await stream_body(stream, buffer, parser, u, req, obs, already, validator);
 }
 
 /// Asks the proxy on `stream` for a tunnel to `target` (HTTP CONNECT).
@@ -351,6 +391,11 @@ asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) 
       result = co_await exchange_tls(*current, route.proxy, req, send_token, obs);
     else
       result = co_await exchange_plain(*current, route.proxy, req, send_token, obs);
+    if (result.restart) { // our partial cannot be continued: drop it, ask again
+      remove_partial(req.part_path);
+      req.resume = false;
+      continue;
+    }
     if (!result.location)
       co_return std::move(result.outcome);
     if (hop >= req.max_redirects)

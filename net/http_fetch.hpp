@@ -33,6 +33,9 @@ struct fetch_request {
   /// Minimum time between two `on_progress` calls.
   std::chrono::milliseconds progress_interval{std::chrono::milliseconds{50}};
   int max_redirects = 10;
+  /// Continue a partial file left by an interrupted attempt (see part_file.hpp),
+  /// if the source still serves the same version.
+  bool resume = true;
   /// Size of each of the two buffers a transfer alternates between.
   std::size_t buffer_size = 1024 * 1024;
   /// Where hashing and file writes run, overlapping the next socket read;
@@ -43,13 +46,16 @@ struct fetch_request {
 /// Callbacks from the Asio thread that runs the download. They must be
 /// thread-safe (in practice: they `anon_send` to actors).
 struct fetch_observer {
-  /// Once, when a success status arrives: the final URL and the size (0 if unknown).
-  std::function<void(const std::string& url, std::uint64_t total)> on_response;
+  /// Once, when a success status arrives: the final URL, the size (0 if
+  /// unknown) and how many of its bytes an earlier attempt already fetched.
+  std::function<void(const std::string& url, std::uint64_t total, std::uint64_t resumed_from)>
+      on_response;
   std::function<void(const std::string& from, const std::string& to)> on_redirect;
   std::function<void(std::uint64_t bytes, std::uint64_t total)> on_progress;
 };
 
-/// How a download ended. On success the part file is complete and synced.
+/// How a download ended. On success the part file is complete and synced;
+/// on failure it keeps what arrived, with its validator, for a resume.
 struct fetch_outcome {
   bool ok = false;
   bool cancelled = false;
@@ -57,6 +63,8 @@ struct fetch_outcome {
   std::string message;
   std::uint64_t bytes = 0;
   std::uint64_t total = 0;
+  /// Bytes that came from an earlier attempt (0 when started from scratch).
+  std::uint64_t resumed_from = 0;
   std::string sha256;
 };
 

@@ -185,6 +185,42 @@ TEST_F(ApiDownloadTest, ResetMidBodyFailsAndKeepsThePartialForResume) {
   EXPECT_EQ(get("/v1/models/r").status, 404u);
 }
 
+TEST_F(ApiDownloadTest, ResumesAfterAResetFetchingOnlyTheRest) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 7);
+  files.add_file("r2.gguf", data);
+  auto first = start_download("url:" + files.base_url() + "/files/r2.gguf?reset_after=1048576");
+  ASSERT_EQ(follow(first).final_data().rfind("[ERROR] connection_reset: ", 0), 0u);
+  auto kept = fs::file_size(models_dir / "r2" / "r2.gguf.part");
+  ASSERT_GT(kept, 0u);
+
+  auto second = start_download("url:" + files.base_url() + "/files/r2.gguf", sha256_hex(data));
+  auto log = follow(second);
+  ASSERT_EQ(log.final_data(), "[DONE]");
+  EXPECT_EQ(files.ranges().back(), "bytes=" + std::to_string(kept) + "-");
+  bool said_so = false;
+  for (const auto& e : log.named("narration"))
+    said_so = said_so || e.data.find("resuming r2.gguf") != std::string::npos;
+  EXPECT_TRUE(said_so);
+  EXPECT_EQ(sha256_hex(read_file(models_dir / "r2" / "r2.gguf")), sha256_hex(data));
+  EXPECT_TRUE(files_ending(".part").empty());
+  EXPECT_TRUE(files_ending(".validator").empty());
+}
+
+TEST_F(ApiDownloadTest, AChangedSourceIsFetchedAgainNotStitched) {
+  auto old_data = make_test_bytes(2 * 1024 * 1024, 1);
+  auto new_data = make_test_bytes(2 * 1024 * 1024, 2);
+  files.add_file("v.gguf", old_data);
+  auto first = start_download("url:" + files.base_url() + "/files/v.gguf?reset_after=1048576");
+  ASSERT_EQ(follow(first).final_data().rfind("[ERROR] connection_reset: ", 0), 0u);
+  ASSERT_FALSE(files_ending(".part").empty());
+
+  files.add_file("v.gguf", new_data); // a new version, with a new ETag
+  auto second = start_download("url:" + files.base_url() + "/files/v.gguf", sha256_hex(new_data));
+  ASSERT_EQ(follow(second).final_data(), "[DONE]");
+  EXPECT_NE(files.ranges().back(), ""); // it asked to resume, and was given the whole file
+  EXPECT_EQ(sha256_hex(read_file(models_dir / "v" / "v.gguf")), sha256_hex(new_data));
+}
+
 TEST_F(ApiDownloadTest, ChecksumMismatchFailsAndLeavesNoFile) {
   files.add_file("c.gguf", make_test_bytes(1024 * 1024));
   auto job = start_download("url:" + files.base_url() + "/files/c.gguf", std::string(64, '0'));

@@ -1,6 +1,7 @@
 // The transfer coroutine on its own, against a real server.
 
 #include "net/http_fetch.hpp"
+#include "net/part_file.hpp"
 #include "tests/support/test_file_server.hpp"
 #include "tests/support/test_proxy.hpp"
 
@@ -118,4 +119,17 @@ TEST_F(HttpFetchTest, NoProxyHostsAreReachedDirectly) {
   files.add_file("x.bin", "direct");
   ASSERT_TRUE(fetch(files.base_url() + "/files/x.bin", {}, {"", proxy.url(), "127.0.0.1"}).ok);
   EXPECT_TRUE(proxy.requests().empty());
+}
+
+TEST_F(HttpFetchTest, APartTheSourceCannotContinueIsDroppedAndFetchedAgain) {
+  files.add_file("x.bin", "short");
+  ASSERT_TRUE(fetch(files.base_url() + "/files/x.bin").ok);
+  // A part as long as the file, tagged with its version: the source answers 416.
+  ASSERT_FALSE(net::save_validator(part, files.etag("x.bin")));
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.resumed_from, 0u);
+  EXPECT_EQ(out.sha256, sha256_hex("short"));
+  EXPECT_EQ(files.ranges().at(1), "bytes=5-");
+  EXPECT_EQ(files.ranges().at(2), "");
 }

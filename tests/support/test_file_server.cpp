@@ -58,14 +58,21 @@ struct test_file_server::impl {
   std::optional<ssl::context> tls;
   std::thread thread;
   mutable std::mutex mtx;
-  std::map<std::string, std::shared_ptr<const std::string>> files;
+  struct file {
+    std::shared_ptr<const std::string> data;
+    std::string etag;
+  };
+  std::map<std::string, file> files;
   std::vector<std::string> seen;
   std::vector<std::string> authorizations;
+  std::vector<std::string> ranges;
 
-  std::shared_ptr<const std::string> find(const std::string& name) {
+  std::optional<file> find(const std::string& name) {
     std::lock_guard guard{mtx};
     auto i = files.find(name);
-    return i == files.end() ? nullptr : i->second;
+    if (i == files.end())
+      return std::nullopt;
+    return i->second;
   }
 
   // No default arguments on coroutines: g++ 12 destroys them twice.
@@ -79,22 +86,31 @@ struct test_file_server::impl {
     co_await http::async_write(stream, res, use_tuple);
   }
 
-  /// Sends a file's bytes, throttled and cut off as the query asks.
+  /// Sends a file's bytes (from `from` when a matching range was asked for),
+  /// throttled and cut off as the query asks.
   template <class Stream>
-  asio::awaitable<void> send_file(Stream& stream, const std::string& data, std::string_view query) {
+  asio::awaitable<void> send_file(Stream& stream, const file& f, std::uint64_t from,
+                                  std::string_view query) {
+    const std::string& data = *f.data;
     auto rate = query_number(query, "rate");
     auto reset_after = query_number(query, "reset_after");
     auto stall_after = query_number(query, "stall_after");
-    http::response<http::empty_body> res{http::status::ok, 11};
+    http::response<http::empty_body> res{from ? http::status::partial_content : http::status::ok,
+                                         11};
     res.set(http::field::content_type, "application/octet-stream");
-    res.content_length(data.size());
+    res.set(http::field::etag, f.etag);
+    if (from)
+      res.set(http::field::content_range, "bytes " + std::to_string(from) + "-"
+                                              + std::to_string(data.size() - 1) + "/"
+                                              + std::to_string(data.size()));
+    res.content_length(data.size() - from);
     res.keep_alive(false);
     http::response_serializer<http::empty_body> sr{res};
     if (auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple); ec)
       co_return;
     const std::size_t step = rate ? std::max<std::uint64_t>(rate / 20, 1) : 256 * 1024;
     asio::steady_timer timer{co_await asio::this_coro::executor};
-    for (std::size_t sent = 0; sent < data.size();) {
+    for (std::size_t sent = from; sent < data.size();) {
       auto n = std::min(step, data.size() - sent);
       if (reset_after && sent + n > reset_after)
         n = reset_after - sent;
@@ -137,14 +153,23 @@ struct test_file_server::impl {
       std::lock_guard guard{mtx};
       seen.push_back(target);
       authorizations.emplace_back(req[http::field::authorization]);
+      ranges.emplace_back(req[http::field::range]);
     }
     auto q = target.find('?');
     std::string path = target.substr(0, q);
     std::string query = q == std::string::npos ? "" : target.substr(q + 1);
     if (path.rfind("/files/", 0) == 0) {
-      if (auto data = find(path.substr(7)))
-        co_return co_await send_file(stream, *data, query);
-      co_return co_await reply_status(stream, 404, "");
+      auto f = find(path.substr(7));
+      if (!f)
+        co_return co_await reply_status(stream, 404, "");
+      // `Range: bytes=N-` is honoured when `If-Range` names the current version.
+      std::uint64_t from = 0;
+      auto range = std::string{req[http::field::range]};
+      if (range.rfind("bytes=", 0) == 0 && req[http::field::if_range] == f->etag)
+        from = std::stoull(range.substr(6));
+      if (from >= f->data->size() && from > 0)
+        co_return co_await reply_status(stream, 416, "");
+      co_return co_await send_file(stream, *f, from, query);
     }
     if (path.rfind("/redirect/", 0) == 0) {
       auto rest = path.substr(10);
@@ -221,7 +246,14 @@ test_file_server::~test_file_server() {
 
 void test_file_server::add_file(const std::string& name, std::string content) {
   std::lock_guard guard{impl_->mtx};
-  impl_->files[name] = std::make_shared<const std::string>(std::move(content));
+  auto etag = "\"" + sha256_hex(content).substr(0, 16) + "\"";
+  impl_->files[name] = {std::make_shared<const std::string>(std::move(content)), etag};
+}
+
+std::string test_file_server::etag(const std::string& name) const {
+  std::lock_guard guard{impl_->mtx};
+  auto i = impl_->files.find(name);
+  return i == impl_->files.end() ? std::string{} : i->second.etag;
 }
 
 std::uint16_t test_file_server::port() const {
@@ -235,6 +267,11 @@ std::string test_file_server::base_url() const {
 std::vector<std::string> test_file_server::requests() const {
   std::lock_guard guard{impl_->mtx};
   return impl_->seen;
+}
+
+std::vector<std::string> test_file_server::ranges() const {
+  std::lock_guard guard{impl_->mtx};
+  return impl_->ranges;
 }
 
 std::vector<std::string> test_file_server::authorizations() const {

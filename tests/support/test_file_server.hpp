@@ -15,6 +15,8 @@ namespace hive::test {
 /// - `GET /files/<name>[?rate=BYTES_PER_SEC][&reset_after=BYTES][&stall_after=BYTES]`:
 ///   a file registered with `add_file`, optionally throttled, optionally cut
 ///   off by a TCP reset or left hanging after some body bytes.
+///   Files carry a strong ETag; `Range: bytes=N-` with a matching `If-Range`
+///   gets a 206 with the rest, with any other `If-Range` the whole file.
 /// - `GET /redirect/<n>/<rest>`: 302 to `/redirect/<n-1>/<rest>`, at 0 to `/<rest>`.
 /// - `GET /status/<code>`: an empty answer with that status.
 /// - `GET /hang/<anything>`: reads the request and never answers.
@@ -32,12 +34,17 @@ public:
   explicit test_file_server(tls_files tls);
   ~test_file_server();
 
+  /// Serves `content` as `/files/<name>`, replacing (and re-tagging) any earlier one.
   void add_file(const std::string& name, std::string content);
+  /// The ETag `/files/<name>` is served with.
+  std::string etag(const std::string& name) const;
   std::uint16_t port() const;
   /// `http(s)://127.0.0.1:<port>`.
   std::string base_url() const;
   /// Request targets seen so far, in order.
   std::vector<std::string> requests() const;
+  /// The Range header of each request, in order ("" when absent).
+  std::vector<std::string> ranges() const;
   /// The Authorization header of each request, in order ("" when absent).
   std::vector<std::string> authorizations() const;
 

@@ -1,0 +1,74 @@
+#include "net/part_file.hpp"
+
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+#include <vector>
+
+namespace hive::net {
+
+namespace fs = std::filesystem;
+
+fs::path validator_path(const fs::path& part) {
+  auto path = part;
+  path += ".validator";
+  return path;
+}
+
+partial_download read_partial(const fs::path& part) {
+  std::error_code ec;
+  auto size = fs::file_size(part, ec);
+  std::ifstream in{validator_path(part)};
+  std::string validator;
+  std::getline(in, validator);
+  if (ec || size == 0 || validator.empty())
+    return {};
+  return {size, validator};
+}
+
+std::error_code save_validator(const fs::path& part, const std::string& validator) {
+  std::error_code ec;
+  if (validator.empty()) {
+    fs::remove(validator_path(part), ec);
+    return ec;
+  }
+  std::ofstream out{validator_path(part), std::ios::trunc};
+  out << validator << '\n';
+  out.flush();
+  return out ? std::error_code{} : std::make_error_code(std::errc::io_error);
+}
+
+void remove_partial(const fs::path& part) {
+  std::error_code ec;
+  fs::remove(part, ec);
+  fs::remove(validator_path(part), ec);
+}
+
+std::string validator_of(std::string_view etag, std::string_view last_modified) {
+  if (!etag.empty() && etag.substr(0, 2) != "W/")
+    return std::string{etag};
+  return std::string{last_modified};
+}
+
+std::error_code hash_prefix(const fs::path& path, std::uint64_t size, sha256_hasher& hasher) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return {errno, std::generic_category()};
+  std::vector<char> buf(1024 * 1024);
+  std::error_code ec;
+  while (size > 0) {
+    auto n = ::read(fd, buf.data(), std::min<std::uint64_t>(size, buf.size()));
+    if (n <= 0) {
+      ec = n < 0 ? std::error_code{errno, std::generic_category()}
+                 : std::make_error_code(std::errc::io_error); // shorter than it was
+      break;
+    }
+    hasher.update(buf.data(), static_cast<std::size_t>(n));
+    size -= static_cast<std::uint64_t>(n);
+  }
+  ::close(fd);
+  return ec;
+}
+
+} // namespace hive::net
