@@ -251,9 +251,12 @@ fetch_canceller start_fetch(asio::io_context& ioc, fetch_request req, fetch_obse
   auto signal = std::make_shared<asio::cancellation_signal>();
   // Touched only on the strand: by the canceller's posted handler and by on_done.
   auto cancelled = std::make_shared<bool>(false);
-  auto on_done = [done = std::move(done), signal, cancelled](std::exception_ptr error,
-                                                             fetch_outcome out) {
+  auto on_done = [done = std::move(done), signal, cancelled,
+                  part = req.part_path](std::exception_ptr error, fetch_outcome out) {
     if (*cancelled) {
+      // The file is closed now. A cancelled transfer keeps nothing, even if
+      // its owner stopped waiting for it (a slow lookup, a long resume hash).
+      remove_partial(part);
       out = {};
       out.cancelled = true;
       out.code = download_errc::cancelled;

@@ -69,7 +69,8 @@ struct fetch_outcome {
 };
 
 /// Stops a running download at once: emits a terminal cancellation into the
-/// coroutine's current operation. Safe to call from any thread, more than once.
+/// coroutine's current operation; once it has unwound, its part file is
+/// removed. Safe to call from any thread, more than once.
 using fetch_canceller = std::function<void()>;
 
 /// Starts downloading `req.url` into `req.part_path` on a strand of `ioc`;
