@@ -69,7 +69,8 @@ void finish_cancelled(job_supervisor_actor_type* self) {
 void finalize(job_supervisor_actor_type* self) {
   auto& st = self->state;
   st.at = phase::finalizing;
-  self->send(st.narration, job_state{"finalizing"});
+  // Still `running` to the API: finalizing is a step, not one of its states.
+  narrate(self, "finalize", "all files verified; recording the model in the catalog");
   model_record record;
   record.id = st.plan.ref.model_id;
   record.name = st.plan.ref.file_name;

@@ -36,7 +36,7 @@ typename Inspector::result_type inspect(Inspector& f, job_outcome& x) {
   return f(caf::meta::type_name("job_outcome"), x.job_id, x.state, x.error_code, x.error_message);
 }
 
-/// A job state change (`queued`, `running`, `finalizing`, ...), for the journal.
+/// A job state change that is not final (`queued` to `running`), for the journal.
 struct job_state {
   std::string state;
 };
