@@ -30,6 +30,10 @@ struct job_settings {
   std::string ca_file;
   /// Proxies for transfers (provisiond takes them from the environment).
   net::proxy_settings proxy;
+  /// The Hugging Face Hub (or a mirror), without a trailing slash.
+  std::string hf_endpoint = "https://huggingface.co";
+  /// Sent to the Hub as `Authorization: Bearer` (never to its CDN); may be empty.
+  std::string hf_token;
   /// Where vendors run their network I/O; null in actor-only tests.
   boost::asio::io_context* io = nullptr;
   /// Where transfers hash and write their data; null runs that inline.

@@ -134,6 +134,7 @@ void start(job_supervisor_actor_type* self) {
   vendor_context ctx{st.plan.job_id,
                      st.plan.ref,
                      st.plan.expected_sha256,
+                     {},
                      model_dir(st.plan),
                      caf::actor_cast<caf::actor>(self),
                      st.tracker,

@@ -43,25 +43,14 @@ bool is_valid_model_id(std::string_view id) {
          && std::all_of(id.begin(), id.end(), [](unsigned char c) { return safe_char(c); });
 }
 
-caf::expected<model_ref> parse_model_ref(std::string_view text) {
-  auto colon = text.find(':');
-  if (colon == std::string_view::npos || colon == 0)
-    return invalid(text, "expected '<vendor>:<location>', e.g. url:https://host/model.gguf");
-  auto vendor = text.substr(0, colon);
-  auto rest = text.substr(colon + 1);
-  if (vendor != "url")
-    return invalid(text, "unknown vendor '" + std::string{vendor} + "' (supported: url)");
-  auto u = net::parse_url(rest);
-  if (!u)
-    return invalid(text, "not an absolute http:// or https:// URL");
-  auto name = sanitize_segment(net::file_name_of(*u));
+namespace {
+
+/// Names the file and the catalog id after `name`, refusing reserved names.
+caf::expected<model_ref> named(std::string_view text, model_ref ref, const std::string& name) {
   if (name.empty())
-    return invalid(text, "the URL does not end in a file name");
+    return invalid(text, "the reference does not end in a file name");
   if (name == "metadata.json" || name.ends_with(".tmp"))
     return invalid(text, "the file name '" + name + "' is reserved for the catalog");
-  model_ref ref;
-  ref.vendor = "url";
-  ref.location = u->str();
   ref.file_name = name;
   auto dot = name.rfind('.');
   ref.model_id =
@@ -69,6 +58,74 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   if (ref.model_id.empty())
     ref.model_id = name;
   return ref;
+}
+
+/// `seg(/seg)*` with every segment a safe name: no `..`, nothing absolute.
+bool is_safe_path(std::string_view path) {
+  while (true) {
+    auto slash = path.find('/');
+    if (!is_valid_model_id(path.substr(0, slash)))
+      return false;
+    if (slash == std::string_view::npos)
+      return true;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+caf::expected<model_ref> parse_url_ref(std::string_view text, std::string_view rest) {
+  auto u = net::parse_url(rest);
+  if (!u)
+    return invalid(text, "not an absolute http:// or https:// URL");
+  model_ref ref;
+  ref.vendor = "url";
+  ref.location = u->str();
+  return named(text, std::move(ref), sanitize_segment(net::file_name_of(*u)));
+}
+
+/// `org/repo[@revision]:path`.
+caf::expected<model_ref> parse_hf_ref(std::string_view text, std::string_view rest) {
+  auto colon = rest.find(':');
+  auto repo = rest.substr(0, colon);
+  std::string_view revision = "main";
+  if (auto at = repo.find('@'); at != std::string_view::npos) {
+    revision = repo.substr(at + 1);
+    repo = repo.substr(0, at);
+  }
+  auto slash = repo.find('/');
+  if (slash == std::string_view::npos || !is_safe_path(repo)
+      || repo.find('/', slash + 1) != std::string_view::npos)
+    return invalid(text, "a Hugging Face repository is 'org/name'");
+  if (revision.empty() || revision.find("..") != std::string_view::npos || !is_safe_path(revision))
+    return invalid(text, "invalid revision '" + std::string{revision} + "'");
+  if (colon == std::string_view::npos)
+    return invalid(text, "whole-repository snapshots are not supported yet: name a file, "
+                         "e.g. org/repo:model.Q4_K_M.gguf");
+  auto path = rest.substr(colon + 1);
+  if (path.find('.') == std::string_view::npos)
+    return invalid(text, "quantisation tags such as '" + std::string{path}
+                             + "' are not supported yet: name the file, e.g. model."
+                             + std::string{path} + ".gguf");
+  if (!is_safe_path(path))
+    return invalid(text, "invalid file path '" + std::string{path} + "' in the repository");
+  model_ref ref;
+  ref.vendor = "hf";
+  ref.location = std::string{repo} + "/resolve/" + std::string{revision} + "/" + std::string{path};
+  return named(text, std::move(ref), std::string{path.substr(path.rfind('/') + 1)});
+}
+
+} // namespace
+
+caf::expected<model_ref> parse_model_ref(std::string_view text) {
+  if (text.substr(0, 4) == "url:")
+    return parse_url_ref(text, text.substr(4));
+  if (text.substr(0, 3) == "hf:")
+    return parse_hf_ref(text, text.substr(3));
+  // The rbee form: `org/repo:file.gguf` means Hugging Face.
+  auto slash = text.find('/');
+  if (slash != std::string_view::npos && slash < text.find(':')
+      && text.find("://") == std::string_view::npos)
+    return parse_hf_ref(text, text);
+  return invalid(text, "expected url:<http(s) URL>, hf:org/repo:file or org/repo:file");
 }
 
 } // namespace hive

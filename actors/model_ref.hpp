@@ -7,11 +7,14 @@
 
 namespace hive {
 
-/// A parsed model reference such as `url:https://host/dir/file.gguf`.
+/// A parsed model reference: `url:https://host/dir/file.gguf`, or a Hugging
+/// Face file `hf:org/repo[@revision]:path/file.gguf` (also written without
+/// `hf:`, the rbee form `org/repo:file.gguf`).
 struct model_ref {
-  /// Which vendor fetches it: `url`.
+  /// Which vendor fetches it: `url` or `hf`.
   std::string vendor;
-  /// Vendor-specific location (for `url`: the URL).
+  /// Vendor-specific location: for `url` the URL; for `hf` the path below the
+  /// Hub's endpoint, `org/repo/resolve/<revision>/<path>`.
   std::string location;
   /// The file name to store (sanitised, never a path).
   std::string file_name;

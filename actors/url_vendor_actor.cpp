@@ -33,6 +33,7 @@ bool is_cancel(const caf::error& reason) {
 net::fetch_request make_request(const url_vendor_state& st) {
   net::fetch_request req;
   req.url = st.ctx.ref.location;
+  req.bearer_token = st.ctx.bearer_token;
   req.part_path = st.part_path;
   req.ca_file = st.ctx.settings.ca_file;
   req.proxy = st.ctx.settings.proxy;

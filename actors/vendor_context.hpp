@@ -18,6 +18,8 @@ struct vendor_context {
   model_ref ref;
   /// Expected sha256 of the file (lower-case hex) or empty.
   std::string expected_sha256;
+  /// Sent as `Authorization: Bearer` to the source's first host only; may be empty.
+  std::string bearer_token;
   /// The model's folder; files are written here.
   std::filesystem::path dest_dir;
   /// Receives `file_fetched` for each finished file.

@@ -8,6 +8,14 @@ namespace hive {
 
 caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context& ctx) {
   // parse_model_ref only yields vendors listed here.
+  if (ctx.ref.vendor == "hf") {
+    // One Hub file is fetched from its resolve endpoint, which redirects to the
+    // CDN; the token stays with the Hub's host.
+    auto hub = ctx;
+    hub.ref.location = ctx.settings.hf_endpoint + "/" + ctx.ref.location;
+    hub.bearer_token = ctx.settings.hf_token;
+    return supervisor->spawn<caf::linked + caf::monitored>(url_vendor_actor, std::move(hub));
+  }
   return supervisor->spawn<caf::linked + caf::monitored>(url_vendor_actor, ctx);
 }
 

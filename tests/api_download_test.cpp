@@ -349,3 +349,28 @@ TEST_F(ApiDownloadTest, DeletesModelsThroughTheModelsRoute) {
   EXPECT_FALSE(fs::exists(models_dir / "z"));
   EXPECT_EQ(call("DELETE", "/v1/models/z").status, 404u);
 }
+
+TEST_F(ApiDownloadTest, HuggingFaceFilesComeFromTheHubsResolveEndpoint) {
+  auto data = make_test_bytes(1024 * 1024, 3);
+  files.add_file("tiny.Q4_K_M.gguf", data);
+  auto settings = default_settings();
+  settings.jobs.hf_endpoint = files.base_url();
+  settings.jobs.hf_token = "hf_secret";
+  restart(settings);
+  auto job = start_download("TheOrg/Tiny-GGUF:tiny.Q4_K_M.gguf", sha256_hex(data));
+  ASSERT_EQ(follow(job).final_data(), "[DONE]");
+  EXPECT_EQ(sha256_hex(read_file(models_dir / "tiny.Q4_K_M" / "tiny.Q4_K_M.gguf")),
+            sha256_hex(data));
+  auto seen = files.requests();
+  auto auth = files.authorizations();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0], "/TheOrg/Tiny-GGUF/resolve/main/tiny.Q4_K_M.gguf");
+  EXPECT_EQ(auth[0], "Bearer hf_secret");
+  EXPECT_EQ(seen[1], "/files/tiny.Q4_K_M.gguf");
+  EXPECT_EQ(auth[1], ""); // the CDN, another host, never sees the token
+
+  ASSERT_EQ(call("DELETE", "/v1/models/tiny.Q4_K_M").status, 200u);
+  auto pinned = start_download("hf:TheOrg/Tiny-GGUF@v2:tiny.Q4_K_M.gguf");
+  ASSERT_EQ(follow(pinned).final_data(), "[DONE]");
+  EXPECT_EQ(files.requests().at(2), "/TheOrg/Tiny-GGUF/resolve/v2/tiny.Q4_K_M.gguf");
+}

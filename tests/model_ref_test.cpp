@@ -44,3 +44,30 @@ TEST(ModelRefTest, ValidIdsAreSingleSafeSegments) {
     EXPECT_FALSE(is_valid_model_id(bad)) << bad;
   EXPECT_FALSE(is_valid_model_id(std::string(121, 'a')));
 }
+
+TEST(ModelRefTest, ParsesHuggingFaceFiles) {
+  auto bare = parse_model_ref(
+      "TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf");
+  ASSERT_TRUE(bare) << to_string(bare.error());
+  EXPECT_EQ(bare->vendor, "hf");
+  EXPECT_EQ(bare->location, "TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF/resolve/main/"
+                            "tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf");
+  EXPECT_EQ(bare->file_name, "tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf");
+  EXPECT_EQ(bare->model_id, "tinyllama-1.1b-chat-v1.0.Q4_K_M");
+  auto pinned = parse_model_ref("hf:org/repo@v1.0:sub/m.gguf");
+  ASSERT_TRUE(pinned) << to_string(pinned.error());
+  EXPECT_EQ(pinned->location, "org/repo/resolve/v1.0/sub/m.gguf");
+  EXPECT_EQ(pinned->file_name, "m.gguf");
+}
+
+TEST(ModelRefTest, RefusesHuggingFaceReferencesItCannotFetch) {
+  for (const char* bad : {"hf:org/repo", "org/repo:Q4_K_M", "hf:org:x.gguf", "hf:org/repo/x:y.gguf",
+                          "hf:org/repo:../x.gguf", "hf:org/repo:/abs.gguf", "hf:org/repo@..:x.gguf",
+                          "hf:org/repo@:x.gguf", "hf:/repo:x.gguf", "hf:org/repo:a//b.gguf"}) {
+    auto ref = parse_model_ref(bad);
+    ASSERT_FALSE(ref) << bad;
+    EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
+  }
+  auto snapshot = parse_model_ref("hf:org/repo");
+  EXPECT_NE(describe(snapshot.error()).message.find("not supported yet"), std::string::npos);
+}

@@ -180,6 +180,24 @@ struct test_file_server::impl {
       auto location = next + (query.empty() ? "" : "?" + query);
       co_return co_await reply_status(stream, 302, location);
     }
+    if (auto at = path.find("/resolve/"); at != std::string::npos) {
+      // The Hub's resolve endpoint: `/org/repo/resolve/<rev>/<file>` answers
+      // with the file's metadata and a redirect to the "CDN", another host name.
+      auto f = find(path.substr(path.rfind('/') + 1));
+      if (!f)
+        co_return co_await reply_status(stream, 404, "");
+      http::response<http::string_body> res{http::status::found, 11};
+      res.set(http::field::location,
+              "http://localhost:" + std::to_string(acceptor.local_endpoint().port()) + "/files/"
+                  + path.substr(path.rfind('/') + 1));
+      res.set("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567");
+      res.set("X-Linked-Etag", f->etag);
+      res.set("X-Linked-Size", std::to_string(f->data->size()));
+      res.keep_alive(false);
+      res.prepare_payload();
+      co_await http::async_write(stream, res, use_tuple);
+      co_return;
+    }
     if (path.rfind("/cross/", 0) == 0) { // to another host name for this same server
       auto rest = path.substr(7);
       auto location = "http://localhost:" + rest;

@@ -79,6 +79,14 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.proxy.no_proxy = v;
      }},
+    {"hf-endpoint", "URL", "Hugging Face Hub or mirror (default $HF_ENDPOINT or huggingface.co)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.hf_endpoint = v.substr(0, v.find_last_not_of('/') + 1);
+     }},
+    {"hf-token", "TOKEN", "Hugging Face access token (default $HF_TOKEN)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.hf_token = v;
+     }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
@@ -141,6 +149,9 @@ daemon_options parse_daemon_options(const std::vector<std::string>& args) {
   daemon_options result;
   result.runtime.jobs.models_dir = default_models_dir();
   result.runtime.jobs.proxy = net::proxy_settings::from_environment();
+  for (auto [name, key] : {std::pair{"HF_ENDPOINT", "hf-endpoint"}, {"HF_TOKEN", "hf-token"}})
+    if (const char* value = std::getenv(name); value && *value)
+      apply(result, key, value);
   std::vector<std::pair<std::string, std::string>> given;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
