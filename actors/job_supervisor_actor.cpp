@@ -131,15 +131,16 @@ void start(job_supervisor_actor_type* self) {
   st.at = phase::running;
   self->send(st.narration, job_state{"running"});
   narrate(self, "start", "starting download of " + st.plan.source);
-  vendor_context ctx{st.plan.job_id,
-                     st.plan.ref,
-                     st.plan.expected_sha256,
-                     {},
-                     model_dir(st.plan),
-                     caf::actor_cast<caf::actor>(self),
-                     st.tracker,
-                     st.narration,
-                     st.plan.settings};
+  vendor_context ctx{.job_id = st.plan.job_id,
+                     .ref = st.plan.ref,
+                     .expected_sha256 = st.plan.expected_sha256,
+                     .bearer_token = {},    // the vendor factory sets these
+                     .explain_refusal = {}, // for the sources that need them
+                     .dest_dir = model_dir(st.plan),
+                     .supervisor = caf::actor_cast<caf::actor>(self),
+                     .tracker = st.tracker,
+                     .narration = st.narration,
+                     .settings = st.plan.settings};
   auto vendor = st.plan.make_vendors(self, ctx);
   st.vendors.insert(vendor.address());
   announce(st.plan.registry, vendor, ctx.ref.vendor + "_vendor", st.plan.job_id, self->id());

@@ -74,9 +74,13 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
     return;
   }
   if (!r.ok) {
+    auto error = make_error(static_cast<download_errc>(r.code), r.message);
+    if (r.code == static_cast<std::uint8_t>(download_errc::http_status) && st.ctx.explain_refusal)
+      if (auto explained = st.ctx.explain_refusal(r.http_status, r.error_header, r.message))
+        error = std::move(*explained);
     narrate(self, "transfer_failed", r.message + " (partial data kept for a later resume)",
             "error");
-    self->quit(make_error(static_cast<download_errc>(r.code), std::move(r.message)));
+    self->quit(std::move(error));
     return;
   }
   auto& expected = st.ctx.expected_sha256;
@@ -142,10 +146,10 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
   auto me = caf::actor_cast<caf::actor>(self);
   st.cancel_transfer = net::start_fetch(
       *st.ctx.settings.io, make_request(st), make_observer(st.ctx), [me](net::fetch_outcome out) {
-        caf::anon_send(me,
-                       transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
-                                       std::move(out.message), out.bytes, out.total,
-                                       std::move(out.sha256)});
+        caf::anon_send(
+            me, transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
+                                std::move(out.message), out.bytes, out.total, std::move(out.sha256),
+                                out.http_status, std::move(out.error_header)});
       });
   return {
       [self](transfer_result& r) { on_transfer_result(self, r); },

@@ -4,10 +4,12 @@
 #include "actors/model_ref.hpp"
 
 #include <caf/actor.hpp>
+#include <caf/error.hpp>
 #include <caf/fwd.hpp>
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace hive {
@@ -20,6 +22,10 @@ struct vendor_context {
   std::string expected_sha256;
   /// Sent as `Authorization: Bearer` to the source's first host only; may be empty.
   std::string bearer_token;
+  /// Turns a source's refusal (status, its `X-Error-Code`, the generic message)
+  /// into a specific error; empty or nullopt keeps the generic `http_status`.
+  std::function<std::optional<caf::error>(unsigned, const std::string&, const std::string&)>
+      explain_refusal;
   /// The model's folder; files are written here.
   std::filesystem::path dest_dir;
   /// Receives `file_fetched` for each finished file.

@@ -1,3 +1,4 @@
+#include "actors/hub_refusals.hpp"
 #include "actors/url_vendor_actor.hpp"
 #include "actors/vendor_context.hpp"
 
@@ -14,6 +15,7 @@ caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context
     auto hub = ctx;
     hub.ref.location = ctx.settings.hf_endpoint + "/" + ctx.ref.location;
     hub.bearer_token = ctx.settings.hf_token;
+    hub.explain_refusal = explain_hub_refusal;
     return supervisor->spawn<caf::linked + caf::monitored>(url_vendor_actor, std::move(hub));
   }
   return supervisor->spawn<caf::linked + caf::monitored>(url_vendor_actor, ctx);

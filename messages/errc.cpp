@@ -48,6 +48,16 @@ std::string_view code_of(download_errc x) {
       return "cancelled";
     case download_errc::internal:
       return "internal";
+    case download_errc::repo_not_found:
+      return "repo_not_found";
+    case download_errc::gated_repo:
+      return "gated_repo";
+    case download_errc::entry_not_found:
+      return "entry_not_found";
+    case download_errc::revision_not_found:
+      return "revision_not_found";
+    case download_errc::unauthorized:
+      return "unauthorized";
   }
   return "internal";
 }

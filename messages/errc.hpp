@@ -31,6 +31,16 @@ enum class download_errc : std::uint8_t {
   cancelled = 9,
   /// A bug or an unexpected state; the message says more.
   internal = 10,
+  /// The Hugging Face repository does not exist (or is private without a token).
+  repo_not_found = 11,
+  /// The repository is gated: its licence must be accepted and a token set.
+  gated_repo = 12,
+  /// The repository has no such file at that revision.
+  entry_not_found = 13,
+  /// The repository has no such branch, tag or commit.
+  revision_not_found = 14,
+  /// The source refused our credentials (401/403).
+  unauthorized = 15,
 };
 
 /// Why the API refused a request. Each value maps to one HTTP status.

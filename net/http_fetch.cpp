@@ -99,10 +99,14 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
     out.restart = true;
     co_return out;
   }
-  if (http::to_status_class(status) != http::status_class::successful)
-    co_return failure(download_errc::http_status, u.str() + " answered "
-                                                      + std::to_string(parser.get().result_int())
-                                                      + " " + std::string{parser.get().reason()});
+  if (http::to_status_class(status) != http::status_class::successful) {
+    auto out = failure(download_errc::http_status, u.str() + " answered "
+                                                       + std::to_string(parser.get().result_int())
+                                                       + " " + std::string{parser.get().reason()});
+    out.outcome.http_status = parser.get().result_int();
+    out.outcome.error_header = std::string{parser.get()["X-Error-Code"]};
+    co_return out;
+  }
   std::uint64_t already = 0; // a 200 answer to a ranged request starts over
   if (status == http::status::partial_content) {
     auto expected = "bytes " + std::to_string(previous.size) + "-";

@@ -65,6 +65,10 @@ struct fetch_outcome {
   std::uint64_t total = 0;
   /// Bytes that came from an earlier attempt (0 when started from scratch).
   std::uint64_t resumed_from = 0;
+  /// For `http_status` failures: the status, and the source's `X-Error-Code`
+  /// header (how the Hugging Face Hub says why), empty when absent.
+  unsigned http_status = 0;
+  std::string error_header;
   std::string sha256;
 };
 

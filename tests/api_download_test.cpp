@@ -374,3 +374,22 @@ TEST_F(ApiDownloadTest, HuggingFaceFilesComeFromTheHubsResolveEndpoint) {
   ASSERT_EQ(follow(pinned).final_data(), "[DONE]");
   EXPECT_EQ(files.requests().at(2), "/TheOrg/Tiny-GGUF/resolve/v2/tiny.Q4_K_M.gguf");
 }
+
+TEST_F(ApiDownloadTest, HubRefusalsBecomeErrorsAPersonCanActOn) {
+  files.add_file("m.gguf", "model");
+  auto settings = default_settings();
+  settings.jobs.hf_endpoint = files.base_url();
+  restart(settings);
+  auto ends_with = [this](const std::string& ref) {
+    return follow(start_download(ref)).final_data();
+  };
+  EXPECT_EQ(ends_with("Gated/Repo:m.gguf").rfind("[ERROR] gated_repo: ", 0), 0u);
+  EXPECT_NE(ends_with("Gated/Repo:m.gguf").find("HF_TOKEN"), std::string::npos);
+  EXPECT_EQ(ends_with("Missing/Repo:m.gguf").rfind("[ERROR] repo_not_found: ", 0), 0u);
+  EXPECT_EQ(ends_with("Org/Repo@nope:m.gguf").rfind("[ERROR] revision_not_found: ", 0), 0u);
+  EXPECT_EQ(ends_with("Org/Repo:absent.gguf").rfind("[ERROR] entry_not_found: ", 0), 0u);
+  // A plain URL gets no Hub interpretation.
+  EXPECT_EQ(ends_with("url:" + files.base_url() + "/Gated/Repo/resolve/main/m.gguf")
+                .rfind("[ERROR] http_status: ", 0),
+            0u);
+}
