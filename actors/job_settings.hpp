@@ -26,6 +26,8 @@ struct job_settings {
   std::chrono::milliseconds heartbeat_interval{std::chrono::seconds{10}};
   std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
   std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};
+  /// First wait before retrying a source that answered 408, 429 or 5xx (doubling).
+  std::chrono::milliseconds retry_backoff{std::chrono::seconds{1}};
   /// Extra CA bundle for HTTPS (PEM), empty for the system's only.
   std::string ca_file;
   /// Proxies for transfers (provisiond takes them from the environment).

@@ -40,6 +40,7 @@ net::fetch_request make_request(const url_vendor_state& st) {
   req.connect_timeout = st.ctx.settings.connect_timeout;
   req.stall_timeout = st.ctx.settings.stall_timeout;
   req.progress_interval = st.ctx.settings.progress_interval;
+  req.retry_backoff = st.ctx.settings.retry_backoff;
   req.disk = st.ctx.settings.disk;
   return req;
 }
@@ -58,6 +59,15 @@ net::fetch_observer make_observer(const vendor_context& ctx) {
   obs.on_redirect = [narration = ctx.narration, file](const std::string&, const std::string& to) {
     caf::anon_send(narration,
                    narration_note{"url_vendor", "redirect", file, "redirected to " + to, "info"});
+  };
+  obs.on_retry = [narration = ctx.narration, file](int attempt, std::chrono::milliseconds delay,
+                                                   const std::string& why) {
+    auto secs =
+        std::to_string(delay.count() / 1000) + "." + std::to_string(delay.count() % 1000 / 100);
+    caf::anon_send(narration, narration_note{"url_vendor", "retry", file,
+                                             why + "; trying again in " + secs + " s (attempt "
+                                                 + std::to_string(attempt + 1) + ")",
+                                             "warn"});
   };
   obs.on_progress = [tracker = ctx.tracker, file](std::uint64_t bytes, std::uint64_t total) {
     caf::anon_send(tracker, progress_update{file, bytes, total});

@@ -14,12 +14,14 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include <charconv>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -105,6 +107,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
                                                        + " " + std::string{parser.get().reason()});
     out.outcome.http_status = parser.get().result_int();
     out.outcome.error_header = std::string{parser.get()["X-Error-Code"]};
+    out.outcome.retry_after = std::string{parser.get()[http::field::retry_after]};
     co_return out;
   }
   std::uint64_t already = 0; // a 200 answer to a ranged request starts over
@@ -207,7 +210,8 @@ asio::awaitable<exchange_result> exchange_tls(const url& u, const std::optional<
   co_return co_await exchange(stream, u, req, send_token, false, obs);
 }
 
-asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) {
+/// One attempt: the request and its redirects.
+asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observer& obs) {
   auto current = parse_url(req.url);
   if (!current)
     co_return failure(download_errc::internal, "not an http(s) URL: " + req.url).outcome;
@@ -244,6 +248,36 @@ asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) 
     if (obs.on_redirect)
       obs.on_redirect(current->str(), next->str());
     current = std::move(*next);
+  }
+}
+
+/// How long to wait before trying again, or nullopt when the outcome is final.
+/// Only answers that say "later" are retried: 408, 429 and 5xx.
+std::optional<std::chrono::milliseconds> retry_delay(const fetch_outcome& out, int attempt,
+                                                     const fetch_request& req) {
+  auto s = out.http_status;
+  bool transient = out.code == download_errc::http_status && (s == 408 || s == 429 || s >= 500);
+  if (out.ok || !transient || attempt > req.max_retries)
+    return std::nullopt;
+  unsigned long seconds = 0;
+  const auto& after = out.retry_after;
+  if (!after.empty()
+      && std::from_chars(after.data(), after.data() + after.size(), seconds).ec == std::errc{})
+    return std::chrono::milliseconds{std::min(seconds, 60ul) * 1000};
+  auto backoff = req.retry_backoff * (1u << std::min(attempt - 1, 5));
+  return std::min<std::chrono::milliseconds>(backoff, std::chrono::seconds{30});
+}
+
+asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) {
+  for (int attempt = 1;; ++attempt) {
+    auto out = co_await fetch_once(req, obs);
+    auto delay = retry_delay(out, attempt, req);
+    if (!delay)
+      co_return out;
+    if (obs.on_retry)
+      obs.on_retry(attempt, *delay, out.message);
+    asio::steady_timer pause{co_await asio::this_coro::executor, *delay};
+    co_await pause.async_wait(asio::use_awaitable); // a cancel ends the wait at once
   }
 }
 

@@ -33,6 +33,10 @@ struct fetch_request {
   /// Minimum time between two `on_progress` calls.
   std::chrono::milliseconds progress_interval{std::chrono::milliseconds{50}};
   int max_redirects = 10;
+  /// Answers that say "later" (408, 429, 5xx) are retried this many times,
+  /// after their Retry-After (in seconds) or an exponential backoff from this.
+  int max_retries = 4;
+  std::chrono::milliseconds retry_backoff{std::chrono::seconds{1}};
   /// Continue a partial file left by an interrupted attempt (see part_file.hpp),
   /// if the source still serves the same version.
   bool resume = true;
@@ -51,6 +55,9 @@ struct fetch_observer {
   std::function<void(const std::string& url, std::uint64_t total, std::uint64_t resumed_from)>
       on_response;
   std::function<void(const std::string& from, const std::string& to)> on_redirect;
+  /// Before waiting to try again: which attempt failed, the wait, and why.
+  std::function<void(int attempt, std::chrono::milliseconds delay, const std::string& why)>
+      on_retry;
   std::function<void(std::uint64_t bytes, std::uint64_t total)> on_progress;
 };
 
@@ -69,6 +76,8 @@ struct fetch_outcome {
   /// header (how the Hugging Face Hub says why), empty when absent.
   unsigned http_status = 0;
   std::string error_header;
+  /// The answer's Retry-After header, empty when absent.
+  std::string retry_after;
   std::string sha256;
 };
 

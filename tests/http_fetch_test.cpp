@@ -10,6 +10,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <random>
@@ -44,11 +45,16 @@ protected:
     req.bearer_token = token;
     req.disk = &disk;
     req.buffer_size = 64 * 1024;
+    req.retry_backoff = std::chrono::milliseconds{1};
+    req.max_retries = 3;
     std::promise<net::fetch_outcome> done;
-    net::start_fetch(ioc, req, {}, [&done](net::fetch_outcome out) { done.set_value(out); });
+    net::fetch_observer obs;
+    obs.on_retry = [this](int, std::chrono::milliseconds, const std::string&) { ++retries; };
+    net::start_fetch(ioc, req, obs, [&done](net::fetch_outcome out) { done.set_value(out); });
     return done.get_future().get();
   }
 
+  std::atomic<int> retries{0};
   fs::path part;
   boost::asio::io_context ioc;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
@@ -132,4 +138,23 @@ TEST_F(HttpFetchTest, APartTheSourceCannotContinueIsDroppedAndFetchedAgain) {
   EXPECT_EQ(out.sha256, sha256_hex("short"));
   EXPECT_EQ(files.ranges().at(1), "bytes=5-");
   EXPECT_EQ(files.ranges().at(2), "");
+}
+
+TEST_F(HttpFetchTest, RetriesAnswersThatSayLater) {
+  files.add_file("x.bin", "eventually");
+  auto out = fetch(files.base_url() + "/flaky/2/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, sha256_hex("eventually"));
+  EXPECT_EQ(files.requests().size(), 3u);
+  EXPECT_EQ(retries.load(), 2);
+}
+
+TEST_F(HttpFetchTest, GivesUpAfterItsRetriesAndNeverRetriesWhatWillNotChange) {
+  auto busy = fetch(files.base_url() + "/status/503");
+  EXPECT_EQ(busy.code, download_errc::http_status);
+  EXPECT_EQ(busy.http_status, 503u);
+  EXPECT_EQ(files.requests().size(), 4u); // the first try and 3 retries
+  auto missing = fetch(files.base_url() + "/status/404");
+  EXPECT_EQ(missing.http_status, 404u);
+  EXPECT_EQ(files.requests().size(), 5u);
 }

@@ -27,6 +27,7 @@ runtime_settings runtime_fixture::default_settings() const {
   s.jobs.heartbeat_interval = std::chrono::milliseconds{300};
   s.jobs.connect_timeout = std::chrono::seconds{2};
   s.jobs.stall_timeout = std::chrono::seconds{5};
+  s.jobs.retry_backoff = std::chrono::milliseconds{10};
   return s;
 }
 

@@ -66,6 +66,7 @@ struct test_file_server::impl {
   std::vector<std::string> seen;
   std::vector<std::string> authorizations;
   std::vector<std::string> ranges;
+  std::map<std::string, int> flaky_answers;
 
   std::optional<file> find(const std::string& name) {
     std::lock_guard guard{mtx};
@@ -208,6 +209,25 @@ struct test_file_server::impl {
       res.set("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567");
       res.set("X-Linked-Etag", f->etag);
       res.set("X-Linked-Size", std::to_string(f->data->size()));
+      res.keep_alive(false);
+      res.prepare_payload();
+      co_await http::async_write(stream, res, use_tuple);
+      co_return;
+    }
+    if (path.rfind("/flaky/", 0) == 0) { // `/flaky/<n>/<name>`: n times 503, then the file
+      auto rest = path.substr(7);
+      auto slash = rest.find('/');
+      int refusals = std::stoi(rest.substr(0, slash));
+      bool refuse = false;
+      {
+        std::lock_guard guard{mtx};
+        refuse = flaky_answers[path]++ < refusals;
+      }
+      auto f = find(rest.substr(slash + 1));
+      if (!refuse && f)
+        co_return co_await send_file(stream, *f, 0, query);
+      http::response<http::string_body> res{http::status::service_unavailable, 11};
+      res.set(http::field::retry_after, "0");
       res.keep_alive(false);
       res.prepare_payload();
       co_await http::async_write(stream, res, use_tuple);
