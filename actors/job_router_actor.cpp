@@ -17,11 +17,6 @@ namespace hive {
 
 namespace {
 
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 /// `job-` and a random (version 4) UUID.
 std::string new_job_id(std::mt19937_64& rng) {
   auto hi = rng();
@@ -42,7 +37,7 @@ std::shared_ptr<job_journal> open_journal(job_router_actor_type* self, const std
   summary.job_id = job_id;
   summary.operation = operation;
   summary.model = model;
-  summary.created_ms = now_ms();
+  summary.created_ms = wall_clock_ms();
   auto journal = std::make_shared<job_journal>(std::move(summary));
   self->state.board->add(journal);
   return journal;
@@ -108,14 +103,14 @@ std::string accept_model_op(job_router_actor_type* self, const std::string& op,
     journal->append(
         "data",
         json_object{}.field("type", "data").field("action", op).raw("payload", payload).str());
-    journal->finish("completed", "", "", "[DONE]", now_ms());
+    journal->finish("completed", "", "", "[DONE]", wall_clock_ms());
   };
   auto failed = [journal](const caf::error& err) {
     auto view = describe(err);
     journal->finish("failed", view.code, view.message,
-                    terminal_data("failed", view.code, view.message), now_ms());
+                    terminal_data("failed", view.code, view.message), wall_clock_ms());
   };
-  journal->set_state("running", now_ms());
+  journal->set_state("running", wall_clock_ms());
   auto timeout = std::chrono::seconds{30};
   if (op == "model_list")
     self->request(st.catalog, timeout, list_atom_v).then(done, failed);
@@ -156,7 +151,8 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
       if (auto journal = st.board->find(id); journal && !journal->finished()) {
         auto view = describe(msg.reason);
         journal->finish("failed", "internal", "job supervisor died: " + view.message,
-                        terminal_data("failed", "internal", "job supervisor died"), now_ms());
+                        terminal_data("failed", "internal", "job supervisor died"),
+                        wall_clock_ms());
       }
       retire(self, std::string{id});
       return;

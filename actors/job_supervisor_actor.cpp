@@ -3,6 +3,7 @@
 #include "actors/narration_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "messages/errc.hpp"
+#include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 #include "net/part_file.hpp"
 
@@ -79,9 +80,7 @@ void finalize(job_supervisor_actor_type* self) {
   record.files = st.files;
   for (const auto& f : st.files)
     record.total_size += f.size;
-  record.added_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+  record.added_at_ms = wall_clock_ms();
   self->request(st.plan.catalog, std::chrono::seconds{30}, caf::put_atom_v, record)
       .then(
           [self](const std::string& id) {

@@ -8,16 +8,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 
 namespace hive {
 
 namespace {
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 /// SSE data is one line: a message must not break the frame.
 std::string one_line(std::string text) {
@@ -49,7 +43,7 @@ caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
   return {
       [self](narration_note& note) {
         auto& st = self->state;
-        auto ts = now_ms();
+        auto ts = wall_clock_ms();
         narration_log()->log(note.level == "error"  ? spdlog::level::err
                              : note.level == "warn" ? spdlog::level::warn
                                                     : spdlog::level::info,
@@ -79,11 +73,11 @@ caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
                                         .str(),
                                     p.bytes, p.total);
       },
-      [self](job_state& s) { self->state.journal->set_state(std::move(s.state), now_ms()); },
+      [self](job_state& s) { self->state.journal->set_state(std::move(s.state), wall_clock_ms()); },
       [self](job_outcome& o) -> std::string {
         auto data = terminal_data(o.state, o.error_code, o.error_message);
         self->state.journal->finish(o.state, o.error_code, one_line(o.error_message), data,
-                                    now_ms());
+                                    wall_clock_ms());
         narration_log()->info("[{}] job ended: {}", self->state.job_id, data);
         self->quit();
         return o.state; // the journal is final: whoever asked may now say so

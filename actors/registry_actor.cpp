@@ -7,18 +7,8 @@
 #include <caf/local_actor.hpp>
 #include <caf/send.hpp>
 
-#include <chrono>
 
 namespace hive {
-
-namespace {
-
-std::int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-} // namespace
 
 caf::behavior registry_actor(registry_actor_type* self) {
   self->set_down_handler([self](caf::down_msg& msg) { self->state.actors.erase(msg.source.id()); });
@@ -27,11 +17,11 @@ caf::behavior registry_actor(registry_actor_type* self) {
         auto local = dynamic_cast<caf::local_actor*>(caf::actor_cast<caf::abstract_actor*>(who));
         std::string name = local ? local->name() : info.kind;
         self->state.actors[who.id()] =
-            registry_state::entry{std::move(name), std::move(info), now_ms()};
+            registry_state::entry{std::move(name), std::move(info), wall_clock_ms()};
         self->monitor(who);
       },
       [self](list_atom) -> std::string {
-        auto now = now_ms();
+        auto now = wall_clock_ms();
         json_array items;
         for (const auto& [id, e] : self->state.actors)
           items.raw(json_object{}

@@ -1,5 +1,6 @@
 #include "messages/json_writer.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -37,6 +38,17 @@ void append_json_string(std::string& out, std::string_view text) {
     }
   }
   out += '"';
+}
+
+std::string error_json(std::string_view code, std::string_view message) {
+  return json_object{}
+      .raw("error", json_object{}.field("code", code).field("message", message).str())
+      .str();
+}
+
+std::int64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 void json_object::key(std::string_view k) {

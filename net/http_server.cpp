@@ -30,12 +30,6 @@ using tcp = asio::ip::tcp;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-std::string error_json(api_errc code, std::string_view message) {
-  return json_object{}
-      .raw("error", json_object{}.field("code", code_of(code)).field("message", message).str())
-      .str();
-}
-
 class beast_exchange final : public http_exchange {
 public:
   beast_exchange(beast::tcp_stream& stream, const server_limits& limits,
@@ -117,7 +111,7 @@ asio::awaitable<void> reply_early_error(beast::tcp_stream& stream, const server_
   http::response<http::string_body> res{status, 11};
   res.set(http::field::content_type, "application/json");
   res.keep_alive(false);
-  res.body() = error_json(code, message);
+  res.body() = error_json(code_of(code), message);
   res.prepare_payload();
   stream.expires_after(limits.write_timeout);
   co_await http::async_write(stream, res, use_tuple);

@@ -24,19 +24,13 @@ using namespace std::chrono_literals;
 
 constexpr auto query_timeout = std::chrono::milliseconds{10s};
 
-std::string error_body(std::string_view code, std::string_view message) {
-  return json_object{}
-      .raw("error", json_object{}.field("code", code).field("message", message).str())
-      .str();
-}
-
 asio::awaitable<void> reply_error(http_exchange& ex, const caf::error& err) {
   auto view = describe(err);
-  co_await ex.reply(view.http_status, error_body(view.code, view.message));
+  co_await ex.reply(view.http_status, error_json(view.code, view.message));
 }
 
 asio::awaitable<void> reply_error(http_exchange& ex, api_errc code, std::string_view message) {
-  co_await ex.reply(http_status_of(code), error_body(code_of(code), message));
+  co_await ex.reply(http_status_of(code), error_json(code_of(code), message));
 }
 
 std::string summary_json(const job_summary& s) {
