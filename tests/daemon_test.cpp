@@ -56,21 +56,20 @@ public:
     ::close(out[1]);
     std::promise<int> port;
     auto future = port.get_future();
-    drain_ = std::thread{[fd = out[0], port = std::move(port)]() mutable {
+    drain_ = std::thread{[this, fd = out[0], port = std::move(port)]() mutable {
       const std::string marker = "listening on http://127.0.0.1:";
-      std::string log;
       bool found = false;
       char buf[4096];
       for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) {
-        log.append(buf, static_cast<std::size_t>(n));
-        auto at = log.find(marker);
+        log_.append(buf, static_cast<std::size_t>(n));
+        auto at = log_.find(marker);
         if (!found && at != std::string::npos
-            && log.find(' ', at + marker.size()) != std::string::npos) {
+            && log_.find(' ', at + marker.size()) != std::string::npos) {
           found = true;
-          port.set_value(std::stoi(log.substr(at + marker.size())));
+          port.set_value(std::stoi(log_.substr(at + marker.size())));
         }
-        if (found)
-          log.clear();
+        if (log_.size() > 256 * 1024) // keep the tail: what led to a failure
+          log_.erase(0, log_.size() - 128 * 1024);
       }
       if (!found)
         port.set_value(0);
@@ -81,11 +80,18 @@ public:
     EXPECT_GT(port_, 0) << "provisiond did not report its port";
   }
   ~daemon_process() {
+    std::string died;
     if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_)
+        died = "provisiond exited early with status " + std::to_string(status) + "\n";
+      else
+        ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
     drain_.join(); // the pipe closes with the process
+    if (::testing::Test::HasFailure() || !died.empty())
+      ADD_FAILURE() << died << "provisiond's log:\n" << log_;
   }
   std::string url() const {
     return "http://127.0.0.1:" + std::to_string(port_);
@@ -105,6 +111,7 @@ public:
 private:
   int port_ = 0;
   pid_t pid_ = -1;
+  std::string log_; // written by drain_, read once it is joined
   std::thread drain_;
 };
 
