@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <fstream>
 #include <stdexcept>
+#include <vector>
 
 namespace hive::net {
 
@@ -10,9 +12,12 @@ void sha256_hasher::deleter::operator()(evp_md_ctx_st* ctx) const {
   EVP_MD_CTX_free(ctx);
 }
 
-sha256_hasher::sha256_hasher() : ctx_(EVP_MD_CTX_new()) {
-  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr) != 1)
-    throw std::runtime_error("cannot initialise sha256");
+sha256_hasher::sha256_hasher() : sha256_hasher(EVP_sha256()) {
+}
+
+sha256_hasher::sha256_hasher(const evp_md_st* digest) : ctx_(EVP_MD_CTX_new()) {
+  if (!ctx_ || EVP_DigestInit_ex(ctx_.get(), digest, nullptr) != 1)
+    throw std::runtime_error("cannot initialise a digest");
 }
 
 sha256_hasher::~sha256_hasher() = default;
@@ -33,6 +38,23 @@ std::string sha256_hasher::hex_digest() {
     out += hex[digest[i] & 0xf];
   }
   return out;
+}
+
+std::string git_blob_sha1(const std::filesystem::path& file, std::error_code& ec) {
+  auto size = std::filesystem::file_size(file, ec);
+  std::ifstream in{file, std::ios::binary};
+  if (ec || !in) {
+    if (!ec)
+      ec = std::make_error_code(std::errc::io_error);
+    return {};
+  }
+  sha256_hasher hasher{EVP_sha1()};
+  auto header = "blob " + std::to_string(size);
+  hasher.update(header.c_str(), header.size() + 1); // with its terminating NUL
+  std::vector<char> buf(64 * 1024);
+  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
+    hasher.update(buf.data(), static_cast<std::size_t>(in.gcount()));
+  return hasher.hex_digest();
 }
 
 } // namespace hive::net

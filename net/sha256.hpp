@@ -1,17 +1,22 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 
 struct evp_md_ctx_st;
+struct evp_md_st;
 
 namespace hive::net {
 
-/// Incremental sha256 over OpenSSL's EVP interface.
+/// Incremental sha256 over OpenSSL's EVP interface (or another of its
+/// digests, for the few places that need one).
 class sha256_hasher {
 public:
   sha256_hasher();
+  explicit sha256_hasher(const evp_md_st* digest);
   ~sha256_hasher();
   sha256_hasher(const sha256_hasher&) = delete;
   sha256_hasher& operator=(const sha256_hasher&) = delete;
@@ -26,5 +31,9 @@ private:
   };
   std::unique_ptr<evp_md_ctx_st, deleter> ctx_;
 };
+
+/// Git's id of a file's content: sha1 of `blob <size>\0<bytes>`, lower-case
+/// hex (what the Hugging Face Hub gives as the ETag of a file not in LFS).
+std::string git_blob_sha1(const std::filesystem::path& file, std::error_code& ec);
 
 } // namespace hive::net

@@ -1,0 +1,78 @@
+#include "net/connection.hpp"
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http.hpp>
+
+namespace hive::net::detail {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+connect_failure proxy_failure(const url& proxy, const std::string& what) {
+  return {download_errc::connection_failed, "proxy " + proxy.authority() + " " + what};
+}
+
+/// Asks the proxy on `stream` for a tunnel to `target` (HTTP CONNECT).
+asio::awaitable<std::optional<connect_failure>> open_tunnel(beast::tcp_stream& stream,
+                                                            const url& target, const url& proxy,
+                                                            std::chrono::milliseconds timeout) {
+  auto authority = target.host_port();
+  http::request<http::empty_body> request{http::verb::connect, authority, 11};
+  request.set(http::field::host, authority);
+  request.set(http::field::user_agent, "rbee-hive-provisioner/0.1");
+  stream.expires_after(timeout);
+  if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
+    co_return proxy_failure(proxy, "failed: " + ec.message());
+  beast::flat_buffer buffer;
+  http::response_parser<http::empty_body> parser;
+  parser.skip(true); // a CONNECT answer has no body: the tunnel follows
+  if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
+    co_return proxy_failure(proxy, "failed: " + ec.message());
+  if (parser.get().result() != http::status::ok)
+    co_return proxy_failure(proxy, "refused a tunnel to " + authority + ": "
+                                       + std::to_string(parser.get().result_int()) + " "
+                                       + std::string{parser.get().reason()});
+  co_return std::nullopt;
+}
+
+} // namespace
+
+asio::awaitable<std::optional<connect_failure>> connect_tcp(beast::tcp_stream& stream, const url& u,
+                                                            const std::optional<url>& proxy,
+                                                            std::chrono::milliseconds timeout) {
+  const url& hop = proxy ? *proxy : u;
+  tcp::resolver resolver{co_await asio::this_coro::executor};
+  auto [rec, endpoints] = co_await resolver.async_resolve(hop.host, hop.port, use_tuple);
+  if (rec)
+    co_return connect_failure{download_errc::connection_failed,
+                              "cannot resolve " + hop.host + ": " + rec.message()};
+  stream.expires_after(timeout);
+  if (auto [ec, ep] = co_await stream.async_connect(endpoints, use_tuple); ec)
+    co_return connect_failure{download_errc::connection_failed,
+                              "cannot connect to " + hop.authority() + ": "
+                                  + (ec == beast::error::timeout ? "timed out" : ec.message())};
+  if (proxy && u.tls())
+    co_return co_await open_tunnel(stream, u, *proxy, timeout);
+  co_return std::nullopt;
+}
+
+std::optional<connect_failure> load_trust(asio::ssl::context& ctx, const std::string& ca_file) {
+  beast::error_code ec;
+  ctx.set_default_verify_paths(ec);
+  ec = {}; // a machine without system CAs can still trust ca_file
+  if (!ca_file.empty())
+    ctx.load_verify_file(ca_file, ec);
+  if (ec)
+    return connect_failure{download_errc::tls_failed,
+                           "cannot load CA file " + ca_file + ": " + ec.message()};
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  return std::nullopt;
+}
+
+} // namespace hive::net::detail
