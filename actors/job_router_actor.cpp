@@ -76,14 +76,21 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
   auto ref = parse_model_ref(spec.model);
   if (!ref)
     return std::move(ref.error());
+  if ((!spec.include.empty() || !spec.exclude.empty()) && ref->vendor != "hf")
+    return make_error(api_errc::invalid_field,
+                      "'include' and 'exclude' select files of a Hugging Face repository");
+  if ((!spec.include.empty() || !spec.exclude.empty())
+      && (!ref->path.empty() || !ref->quant.empty()))
+    return make_error(api_errc::invalid_field, "'include' and 'exclude' apply to a whole "
+                                               "repository (hf:org/name), not to one file");
   for (const auto& [id, job] : st.live)
     if (job.model_id == ref->model_id)
       return make_error(api_errc::already_downloading,
                         "model '" + ref->model_id + "' is already being downloaded by " + id);
   auto job_id = new_job_id(st.rng);
   auto journal = open_journal(self, job_id, "model_download", spec.model);
-  job_plan plan{job_id,     *ref,        spec.model,  spec.sha256,    journal,
-                st.catalog, st.registry, st.settings, st.make_vendors};
+  job_plan plan{job_id,     *ref,    spec.model, spec.sha256, spec.include, spec.exclude,
+                spec.token, journal, st.catalog, st.registry, st.settings,  st.make_vendors};
   auto sup = self->spawn<caf::linked + caf::monitored>(job_supervisor_actor,
                                                        caf::actor_cast<caf::actor>(self), plan);
   announce(st.registry, sup, "job_supervisor", job_id, self->id());

@@ -36,6 +36,11 @@ struct job_settings {
   std::string hf_endpoint = "https://huggingface.co";
   /// Sent to the Hub as `Authorization: Bearer` (never to its CDN); may be empty.
   std::string hf_token;
+  /// Root of the Hugging Face cache layout (`models--org--name/...`); empty
+  /// for `<models_dir>/.huggingface/hub`.
+  std::filesystem::path hf_cache;
+  /// Files of one job downloaded at once.
+  std::size_t parallel_files = 4;
   /// Where vendors run their network I/O; null in actor-only tests.
   boost::asio::io_context* io = nullptr;
   /// Where transfers hash and write their data; null runs that inline.

@@ -3,6 +3,7 @@
 #include "actors/narration_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "messages/errc.hpp"
+#include "messages/human_units.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 #include "net/part_file.hpp"
@@ -10,6 +11,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
 
+#include <algorithm>
 #include <chrono>
 
 namespace hive {
@@ -29,11 +31,15 @@ std::filesystem::path model_dir(const job_plan& plan) {
   return plan.settings.models_dir / plan.ref.model_id;
 }
 
-/// Removes what a cancelled job left: finished files and its folder if empty.
+/// Removes what a cancelled or failed job fetched (the files, their links)
+/// and its folder if empty; what was there before stays.
 void remove_fetched(job_supervisor_actor_type* self) {
   std::error_code ec;
-  for (const auto& f : self->state.files)
+  for (const auto& f : self->state.files) {
     std::filesystem::remove(f.path, ec);
+    if (!f.blob.empty())
+      std::filesystem::remove(f.blob, ec);
+  }
   std::filesystem::remove(model_dir(self->state.plan), ec); // only if empty
 }
 
@@ -61,7 +67,8 @@ void finish(job_supervisor_actor_type* self, job_outcome outcome) {
 void finish_cancelled(job_supervisor_actor_type* self) {
   // A vendor that failed just before the cancel kept its partial for a resume
   // that will not come now.
-  net::remove_partial(model_dir(self->state.plan) / (self->state.plan.ref.file_name + ".part"));
+  for (const auto& part : self->state.part_paths)
+    net::remove_partial(part);
   remove_fetched(self);
   narrate(self, "cancelled", "download cancelled; partial files removed", "warn");
   finish(self, job_outcome{self->state.plan.job_id, "cancelled", "", ""});
@@ -74,10 +81,11 @@ void finalize(job_supervisor_actor_type* self) {
   narrate(self, "finalize", "all files verified; recording the model in the catalog");
   model_record record;
   record.id = st.plan.ref.model_id;
-  record.name = st.plan.ref.file_name;
+  record.name = st.plan.ref.display_name();
   record.vendor = st.plan.ref.vendor;
   record.source = st.plan.source;
-  record.files = st.files;
+  record.files = st.present;
+  record.files.insert(record.files.end(), st.files.begin(), st.files.end());
   for (const auto& f : st.files)
     record.total_size += f.size;
   record.added_at_ms = wall_clock_ms();
@@ -123,6 +131,56 @@ void conclude(job_supervisor_actor_type* self) {
   finalize(self);
 }
 
+caf::actor spawn_tracked(job_supervisor_actor_type* self, const vendor_context& ctx) {
+  auto& st = self->state;
+  auto vendor = st.plan.make_vendors(self, ctx);
+  st.vendors.insert(vendor.address());
+  announce(st.plan.registry, vendor, ctx.ref.vendor + "_vendor", st.plan.job_id, self->id());
+  return vendor;
+}
+
+/// Hands pending files out to new vendors, up to the job's parallelism.
+void pump(job_supervisor_actor_type* self) {
+  auto& st = self->state;
+  auto parallel = std::max<std::size_t>(1, st.plan.settings.parallel_files);
+  while (!st.pending.empty() && st.vendors.size() < parallel) {
+    auto ctx = st.context;
+    ctx.task = std::move(st.pending.front());
+    st.pending.pop_front();
+    st.part_paths.insert(ctx.task->part_path);
+    spawn_tracked(self, ctx);
+  }
+}
+
+void accept_files(job_supervisor_actor_type* self, job_files& plan) {
+  auto& st = self->state;
+  if (st.at != phase::running || st.cancelled || st.failure)
+    return;
+  std::uint64_t total = 0;
+  for (const auto& task : plan.tasks) {
+    total += task.size;
+    // The job's total is known from the start, not only for files under way.
+    self->send(st.tracker, progress_update{task.name, 0, task.size});
+  }
+  std::uint64_t cached = 0;
+  for (const auto& f : plan.present)
+    cached += f.size;
+  std::string human;
+  if (plan.tasks.empty())
+    human = "already in the cache: " + std::to_string(plan.present.size()) + " file(s), "
+            + format_bytes(cached) + "; nothing to download";
+  else
+    human = std::to_string(plan.tasks.size()) + " file(s) to fetch (" + format_bytes(total) + ")"
+            + (plan.present.empty() ? std::string{}
+                                    : ", " + std::to_string(plan.present.size())
+                                          + " already in the cache (" + format_bytes(cached) + ")");
+  narrate(self, "plan", human);
+  st.present = std::move(plan.present);
+  st.pending.assign(std::make_move_iterator(plan.tasks.begin()),
+                    std::make_move_iterator(plan.tasks.end()));
+  pump(self);
+}
+
 void start(job_supervisor_actor_type* self) {
   auto& st = self->state;
   if (st.at != phase::queued || st.cancelled)
@@ -130,19 +188,20 @@ void start(job_supervisor_actor_type* self) {
   st.at = phase::running;
   self->send(st.narration, job_state{"running"});
   narrate(self, "start", "starting download of " + st.plan.source);
-  vendor_context ctx{.job_id = st.plan.job_id,
-                     .ref = st.plan.ref,
-                     .expected_sha256 = st.plan.expected_sha256,
-                     .bearer_token = {},    // the vendor factory sets these
-                     .explain_refusal = {}, // for the sources that need them
-                     .dest_dir = model_dir(st.plan),
-                     .supervisor = caf::actor_cast<caf::actor>(self),
-                     .tracker = st.tracker,
-                     .narration = st.narration,
-                     .settings = st.plan.settings};
-  auto vendor = st.plan.make_vendors(self, ctx);
-  st.vendors.insert(vendor.address());
-  announce(st.plan.registry, vendor, ctx.ref.vendor + "_vendor", st.plan.job_id, self->id());
+  st.context = vendor_context{.job_id = st.plan.job_id,
+                              .ref = st.plan.ref,
+                              .expected_sha256 = st.plan.expected_sha256,
+                              .include = st.plan.include,
+                              .exclude = st.plan.exclude,
+                              .task = std::nullopt,
+                              .bearer_token = st.plan.token, // the factory adds the node's
+                              .explain_refusal = {},         // for the sources that need one
+                              .dest_dir = model_dir(st.plan),
+                              .supervisor = caf::actor_cast<caf::actor>(self),
+                              .tracker = st.tracker,
+                              .narration = st.narration,
+                              .settings = st.plan.settings};
+  spawn_tracked(self, st.context);
 }
 
 } // namespace
@@ -172,15 +231,20 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
     bool expected = !msg.reason || msg.reason == make_error(download_errc::cancelled);
     if (!expected && !st.failure && !st.cancelled) {
       st.failure = msg.reason;
+      st.pending.clear();
       for (const auto& v : st.vendors) // stop the siblings: the job has failed
         self->send_exit(v, make_error(download_errc::cancelled));
     }
+    if (!st.failure && !st.cancelled)
+      pump(self);
     if (st.vendors.empty())
       conclude(self);
   });
   return {
       [self](start_atom) { start(self); },
       [self](file_fetched& f) { self->state.files.push_back(std::move(f)); },
+      [self](job_files& plan) { accept_files(self, plan); },
+      [self](const file_task& task) { self->state.part_paths.insert(task.part_path); },
       [self](cancel_atom) -> caf::response_promise {
         auto& st = self->state;
         auto promise = self->make_response_promise();
@@ -191,9 +255,11 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
         narrate(self, "cancel", "cancellation requested", "warn");
         if (st.at == phase::queued)
           finish_cancelled(self);
-        else if (st.at == phase::running)
+        else if (st.at == phase::running) {
+          st.pending.clear();
           for (const auto& v : st.vendors)
             self->send_exit(v, make_error(download_errc::cancelled));
+        }
         // finalizing: the catalog reply handler sees `cancelled`.
         return promise;
       },

@@ -10,6 +10,7 @@
 #include <caf/response_promise.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include <deque>
 #include <memory>
 #include <set>
 #include <string>
@@ -24,6 +25,10 @@ struct job_plan {
   /// The reference as the user wrote it.
   std::string source;
   std::string expected_sha256;
+  /// Snapshot filters (glob patterns) and a token for this job only.
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  std::string token;
   std::shared_ptr<job_journal> journal;
   caf::actor catalog;
   caf::actor registry;
@@ -33,7 +38,9 @@ struct job_plan {
 
 /// One download job: a supervision tree of vendor actors plus the job's
 /// tracker and narration actors. It waits for the router's `start_atom`,
-/// broadcasts `cancel_atom` to its vendors, collects their results or
+/// spawns the job's first vendor, which fetches the file or answers the
+/// job's `job_files`; those it hands out to sibling vendors, a few at once.
+/// It broadcasts `cancel_atom` to its vendors, collects their results or
 /// errors, writes the catalog entry and reports a `job_outcome` to its parent.
 struct job_supervisor_state {
   enum class phase { queued, running, finalizing, done };
@@ -43,9 +50,17 @@ struct job_supervisor_state {
   caf::actor parent;
   caf::actor tracker;
   caf::actor narration;
+  /// What every vendor it spawns starts from.
+  vendor_context context;
   /// Vendor actors still alive.
   std::set<caf::actor_addr> vendors;
+  /// Files waiting for a vendor.
+  std::deque<file_task> pending;
+  /// Partial files of this job's transfers, removed when it is cancelled.
+  std::set<std::string> part_paths;
+  /// Files fetched by this job, and files that were already there.
   std::vector<file_fetched> files;
+  std::vector<file_fetched> present;
   bool cancelled = false;
   /// The first vendor failure, which ends the job.
   caf::error failure;

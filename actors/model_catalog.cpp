@@ -1,5 +1,6 @@
 #include "actors/model_catalog.hpp"
 
+#include "actors/hf_cache.hpp"
 #include "actors/model_ref.hpp"
 #include "messages/errc.hpp"
 #include "messages/json_writer.hpp"
@@ -10,8 +11,10 @@
 #include <ctime>
 #include <fcntl.h>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <unistd.h>
+#include <vector>
 
 namespace hive {
 
@@ -70,6 +73,21 @@ bool is_json_object(const std::string& text) {
   return parser.parse(text).get(obj) == simdjson::SUCCESS;
 }
 
+/// The `path` of each of a metadata.json's files.
+std::vector<fs::path> file_paths(const std::string& text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::array files;
+  std::vector<fs::path> out;
+  if (parser.parse(text)["files"].get(files) != simdjson::SUCCESS)
+    return out;
+  for (auto file : files) {
+    std::string_view path;
+    if (file["path"].get(path) == simdjson::SUCCESS)
+      out.emplace_back(path);
+  }
+  return out;
+}
+
 } // namespace
 
 model_catalog::model_catalog(fs::path root) : root_(std::move(root)) {
@@ -81,13 +99,16 @@ fs::path model_catalog::model_dir(const std::string& id) const {
 
 std::string model_catalog::to_json(const model_record& record) {
   json_array files;
-  for (const auto& f : record.files)
-    files.raw(json_object{}
-                  .field("name", f.name)
-                  .field("path", f.path)
-                  .field("size", f.size)
-                  .field("sha256", f.sha256)
-                  .str());
+  for (const auto& f : record.files) {
+    json_object file;
+    file.field("name", f.name)
+        .field("path", f.path)
+        .field("size", f.size)
+        .field("sha256", f.sha256);
+    if (!f.blob.empty()) // `path` is a link into a shared cache
+      file.field("blob", f.blob);
+    files.raw(file.str());
+  }
   return json_object{}
       .field("id", record.id)
       .field("name", record.name)
@@ -139,9 +160,22 @@ caf::expected<std::string> model_catalog::get_json(const std::string& id) const 
 caf::error model_catalog::remove(const std::string& id) const {
   if (auto err = check_id(id))
     return err;
-  if (!fs::is_regular_file(model_dir(id) / "metadata.json"))
+  auto meta = model_dir(id) / "metadata.json";
+  if (!fs::is_regular_file(meta))
     return make_error(api_errc::not_found, "no model '" + id + "' in the catalog");
+  // Files that live in a Hugging Face cache: their snapshot links no other
+  // model of the catalog lists, and the blobs no other snapshot uses.
+  std::set<fs::path> elsewhere;
   std::error_code ec;
+  for (const auto& entry : fs::directory_iterator{root_, ec})
+    if (entry.path().filename() != id)
+      for (auto& path : file_paths(read_file(entry.path() / "metadata.json")))
+        elsewhere.insert(std::move(path));
+  ec.clear();
+  for (const auto& path : file_paths(read_file(meta)))
+    if (!elsewhere.contains(path) && hf::release_pointer(path, ec) && ec)
+      return make_error(download_errc::io_failed,
+                        "cannot remove " + path.string() + ": " + ec.message());
   fs::remove_all(model_dir(id), ec);
   if (ec)
     return make_error(download_errc::io_failed,

@@ -82,7 +82,12 @@ caf::expected<model_ref> parse_url_ref(std::string_view text, std::string_view r
   return named(text, std::move(ref), sanitize_segment(net::file_name_of(*u)));
 }
 
-/// `org/repo[@revision]:path`.
+bool is_quant_tag(std::string_view what) {
+  return what.find('.') == std::string_view::npos && what.find('/') == std::string_view::npos
+         && is_valid_model_id(what);
+}
+
+/// `org/repo[@revision][:path|:TAG]`.
 caf::expected<model_ref> parse_hf_ref(std::string_view text, std::string_view rest) {
   auto colon = rest.find(':');
   auto repo = rest.substr(0, colon);
@@ -97,23 +102,34 @@ caf::expected<model_ref> parse_hf_ref(std::string_view text, std::string_view re
     return invalid(text, "a Hugging Face repository is 'org/name'");
   if (revision.empty() || revision.find("..") != std::string_view::npos || !is_safe_path(revision))
     return invalid(text, "invalid revision '" + std::string{revision} + "'");
-  if (colon == std::string_view::npos)
-    return invalid(text, "whole-repository snapshots are not supported yet: name a file, "
-                         "e.g. org/repo:model.Q4_K_M.gguf");
-  auto path = rest.substr(colon + 1);
-  if (path.find('.') == std::string_view::npos)
-    return invalid(text, "quantisation tags such as '" + std::string{path}
-                             + "' are not supported yet: name the file, e.g. model."
-                             + std::string{path} + ".gguf");
-  if (!is_safe_path(path))
-    return invalid(text, "invalid file path '" + std::string{path} + "' in the repository");
   model_ref ref;
   ref.vendor = "hf";
-  ref.location = std::string{repo} + "/resolve/" + std::string{revision} + "/" + std::string{path};
-  return named(text, std::move(ref), std::string{path.substr(path.rfind('/') + 1)});
+  ref.repo = repo;
+  ref.revision = revision;
+  auto name = repo.substr(slash + 1);
+  if (colon == std::string_view::npos) { // the whole snapshot
+    ref.model_id = sanitize_segment(std::string{repo.substr(0, slash)} + "." + std::string{name});
+    return ref;
+  }
+  auto what = rest.substr(colon + 1);
+  if (is_quant_tag(what)) {
+    ref.quant = what;
+    ref.model_id = sanitize_segment(std::string{name} + "." + std::string{what});
+    return ref;
+  }
+  if (!is_safe_path(what))
+    return invalid(text, "invalid file path '" + std::string{what} + "' in the repository");
+  ref.path = what;
+  return named(text, std::move(ref), std::string{what.substr(what.rfind('/') + 1)});
 }
 
 } // namespace
+
+std::string model_ref::display_name() const {
+  if (!file_name.empty())
+    return file_name;
+  return quant.empty() ? repo : repo + ":" + quant;
+}
 
 caf::expected<model_ref> parse_model_ref(std::string_view text) {
   if (text.substr(0, 4) == "url:")
@@ -125,7 +141,7 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   if (slash != std::string_view::npos && slash < text.find(':')
       && text.find("://") == std::string_view::npos)
     return parse_hf_ref(text, text);
-  return invalid(text, "expected url:<http(s) URL>, hf:org/repo:file or org/repo:file");
+  return invalid(text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG] or org/repo:file");
 }
 
 } // namespace hive

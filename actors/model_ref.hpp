@@ -7,19 +7,30 @@
 
 namespace hive {
 
-/// A parsed model reference: `url:https://host/dir/file.gguf`, or a Hugging
-/// Face file `hf:org/repo[@revision]:path/file.gguf` (also written without
-/// `hf:`, the rbee form `org/repo:file.gguf`).
+/// A parsed model reference: `url:https://host/dir/file.gguf`, or from the
+/// Hugging Face Hub `hf:org/repo[@revision][:what]`, where `what` is a file
+/// path (`model.Q4_K_M.gguf`), a quantisation tag (`Q4_K_M`) or absent (the
+/// whole snapshot). Without `hf:`, `org/repo:file.gguf` (the rbee form) also
+/// means the Hub.
 struct model_ref {
   /// Which vendor fetches it: `url` or `hf`.
   std::string vendor;
-  /// Vendor-specific location: for `url` the URL; for `hf` the path below the
-  /// Hub's endpoint, `org/repo/resolve/<revision>/<path>`.
+  /// For `url`: the URL.
   std::string location;
-  /// The file name to store (sanitised, never a path).
+  /// For `hf`: `org/name`, the revision (default `main`), and either a file
+  /// `path` or a `quant` tag; both empty for a snapshot.
+  std::string repo;
+  std::string revision;
+  std::string path;
+  std::string quant;
+  /// The file name a single-file download is stored as (sanitised, never a
+  /// path); empty when the reference names no single file.
   std::string file_name;
   /// The catalog id (sanitised, a single path segment).
   std::string model_id;
+
+  /// What a person calls the model: its file name, `org/name:TAG` or `org/name`.
+  std::string display_name() const;
 };
 
 /// Parses a reference; errors are `api_errc::invalid_model_ref` with a reason.

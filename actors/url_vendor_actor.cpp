@@ -1,9 +1,11 @@
 #include "actors/url_vendor_actor.hpp"
 
+#include "actors/hf_cache.hpp"
 #include "messages/errc.hpp"
 #include "messages/human_units.hpp"
 #include "messages/type_ids.hpp"
 #include "net/part_file.hpp"
+#include "net/sha256.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -18,12 +20,12 @@ constexpr auto unwind_limit = std::chrono::seconds{2};
 void narrate(url_vendor_actor_type* self, std::string action, std::string human,
              std::string level = "info") {
   auto& ctx = self->state.ctx;
-  self->send(ctx.narration, narration_note{"url_vendor", std::move(action), ctx.ref.file_name,
+  self->send(ctx.narration, narration_note{"url_vendor", std::move(action), self->state.task.name,
                                            std::move(human), std::move(level)});
 }
 
 void remove_partial(url_vendor_actor_type* self) {
-  net::remove_partial(self->state.part_path);
+  net::remove_partial(self->state.task.part_path);
 }
 
 bool is_cancel(const caf::error& reason) {
@@ -32,9 +34,9 @@ bool is_cancel(const caf::error& reason) {
 
 net::fetch_request make_request(const url_vendor_state& st) {
   net::fetch_request req;
-  req.url = st.ctx.ref.location;
+  req.url = st.task.url;
   req.bearer_token = st.ctx.bearer_token;
-  req.part_path = st.part_path;
+  req.part_path = st.task.part_path;
   req.ca_file = st.ctx.settings.ca_file;
   req.proxy = st.ctx.settings.proxy;
   req.connect_timeout = st.ctx.settings.connect_timeout;
@@ -45,9 +47,8 @@ net::fetch_request make_request(const url_vendor_state& st) {
   return req;
 }
 
-net::fetch_observer make_observer(const vendor_context& ctx) {
+net::fetch_observer make_observer(const vendor_context& ctx, const std::string& file) {
   net::fetch_observer obs;
-  auto file = ctx.ref.file_name;
   obs.on_response = [narration = ctx.narration, file](const std::string& url, std::uint64_t total,
                                                       std::uint64_t resumed_from) {
     auto size = total ? format_bytes(total) : std::string{"unknown size"};
@@ -75,6 +76,29 @@ net::fetch_observer make_observer(const vendor_context& ctx) {
   return obs;
 }
 
+/// What is wrong with a finished transfer: its size or a digest; the git blob
+/// id is computed from the file, which such files keep small.
+std::optional<caf::error> check(const file_task& task, const transfer_result& r) {
+  auto mismatch = [&](const std::string& what) {
+    return make_error(download_errc::checksum_mismatch, task.name + ": " + what);
+  };
+  if (task.size != 0 && r.bytes != task.size)
+    return mismatch("expected " + std::to_string(task.size) + " bytes, got "
+                    + std::to_string(r.bytes));
+  if (!task.sha256.empty() && task.sha256 != r.sha256)
+    return mismatch("expected sha256 " + task.sha256 + ", got " + r.sha256);
+  if (task.git_sha1.empty())
+    return std::nullopt;
+  std::error_code ec;
+  auto sha1 = net::git_blob_sha1(task.part_path, ec);
+  if (ec)
+    return make_error(download_errc::io_failed,
+                      "cannot read " + task.part_path + ": " + ec.message());
+  if (sha1 != task.git_sha1)
+    return mismatch("expected git blob " + task.git_sha1 + ", got " + sha1);
+  return std::nullopt;
+}
+
 void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
   auto& st = self->state;
   st.cancel_transfer = nullptr;
@@ -93,26 +117,32 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
     self->quit(std::move(error));
     return;
   }
-  auto& expected = st.ctx.expected_sha256;
-  if (!expected.empty() && expected != r.sha256) {
+  if (auto mismatch = check(st.task, r)) {
     remove_partial(self);
-    self->quit(
-        make_error(download_errc::checksum_mismatch,
-                   st.ctx.ref.file_name + ": expected sha256 " + expected + ", got " + r.sha256));
+    self->quit(std::move(*mismatch));
     return;
   }
   std::error_code ec;
-  std::filesystem::rename(st.part_path, st.final_path, ec);
+  std::filesystem::rename(st.task.part_path, st.task.final_path, ec);
   if (ec) {
     self->quit(make_error(download_errc::io_failed,
-                          "cannot move " + st.part_path.string() + " into place: " + ec.message()));
+                          "cannot move " + st.task.part_path + " into place: " + ec.message()));
     return;
   }
+  file_fetched fetched{st.task.name, st.task.final_path, r.bytes, r.sha256, ""};
+  if (!st.task.link_path.empty()) {
+    if (auto link_ec = hf::link_pointer(st.task.link_path, st.task.final_path)) {
+      self->quit(make_error(download_errc::io_failed,
+                            "cannot link " + st.task.link_path + ": " + link_ec.message()));
+      return;
+    }
+    fetched.path = st.task.link_path;
+    fetched.blob = st.task.final_path;
+  }
   narrate(self, "transfer_done",
-          "downloaded " + st.ctx.ref.file_name + " (" + format_bytes(r.bytes) + ", sha256 "
+          "downloaded " + st.task.name + " (" + format_bytes(r.bytes) + ", sha256 "
               + r.sha256.substr(0, 12) + "…)");
-  self->send(st.ctx.supervisor,
-             file_fetched{st.ctx.ref.file_name, st.final_path.string(), r.bytes, r.sha256});
+  self->send(st.ctx.supervisor, std::move(fetched));
   self->quit();
 }
 
@@ -121,8 +151,9 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
 caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
-  st.final_path = st.ctx.dest_dir / st.ctx.ref.file_name;
-  st.part_path = st.ctx.dest_dir / (st.ctx.ref.file_name + ".part");
+  st.task = st.ctx.task ? *st.ctx.task : direct_task(st.ctx);
+  // The supervisor learns which partial is ours, to remove it on a late cancel.
+  self->send(st.ctx.supervisor, st.task);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     auto& st = self->state;
     bool cancel = is_cancel(msg.reason);
@@ -142,20 +173,22 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
     self->quit(msg.reason);
   });
   std::error_code ec;
-  std::filesystem::create_directories(st.ctx.dest_dir, ec);
+  auto folder = std::filesystem::path{st.task.part_path}.parent_path();
+  std::filesystem::create_directories(folder, ec);
   if (ec) {
     self->quit(make_error(download_errc::io_failed,
-                          "cannot create " + st.ctx.dest_dir.string() + ": " + ec.message()));
+                          "cannot create " + folder.string() + ": " + ec.message()));
     return {};
   }
   if (!st.ctx.settings.io) {
     self->quit(make_error(download_errc::internal, "no I/O context for network transfers"));
     return {};
   }
-  narrate(self, "resolve", "connecting to fetch " + st.ctx.ref.location);
+  narrate(self, "resolve", "connecting to fetch " + st.task.url);
   auto me = caf::actor_cast<caf::actor>(self);
   st.cancel_transfer = net::start_fetch(
-      *st.ctx.settings.io, make_request(st), make_observer(st.ctx), [me](net::fetch_outcome out) {
+      *st.ctx.settings.io, make_request(st), make_observer(st.ctx, st.task.name),
+      [me](net::fetch_outcome out) {
         caf::anon_send(
             me, transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
                                 std::move(out.message), out.bytes, out.total, std::move(out.sha256),
@@ -169,6 +202,16 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
         self->quit(make_error(download_errc::cancelled));
       },
   };
+}
+
+file_task direct_task(const vendor_context& ctx) {
+  file_task task;
+  task.name = ctx.ref.file_name;
+  task.url = ctx.ref.location;
+  task.final_path = (ctx.dest_dir / ctx.ref.file_name).string();
+  task.part_path = task.final_path + ".part";
+  task.sha256 = ctx.expected_sha256;
+  return task;
 }
 
 } // namespace hive

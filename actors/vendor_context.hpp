@@ -2,6 +2,7 @@
 
 #include "actors/job_settings.hpp"
 #include "actors/model_ref.hpp"
+#include "messages/transfer_messages.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
@@ -11,22 +12,30 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hive {
 
-/// Everything a vendor actor needs to fetch one model for one job.
+/// Everything a vendor actor needs for its part of one job.
 struct vendor_context {
   std::string job_id;
   model_ref ref;
   /// Expected sha256 of the file (lower-case hex) or empty.
   std::string expected_sha256;
+  /// Glob patterns a snapshot's files must match (any) and must not match (all).
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  /// The file to fetch, when the supervisor hands out one of the job's files;
+  /// empty for the job's first vendor, which works out the files.
+  std::optional<file_task> task;
   /// Sent as `Authorization: Bearer` to the source's first host only; may be empty.
   std::string bearer_token;
   /// Turns a source's refusal (status, its `X-Error-Code`, the generic message)
   /// into a specific error; empty or nullopt keeps the generic `http_status`.
   std::function<std::optional<caf::error>(unsigned, const std::string&, const std::string&)>
       explain_refusal;
-  /// The model's folder; files are written here.
+  /// The model's folder: its catalog entry, and the files of sources that
+  /// have no cache of their own.
   std::filesystem::path dest_dir;
   /// Receives `file_fetched` for each finished file.
   caf::actor supervisor;
@@ -37,12 +46,15 @@ struct vendor_context {
   job_settings settings;
 };
 
-/// Spawns the vendor actors of a job, linked to and monitored by `supervisor`.
-/// Tests substitute their own; production uses `spawn_vendor`.
+/// Spawns a vendor actor of a job, linked to and monitored by `supervisor`:
+/// the job's first vendor (no `ctx.task`), which either fetches the one file
+/// its reference names or works out the job's files and sends them to the
+/// supervisor as `job_files`; then one per file (`ctx.task` set). Tests
+/// substitute their own; production uses `spawn_vendor`.
 using vendor_factory =
     std::function<caf::actor(caf::event_based_actor* supervisor, const vendor_context& ctx)>;
 
-/// Picks the vendor actor for `ctx.ref.vendor`.
+/// Picks the vendor actor for `ctx.task` or `ctx.ref.vendor`.
 caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context& ctx);
 
 } // namespace hive

@@ -1,3 +1,4 @@
+#include "actors/hf_resolver_actor.hpp"
 #include "actors/hub_refusals.hpp"
 #include "actors/url_vendor_actor.hpp"
 #include "actors/vendor_context.hpp"
@@ -7,18 +8,32 @@
 
 namespace hive {
 
+namespace {
+
+/// A Hub job's context: the job's token or the node's, its refusals explained.
+vendor_context for_hub(const vendor_context& ctx) {
+  auto hub = ctx;
+  if (hub.bearer_token.empty())
+    hub.bearer_token = ctx.settings.hf_token;
+  // The token goes to the Hub only, never to the CDN a file comes from
+  // (its URLs are signed); the fetch also drops it on redirects elsewhere.
+  if (hub.task && !hub.task->url.starts_with(ctx.settings.hf_endpoint + "/"))
+    hub.bearer_token.clear();
+  hub.explain_refusal = explain_hub_refusal;
+  return hub;
+}
+
+} // namespace
+
 caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context& ctx) {
+  constexpr auto opts = caf::linked + caf::monitored;
   // parse_model_ref only yields vendors listed here.
   if (ctx.ref.vendor == "hf") {
-    // One Hub file is fetched from its resolve endpoint, which redirects to the
-    // CDN; the token stays with the Hub's host.
-    auto hub = ctx;
-    hub.ref.location = ctx.settings.hf_endpoint + "/" + ctx.ref.location;
-    hub.bearer_token = ctx.settings.hf_token;
-    hub.explain_refusal = explain_hub_refusal;
-    return supervisor->spawn<caf::linked + caf::monitored>(url_vendor_actor, std::move(hub));
+    if (ctx.task)
+      return supervisor->spawn<opts>(url_vendor_actor, for_hub(ctx));
+    return supervisor->spawn<opts>(hf_resolver_actor, for_hub(ctx));
   }
-  return supervisor->spawn<caf::linked + caf::monitored>(url_vendor_actor, ctx);
+  return supervisor->spawn<opts>(url_vendor_actor, ctx);
 }
 
 } // namespace hive

@@ -58,6 +58,10 @@ std::string_view code_of(download_errc x) {
       return "revision_not_found";
     case download_errc::unauthorized:
       return "unauthorized";
+    case download_errc::ambiguous_reference:
+      return "ambiguous_reference";
+    case download_errc::unsafe_path:
+      return "unsafe_path";
   }
   return "internal";
 }

@@ -41,6 +41,10 @@ enum class download_errc : std::uint8_t {
   revision_not_found = 14,
   /// The source refused our credentials (401/403).
   unauthorized = 15,
+  /// A quantisation tag matches several files of the repository.
+  ambiguous_reference = 16,
+  /// A repository listing names a path that would leave the snapshot.
+  unsafe_path = 17,
 };
 
 /// Why the API refused a request. Each value maps to one HTTP status.

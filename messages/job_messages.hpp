@@ -3,6 +3,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include <string>
+#include <vector>
 
 namespace hive {
 
@@ -14,11 +15,18 @@ struct download_spec {
   std::string sha256;
   /// The hive the request was addressed to (informational).
   std::string hive_id;
+  /// For a whole repository: glob patterns of the files to fetch (any of
+  /// `include`, none of `exclude`); empty lists filter nothing.
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+  /// A token for this download's source instead of the node's, or empty.
+  std::string token;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, download_spec& x) {
-  return f(caf::meta::type_name("download_spec"), x.model, x.sha256, x.hive_id);
+  return f(caf::meta::type_name("download_spec"), x.model, x.sha256, x.hive_id, x.include,
+           x.exclude, x.token);
 }
 
 /// A job's final state, sent by its supervisor to the router and narration.

@@ -44,6 +44,33 @@ caf::expected<std::string> parse_sha256(const object& obj) {
   return text;
 }
 
+/// Reads an optional list of glob patterns: absent, null, a string or an array of strings.
+caf::expected<std::vector<std::string>> optional_patterns(const object& obj, const char* key) {
+  element value;
+  std::vector<std::string> out;
+  if (obj[key].get(value) != simdjson::SUCCESS || value.is_null())
+    return out;
+  auto invalid = make_error(api_errc::invalid_field, std::string{"field '"} + key
+                                                         + "' must be a glob pattern or a list "
+                                                           "of them");
+  std::string_view text;
+  if (value.get(text) == simdjson::SUCCESS) {
+    if (text.empty())
+      return invalid;
+    out.emplace_back(text);
+    return out;
+  }
+  simdjson::dom::array items;
+  if (value.get(items) != simdjson::SUCCESS)
+    return invalid;
+  for (auto item : items) {
+    if (item.get(text) != simdjson::SUCCESS || text.empty())
+      return invalid;
+    out.emplace_back(text);
+  }
+  return out;
+}
+
 } // namespace
 
 caf::expected<operation> parse_operation(std::string_view body) {
@@ -70,7 +97,17 @@ caf::expected<operation> parse_operation(std::string_view body) {
     auto hive = optional_string(obj, "hive_id");
     if (!hive)
       return std::move(hive.error());
-    result.download = download_spec{std::move(*model), std::move(*sha), std::move(*hive)};
+    auto include = optional_patterns(obj, "include");
+    if (!include)
+      return std::move(include.error());
+    auto exclude = optional_patterns(obj, "exclude");
+    if (!exclude)
+      return std::move(exclude.error());
+    auto token = optional_string(obj, "token");
+    if (!token)
+      return std::move(token.error());
+    result.download = download_spec{std::move(*model),   std::move(*sha),     std::move(*hive),
+                                    std::move(*include), std::move(*exclude), std::move(*token)};
   } else if (*name == "model_list") {
     result.op = operation::kind::model_list;
   } else if (*name == "model_get" || *name == "model_delete") {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace hive {
 
@@ -41,17 +42,69 @@ typename Inspector::result_type inspect(Inspector& f, narration_note& x) {
 
 /// A file fully written, verified and moved into place (vendor -> supervisor).
 struct file_fetched {
-  /// Path relative to the model's folder.
+  /// Path within the model, as its source names it.
   std::string name;
-  /// Absolute path on disk.
+  /// Absolute path on disk: the file, or a symlink to `blob`.
   std::string path;
   std::uint64_t size = 0;
   std::string sha256;
+  /// The content-addressed file `path` links to; empty when `path` is the file.
+  std::string blob;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, file_fetched& x) {
-  return f(caf::meta::type_name("file_fetched"), x.name, x.path, x.size, x.sha256);
+  return f(caf::meta::type_name("file_fetched"), x.name, x.path, x.size, x.sha256, x.blob);
+}
+
+/// One file a job must fetch and verify (resolver -> supervisor -> vendor).
+struct file_task {
+  /// Path within the model, as its source names it.
+  std::string name;
+  std::string url;
+  /// Where bytes go while they arrive, and where the verified file is moved.
+  std::string part_path;
+  std::string final_path;
+  /// A symlink to create to `final_path` (relative), or empty.
+  std::string link_path;
+  /// Announced size; 0 when unknown.
+  std::uint64_t size = 0;
+  /// Expected digests (lower-case hex), empty when unknown: sha256 of the
+  /// content, or git's blob id (sha1) for files the source keeps in git.
+  std::string sha256;
+  std::string git_sha1;
+  /// The source's version tag of the file (the Hub's ETag), empty if none.
+  std::string etag;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, file_task& x) {
+  return f(caf::meta::type_name("file_task"), x.name, x.url, x.part_path, x.final_path,
+           x.link_path, x.size, x.sha256, x.git_sha1, x.etag);
+}
+
+/// What a job has to fetch, as its resolver worked it out (resolver -> supervisor).
+struct job_files {
+  std::vector<file_task> tasks;
+  /// Files already on disk from an earlier download, recorded but not fetched.
+  std::vector<file_fetched> present;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, job_files& x) {
+  return f(caf::meta::type_name("job_files"), x.tasks, x.present);
+}
+
+/// A Hub repository's files at one commit, as its resolver's coroutine found
+/// them; the tasks carry no local paths yet.
+struct hub_listing {
+  std::string commit;
+  std::vector<file_task> files;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hub_listing& x) {
+  return f(caf::meta::type_name("hub_listing"), x.commit, x.files);
 }
 
 } // namespace hive

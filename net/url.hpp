@@ -33,6 +33,10 @@ std::optional<url> parse_url(std::string_view text);
 /// or relative) against the URL that answered it.
 std::optional<url> resolve_location(const url& base, std::string_view location);
 
+/// Percent-encodes everything but unreserved characters (and `/` when
+/// `keep_slash`), as Python's `urllib.parse.quote` does.
+std::string percent_encode(std::string_view text, bool keep_slash);
+
 /// The last path segment of the target, without query, percent-decoded.
 std::string file_name_of(const url& u);
 

@@ -16,30 +16,12 @@ namespace {
 
 class ApiDownloadTest : public runtime_fixture {
 protected:
-  std::string read_file(const fs::path& path) {
-    std::ifstream in{path, std::ios::binary};
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-  }
-
   std::string field(const std::string& json, const char* key) {
     simdjson::dom::parser parser;
     std::string_view value;
     if (parse_json(parser, json)[key].get(value) != simdjson::SUCCESS)
       return {};
     return std::string{value};
-  }
-
-  /// Waits (bounded) until the job's stream shows transferred bytes.
-  void wait_for_bytes(const std::string& job_id) {
-    net::read_sse(base + "/v1/jobs/" + job_id + "/stream", [&](const net::sse_event& e) {
-      if (e.name != "progress")
-        return e.name != "end";
-      simdjson::dom::parser parser;
-      std::uint64_t bytes = 0;
-      return parse_json(parser, e.data)["bytes"].get(bytes) != simdjson::SUCCESS || bytes == 0;
-    });
   }
 
   bool actors_of(const std::string& job_id, const std::string& kind) {
@@ -348,48 +330,4 @@ TEST_F(ApiDownloadTest, DeletesModelsThroughTheModelsRoute) {
   EXPECT_EQ(del.status, 200u) << del.body;
   EXPECT_FALSE(fs::exists(models_dir / "z"));
   EXPECT_EQ(call("DELETE", "/v1/models/z").status, 404u);
-}
-
-TEST_F(ApiDownloadTest, HuggingFaceFilesComeFromTheHubsResolveEndpoint) {
-  auto data = make_test_bytes(1024 * 1024, 3);
-  files.add_file("tiny.Q4_K_M.gguf", data);
-  auto settings = default_settings();
-  settings.jobs.hf_endpoint = files.base_url();
-  settings.jobs.hf_token = "hf_secret";
-  restart(settings);
-  auto job = start_download("TheOrg/Tiny-GGUF:tiny.Q4_K_M.gguf", sha256_hex(data));
-  ASSERT_EQ(follow(job).final_data(), "[DONE]");
-  EXPECT_EQ(sha256_hex(read_file(models_dir / "tiny.Q4_K_M" / "tiny.Q4_K_M.gguf")),
-            sha256_hex(data));
-  auto seen = files.requests();
-  auto auth = files.authorizations();
-  ASSERT_EQ(seen.size(), 2u);
-  EXPECT_EQ(seen[0], "/TheOrg/Tiny-GGUF/resolve/main/tiny.Q4_K_M.gguf");
-  EXPECT_EQ(auth[0], "Bearer hf_secret");
-  EXPECT_EQ(seen[1], "/files/tiny.Q4_K_M.gguf");
-  EXPECT_EQ(auth[1], ""); // the CDN, another host, never sees the token
-
-  ASSERT_EQ(call("DELETE", "/v1/models/tiny.Q4_K_M").status, 200u);
-  auto pinned = start_download("hf:TheOrg/Tiny-GGUF@v2:tiny.Q4_K_M.gguf");
-  ASSERT_EQ(follow(pinned).final_data(), "[DONE]");
-  EXPECT_EQ(files.requests().at(2), "/TheOrg/Tiny-GGUF/resolve/v2/tiny.Q4_K_M.gguf");
-}
-
-TEST_F(ApiDownloadTest, HubRefusalsBecomeErrorsAPersonCanActOn) {
-  files.add_file("m.gguf", "model");
-  auto settings = default_settings();
-  settings.jobs.hf_endpoint = files.base_url();
-  restart(settings);
-  auto ends_with = [this](const std::string& ref) {
-    return follow(start_download(ref)).final_data();
-  };
-  EXPECT_EQ(ends_with("Gated/Repo:m.gguf").rfind("[ERROR] gated_repo: ", 0), 0u);
-  EXPECT_NE(ends_with("Gated/Repo:m.gguf").find("HF_TOKEN"), std::string::npos);
-  EXPECT_EQ(ends_with("Missing/Repo:m.gguf").rfind("[ERROR] repo_not_found: ", 0), 0u);
-  EXPECT_EQ(ends_with("Org/Repo@nope:m.gguf").rfind("[ERROR] revision_not_found: ", 0), 0u);
-  EXPECT_EQ(ends_with("Org/Repo:absent.gguf").rfind("[ERROR] entry_not_found: ", 0), 0u);
-  // A plain URL gets no Hub interpretation.
-  EXPECT_EQ(ends_with("url:" + files.base_url() + "/Gated/Repo/resolve/main/m.gguf")
-                .rfind("[ERROR] http_status: ", 0),
-            0u);
 }

@@ -38,7 +38,7 @@ protected:
 
   /// Submits a download and returns its job id (the router must accept it).
   std::string download(const std::string& model) {
-    auto answer = ask(router, download_spec{model, "", "localhost"});
+    auto answer = ask(router, download_spec{model, "", "localhost", {}, {}, ""});
     sched.run();
     EXPECT_TRUE(answer->value) << caf::to_string(answer->error);
     return answer->value.value_or("");
@@ -76,8 +76,8 @@ TEST_F(JobRouterTest, RefusesASecondDownloadOfALiveModel) {
   auto a = download(model_a);
   auto b = download(model_b);
 
-  auto again = ask(router, download_spec{model_a, "", "localhost"});
-  auto queued_again = ask(router, download_spec{model_b, "", "localhost"});
+  auto again = ask(router, download_spec{model_a, "", "localhost", {}, {}, ""});
+  auto queued_again = ask(router, download_spec{model_b, "", "localhost", {}, {}, ""});
   sched.run();
 
   EXPECT_FALSE(again->value);
@@ -126,7 +126,7 @@ TEST_F(JobRouterTest, AShutdownStillEndsTheRouterAndItsJobs) {
 
   ASSERT_EQ(script->exit_reasons.size(), 1u);
   EXPECT_EQ(script->exit_reasons[0], caf::exit_reason::user_shutdown);
-  auto late = ask(router, download_spec{model_b, "", "localhost"});
+  auto late = ask(router, download_spec{model_b, "", "localhost", {}, {}, ""});
   sched.run();
   EXPECT_FALSE(late->value);
 }

@@ -28,9 +28,12 @@ protected:
       ++factory_calls;
       return factory(sup, ctx);
     };
-    job_plan plan{
-        "job-1", *parse_model_ref(source), source, "", journal, catalog, caf::actor{}, settings,
-        counting};
+    job_plan plan{"job-1",  *parse_model_ref(source),
+                  source,   "",
+                  {},       {},
+                  "",       journal,
+                  catalog,  caf::actor{},
+                  settings, counting};
     std::tie(parent, parent_box) = spawn_probe();
     supervisor = spawn(job_supervisor_actor, parent, plan);
     sched.run();

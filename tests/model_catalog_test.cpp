@@ -27,7 +27,7 @@ protected:
                         id + ".gguf",
                         "url",
                         "url:http://h/" + id + ".gguf",
-                        {{id + ".gguf", (root / id / (id + ".gguf")).string(), 3, "abc"}},
+                        {{id + ".gguf", (root / id / (id + ".gguf")).string(), 3, "abc", ""}},
                         3,
                         1700000000000};
   }

@@ -45,29 +45,43 @@ TEST(ModelRefTest, ValidIdsAreSingleSafeSegments) {
   EXPECT_FALSE(is_valid_model_id(std::string(121, 'a')));
 }
 
-TEST(ModelRefTest, ParsesHuggingFaceFiles) {
+TEST(ModelRefTest, ParsesHuggingFaceFilesTagsAndSnapshots) {
   auto bare = parse_model_ref(
       "TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf");
   ASSERT_TRUE(bare) << to_string(bare.error());
   EXPECT_EQ(bare->vendor, "hf");
-  EXPECT_EQ(bare->location, "TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF/resolve/main/"
-                            "tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf");
+  EXPECT_EQ(bare->repo, "TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF");
+  EXPECT_EQ(bare->revision, "main");
+  EXPECT_EQ(bare->path, "tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf");
   EXPECT_EQ(bare->file_name, "tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf");
   EXPECT_EQ(bare->model_id, "tinyllama-1.1b-chat-v1.0.Q4_K_M");
   auto pinned = parse_model_ref("hf:org/repo@v1.0:sub/m.gguf");
   ASSERT_TRUE(pinned) << to_string(pinned.error());
-  EXPECT_EQ(pinned->location, "org/repo/resolve/v1.0/sub/m.gguf");
+  EXPECT_EQ(pinned->revision, "v1.0");
+  EXPECT_EQ(pinned->path, "sub/m.gguf");
   EXPECT_EQ(pinned->file_name, "m.gguf");
+
+  auto tag = parse_model_ref("TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:Q4_K_M");
+  ASSERT_TRUE(tag) << to_string(tag.error());
+  EXPECT_EQ(tag->quant, "Q4_K_M");
+  EXPECT_TRUE(tag->path.empty());
+  EXPECT_EQ(tag->model_id, "TinyLlama-1.1B-Chat-v1.0-GGUF.Q4_K_M");
+  EXPECT_EQ(tag->display_name(), "TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF:Q4_K_M");
+
+  auto snapshot = parse_model_ref("hf:org/repo@refs/pr/1");
+  ASSERT_TRUE(snapshot) << to_string(snapshot.error());
+  EXPECT_EQ(snapshot->revision, "refs/pr/1");
+  EXPECT_TRUE(snapshot->path.empty() && snapshot->quant.empty());
+  EXPECT_EQ(snapshot->model_id, "org.repo");
 }
 
 TEST(ModelRefTest, RefusesHuggingFaceReferencesItCannotFetch) {
-  for (const char* bad : {"hf:org/repo", "org/repo:Q4_K_M", "hf:org:x.gguf", "hf:org/repo/x:y.gguf",
-                          "hf:org/repo:../x.gguf", "hf:org/repo:/abs.gguf", "hf:org/repo@..:x.gguf",
-                          "hf:org/repo@:x.gguf", "hf:/repo:x.gguf", "hf:org/repo:a//b.gguf"}) {
+  for (const char* bad : {"hf:org", "hf:org:x.gguf", "hf:org/repo/x:y.gguf", "hf:org/repo:../x.gguf",
+                          "hf:org/repo:/abs.gguf", "hf:org/repo@..:x.gguf", "hf:org/repo@:x.gguf",
+                          "hf:/repo:x.gguf", "hf:org/repo:a//b.gguf", "hf:org/repo:",
+                          "hf:org/repo:-bad"}) {
     auto ref = parse_model_ref(bad);
     ASSERT_FALSE(ref) << bad;
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
   }
-  auto snapshot = parse_model_ref("hf:org/repo");
-  EXPECT_NE(describe(snapshot.error()).message.find("not supported yet"), std::string::npos);
 }

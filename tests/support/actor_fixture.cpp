@@ -48,7 +48,7 @@ caf::behavior scripted_vendor(caf::event_based_actor* self, vendor_context ctx,
         auto final_path = ctx.dest_dir / ctx.ref.file_name;
         fs::rename(part, final_path);
         self->send(ctx.supervisor, file_fetched{ctx.ref.file_name, final_path.string(),
-                                                fs::file_size(final_path), ""});
+                                                fs::file_size(final_path), "", ""});
         self->quit();
       },
   };

@@ -1,6 +1,8 @@
 #include "tests/support/runtime_fixture.hpp"
 
+#include <fstream>
 #include <random>
+#include <sstream>
 
 namespace hive::test {
 
@@ -43,12 +45,14 @@ net::http_reply runtime_fixture::post_job(const std::string& body) const {
 
 std::string runtime_fixture::start_download(const std::string& model,
                                             const std::string& sha256) const {
-  std::string body =
-      R"({"operation":"model_download","hive_id":"localhost","model":")" + model + "\"";
+  std::string fields = R"("model":")" + model + "\",";
   if (!sha256.empty())
-    body += R"(,"sha256":")" + sha256 + "\"";
-  body += "}";
-  auto reply = post_job(body);
+    fields += R"("sha256":")" + sha256 + "\",";
+  return start_download_with(fields);
+}
+
+std::string runtime_fixture::start_download_with(const std::string& fields) const {
+  auto reply = post_job("{" + fields + R"("operation":"model_download","hive_id":"localhost"})");
   EXPECT_EQ(reply.status, 201u) << reply.body << reply.error;
   simdjson::dom::parser parser;
   std::string_view job_id;
@@ -113,6 +117,23 @@ simdjson::dom::element parse_json(simdjson::dom::parser& parser, const std::stri
     EXPECT_EQ(parser.parse(std::string_view{"{}"}).get(doc), simdjson::SUCCESS);
   }
   return doc;
+}
+
+void runtime_fixture::wait_for_bytes(const std::string& job_id) const {
+  net::read_sse(base + "/v1/jobs/" + job_id + "/stream", [&](const net::sse_event& e) {
+    if (e.name != "progress")
+      return e.name != "end";
+    simdjson::dom::parser parser;
+    std::uint64_t bytes = 0;
+    return parse_json(parser, e.data)["bytes"].get(bytes) != simdjson::SUCCESS || bytes == 0;
+  });
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 } // namespace hive::test

@@ -28,6 +28,9 @@ protected:
   net::http_reply post_job(const std::string& body) const;
   /// Starts a download and returns its job id (the request must succeed).
   std::string start_download(const std::string& model, const std::string& sha256 = {}) const;
+  /// The same with the body's other fields as JSON text ending in a comma,
+  /// e.g. `"model":"hf:org/name","include":["*.json"],`.
+  std::string start_download_with(const std::string& fields) const;
 
   struct stream_log {
     std::vector<net::sse_event> events;
@@ -43,6 +46,10 @@ protected:
   net::http_reply call(const std::string& method, const std::string& path,
                        const std::string& body = {}) const;
 
+  /// Waits (bounded by the stream's own timeout) until the job's stream shows
+  /// transferred bytes, or ends.
+  void wait_for_bytes(const std::string& job_id) const;
+
   /// Files (recursively) under the models directory whose name ends in `suffix`.
   std::vector<std::filesystem::path> files_ending(const std::string& suffix) const;
 
@@ -50,6 +57,9 @@ protected:
   std::unique_ptr<hive_runtime> runtime;
   std::string base;
 };
+
+/// A whole file's bytes ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& path);
 
 /// Parses JSON or fails the test.
 simdjson::dom::element parse_json(simdjson::dom::parser& parser, const std::string& text);

@@ -181,39 +181,6 @@ struct test_file_server::impl {
       auto location = next + (query.empty() ? "" : "?" + query);
       co_return co_await reply_status(stream, 302, location);
     }
-    if (auto at = path.find("/resolve/"); at != std::string::npos) {
-      // The Hub's resolve endpoint: `/org/repo/resolve/<rev>/<file>` answers
-      // with the file's metadata and a redirect to the "CDN", another host name;
-      // repositories `Missing/*` and `Gated/*`, revision `nope` and unknown
-      // files are refused as the Hub refuses them.
-      auto refuse = [&](unsigned status, const char* code) -> asio::awaitable<void> {
-        http::response<http::string_body> res{static_cast<http::status>(status), 11};
-        res.set("X-Error-Code", code);
-        res.keep_alive(false);
-        res.prepare_payload();
-        co_await http::async_write(stream, res, use_tuple);
-      };
-      auto f = find(path.substr(path.rfind('/') + 1));
-      if (path.rfind("/Missing/", 0) == 0)
-        co_return co_await refuse(404, "RepoNotFound");
-      if (path.rfind("/Gated/", 0) == 0)
-        co_return co_await refuse(401, "GatedRepo");
-      if (path.find("/resolve/nope/") != std::string::npos)
-        co_return co_await refuse(404, "RevisionNotFound");
-      if (!f)
-        co_return co_await refuse(404, "EntryNotFound");
-      http::response<http::string_body> res{http::status::found, 11};
-      res.set(http::field::location,
-              "http://localhost:" + std::to_string(acceptor.local_endpoint().port()) + "/files/"
-                  + path.substr(path.rfind('/') + 1));
-      res.set("X-Repo-Commit", "0123456789abcdef0123456789abcdef01234567");
-      res.set("X-Linked-Etag", f->etag);
-      res.set("X-Linked-Size", std::to_string(f->data->size()));
-      res.keep_alive(false);
-      res.prepare_payload();
-      co_await http::async_write(stream, res, use_tuple);
-      co_return;
-    }
     if (path.rfind("/flaky/", 0) == 0) { // `/flaky/<n>/<name>`: n times 503, then the file
       auto rest = path.substr(7);
       auto slash = rest.find('/');

@@ -21,8 +21,6 @@ namespace hive::test {
 /// - `GET /status/<code>`: an empty answer with that status.
 /// - `GET /hang/<anything>`: reads the request and never answers.
 /// - `GET /flaky/<n>/<name>`: the first n requests get 503 with `Retry-After: 0`.
-/// - `GET /<org>/<repo>/resolve/<rev>/<name>`: as the Hugging Face Hub, 302 to
-///   `/files/<name>` on another host name, with X-Repo-Commit and X-Linked-Etag.
 /// - `GET /cross/<port>/<rest>`: 302 to `http://localhost:<port>/<rest>` (another host name).
 class test_file_server {
 public:

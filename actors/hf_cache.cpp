@@ -1,0 +1,164 @@
+#include "actors/hf_cache.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <vector>
+
+namespace hive::hf {
+
+namespace fs = std::filesystem;
+
+repo_cache::repo_cache(const fs::path& root, std::string_view repo) {
+  std::string folder = "models--";
+  for (char c : repo)
+    folder += c == '/' ? std::string{"--"} : std::string{c};
+  dir_ = root / folder;
+}
+
+fs::path repo_cache::blob(const std::string& etag) const {
+  return dir_ / "blobs" / etag;
+}
+
+fs::path repo_cache::incomplete(const std::string& etag) const {
+  return dir_ / "blobs" / (etag + ".incomplete");
+}
+
+fs::path repo_cache::pointer(const std::string& commit, const std::string& path) const {
+  return dir_ / "snapshots" / commit / path;
+}
+
+std::error_code repo_cache::write_ref(const std::string& revision,
+                                      const std::string& commit) const {
+  std::error_code ec;
+  if (revision == commit)
+    return ec;
+  auto ref = dir_ / "refs" / revision;
+  fs::create_directories(ref.parent_path(), ec);
+  if (ec)
+    return ec;
+  auto tmp = ref;
+  tmp += ".tmp";
+  {
+    std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
+    out << commit;
+    if (!out.flush())
+      return std::make_error_code(std::errc::io_error);
+  }
+  fs::rename(tmp, ref, ec);
+  return ec;
+}
+
+std::error_code link_pointer(const fs::path& pointer, const fs::path& blob) {
+  std::error_code ec;
+  fs::create_directories(pointer.parent_path(), ec);
+  if (ec)
+    return ec;
+  auto target = fs::relative(blob, pointer.parent_path(), ec);
+  if (ec)
+    return ec;
+  fs::remove(pointer, ec);
+  fs::create_symlink(target, pointer, ec);
+  return ec;
+}
+
+namespace {
+
+/// The `models--*` folder a pointer belongs to, and its snapshot folder.
+struct pointer_place {
+  fs::path repo;
+  fs::path snapshot;
+};
+
+std::optional<pointer_place> place_of(const fs::path& pointer) {
+  for (auto dir = pointer.parent_path(); dir.has_relative_path(); dir = dir.parent_path()) {
+    if (dir.parent_path().filename() == "snapshots"
+        && dir.parent_path().parent_path().filename().string().starts_with("models--"))
+      return pointer_place{dir.parent_path().parent_path(), dir};
+  }
+  return std::nullopt;
+}
+
+bool still_linked(const fs::path& repo, const fs::path& blob) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it{repo / "snapshots", ec}, end; !ec && it != end;
+       it.increment(ec)) {
+    if (!it->is_symlink(ec))
+      continue;
+    std::error_code resolve_ec;
+    if (fs::weakly_canonical(it->path(), resolve_ec) == blob && !resolve_ec)
+      return true;
+  }
+  return false;
+}
+
+/// Removes empty folders from `dir` up to and including `last`.
+void prune(fs::path dir, const fs::path& last, std::error_code& ec) {
+  for (;; dir = dir.parent_path()) {
+    if (!fs::is_empty(dir, ec) || ec || !fs::remove(dir, ec) || dir == last)
+      return;
+  }
+}
+
+void drop_refs_to(const fs::path& repo, const std::string& commit) {
+  std::error_code ec;
+  std::vector<fs::path> stale;
+  for (fs::recursive_directory_iterator it{repo / "refs", ec}, end; !ec && it != end;
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec))
+      continue;
+    std::ifstream in{it->path()};
+    std::string value;
+    if (std::getline(in, value) && value == commit)
+      stale.push_back(it->path());
+  }
+  for (const auto& ref : stale)
+    fs::remove(ref, ec);
+}
+
+} // namespace
+
+bool release_pointer(const fs::path& pointer, std::error_code& ec) {
+  auto place = place_of(pointer);
+  if (!place || !fs::is_symlink(pointer, ec))
+    return false;
+  auto blob = fs::weakly_canonical(pointer, ec);
+  if (ec)
+    return true;
+  fs::remove(pointer, ec);
+  // Only a blob of this repository, never whatever a link may point at.
+  auto blobs = fs::weakly_canonical(place->repo / "blobs", ec);
+  if (!ec && blob.parent_path() == blobs && !still_linked(place->repo, blob))
+    fs::remove(blob, ec);
+  prune(pointer.parent_path(), place->snapshot, ec);
+  if (!fs::exists(place->snapshot))
+    drop_refs_to(place->repo, place->snapshot.filename().string());
+  return true;
+}
+
+bool is_safe_repo_path(std::string_view path) {
+  if (path.empty() || path.front() == '/')
+    return false;
+  for (unsigned char c : path)
+    if (c < 0x20 || c == 0x7f || c == '\\')
+      return false;
+  while (true) {
+    auto slash = path.find('/');
+    auto segment = path.substr(0, slash);
+    if (segment.empty() || segment == "." || segment == "..")
+      return false;
+    if (slash == std::string_view::npos)
+      return true;
+    path.remove_prefix(slash + 1);
+  }
+}
+
+fs::path cache_root_from_environment(const fs::path& fallback) {
+  if (const char* hub = std::getenv("HF_HUB_CACHE"); hub && *hub)
+    return hub;
+  if (const char* home = std::getenv("HF_HOME"); home && *home)
+    return fs::path{home} / "hub";
+  return fallback;
+}
+
+} // namespace hive::hf

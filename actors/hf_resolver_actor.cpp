@@ -1,0 +1,258 @@
+#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+
+#include "actors/hf_resolver_actor.hpp"
+
+#include "actors/hf_cache.hpp"
+#include "actors/hf_hub_api.hpp"
+#include "actors/hf_selection.hpp"
+#include "messages/errc.hpp"
+#include "messages/type_ids.hpp"
+#include "net/cancellable.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/make_message.hpp>
+#include <caf/send.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace hive {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+bool is_hex(std::string_view text, std::size_t size) {
+  return text.size() == size && std::all_of(text.begin(), text.end(), [](unsigned char c) {
+           return std::isdigit(c) != 0 || (c >= 'a' && c <= 'f');
+         });
+}
+
+/// A file to fetch from `url`, verified against what its ETag says.
+file_task remote_file(std::string path, std::string url, std::uint64_t size, std::string etag) {
+  file_task task;
+  task.name = std::move(path);
+  task.url = std::move(url);
+  task.size = size;
+  if (is_hex(etag, 64))
+    task.sha256 = etag; // an LFS file: its sha256
+  else if (is_hex(etag, 40))
+    task.git_sha1 = etag; // a file kept in git: its blob id
+  task.etag = std::move(etag);
+  return task;
+}
+
+caf::error unsafe(const std::string& repo, const std::string& path) {
+  return make_error(download_errc::unsafe_path,
+                    repo + " lists a file at '" + path
+                        + "', which would land outside its snapshot; nothing was written");
+}
+
+asio::awaitable<caf::expected<file_task>> head_task(const hf::hub_client& hub,
+                                                    const std::string& repo,
+                                                    const std::string& revision,
+                                                    const std::string& path) {
+  auto head = co_await hf::head_file(hub, repo, revision, path);
+  if (!head)
+    co_return std::move(head.error());
+  co_return remote_file(path, head->location, head->size, head->etag);
+}
+
+/// The one file of `ref.path`, or the GGUF file(s) of `ref.quant`: HEAD each.
+asio::awaitable<caf::expected<hub_listing>> list_named(hf::hub_client hub, model_ref ref) {
+  std::vector<std::string> paths{ref.path};
+  auto revision = ref.revision;
+  if (!ref.quant.empty()) {
+    auto info = co_await hf::get_revision(hub, ref.repo, ref.revision);
+    if (!info)
+      co_return std::move(info.error());
+    auto chosen = hf::select_quant(info->files, ref.quant);
+    if (!chosen)
+      co_return std::move(chosen.error());
+    paths = std::move(*chosen);
+    revision = info->commit; // every part from the same commit
+  }
+  hub_listing listing;
+  for (const auto& path : paths) {
+    if (!hf::is_safe_repo_path(path))
+      co_return unsafe(ref.repo, path);
+    auto task = co_await head_task(hub, ref.repo, revision, path);
+    if (!task)
+      co_return std::move(task.error());
+    listing.files.push_back(std::move(*task));
+  }
+  // HEAD tells the commit the revision points at.
+  auto head = co_await hf::head_file(hub, ref.repo, revision, paths.front());
+  if (!head)
+    co_return std::move(head.error());
+  listing.commit = head->commit;
+  co_return listing;
+}
+
+/// A snapshot: the commit, then its tree, filtered.
+asio::awaitable<caf::expected<hub_listing>> list_snapshot(hf::hub_client hub, model_ref ref,
+                                                          std::vector<std::string> include,
+                                                          std::vector<std::string> exclude) {
+  auto info = co_await hf::get_revision(hub, ref.repo, ref.revision);
+  if (!info)
+    co_return std::move(info.error());
+  auto tree = co_await hf::list_tree(hub, ref.repo, info->commit);
+  if (!tree)
+    co_return std::move(tree.error());
+  hub_listing listing{info->commit, {}};
+  for (auto& file : *tree) {
+    if (!hf::is_safe_repo_path(file.path))
+      co_return unsafe(ref.repo, file.path);
+    if (!hf::wanted(file.path, include, exclude))
+      continue;
+    auto url = hf::resolve_url(hub.endpoint, ref.repo, info->commit, file.path);
+    auto etag = file.lfs_sha256.empty() ? file.git_oid : file.lfs_sha256;
+    listing.files.push_back(remote_file(file.path, url, file.size, etag));
+  }
+  if (listing.files.empty())
+    co_return make_error(download_errc::entry_not_found,
+                         ref.repo + " has no file that matches the include/exclude patterns");
+  co_return listing;
+}
+
+hf::hub_client make_hub(const vendor_context& ctx) {
+  const auto& s = ctx.settings;
+  hf::hub_client hub;
+  hub.endpoint = s.hf_endpoint;
+  hub.options.bearer_token = ctx.bearer_token;
+  hub.options.headers = {{"Accept", "application/json"}};
+  hub.options.ca_file = s.ca_file;
+  hub.options.proxy = s.proxy;
+  hub.options.connect_timeout = s.connect_timeout;
+  hub.options.timeout = s.stall_timeout;
+  hub.options.retry_backoff = s.retry_backoff;
+  hub.options.on_retry = [narration = ctx.narration](int attempt, std::chrono::milliseconds delay,
+                                                     const std::string& why) {
+    caf::anon_send(narration,
+                   narration_note{"hf_resolver", "retry", "hub",
+                                  why + "; asking again in " + std::to_string(delay.count())
+                                      + " ms (attempt " + std::to_string(attempt + 1) + ")",
+                                  "warn"});
+  };
+  return hub;
+}
+
+fs::path cache_root(const job_settings& s) {
+  return s.hf_cache.empty() ? s.models_dir / ".huggingface" / "hub" : s.hf_cache;
+}
+
+/// Places the listing in the cache: files whose blob is there are linked
+/// into the snapshot at once; the others become tasks that end in the blob.
+caf::expected<job_files> place(const vendor_context& ctx, hub_listing& listing) {
+  hf::repo_cache cache{cache_root(ctx.settings), ctx.ref.repo};
+  if (!is_hex(listing.commit, 40))
+    return make_error(download_errc::http_status, "the Hub gave no usable commit for "
+                                                      + ctx.ref.repo + ": '" + listing.commit
+                                                      + "'");
+  if (auto ec = cache.write_ref(ctx.ref.revision, listing.commit))
+    return make_error(download_errc::io_failed,
+                      "cannot write " + cache.dir().string() + "/refs: " + ec.message());
+  if (!ctx.expected_sha256.empty()) { // the user's digest for the one file asked for
+    auto& only = listing.files.front();
+    if (listing.files.size() != 1 || (!only.sha256.empty() && only.sha256 != ctx.expected_sha256))
+      return make_error(download_errc::checksum_mismatch, "the Hub's " + only.name + " has sha256 "
+                                                              + only.sha256 + ", not "
+                                                              + ctx.expected_sha256);
+    only.sha256 = ctx.expected_sha256;
+  }
+  job_files out;
+  for (auto& task : listing.files) {
+    if (task.etag.empty() || !is_valid_model_id(task.etag))
+      return make_error(download_errc::http_status,
+                        "the Hub gave no usable ETag for " + task.name + ": '" + task.etag + "'");
+    auto blob = cache.blob(task.etag);
+    auto pointer = cache.pointer(listing.commit, task.name);
+    std::error_code ec;
+    auto size = fs::file_size(blob, ec);
+    if (!ec && (task.size == 0 || size == task.size)) {
+      if (auto link_ec = hf::link_pointer(pointer, blob))
+        return make_error(download_errc::io_failed,
+                          "cannot link " + pointer.string() + ": " + link_ec.message());
+      out.present.push_back(
+          file_fetched{task.name, pointer.string(), size, task.sha256, blob.string()});
+      continue;
+    }
+    task.final_path = blob.string();
+    task.part_path = cache.incomplete(task.etag).string();
+    task.link_path = pointer.string();
+    out.tasks.push_back(std::move(task));
+  }
+  return out;
+}
+
+/// The listing or the error, as the message the actor receives.
+asio::awaitable<caf::message> as_message(asio::awaitable<caf::expected<hub_listing>> work) {
+  auto result = co_await std::move(work);
+  if (!result)
+    co_return caf::make_message(std::move(result.error()));
+  co_return caf::make_message(std::move(*result));
+}
+
+void on_listing(hf_resolver_actor_type* self, hub_listing& listing) {
+  auto& st = self->state;
+  st.cancel_requests = nullptr;
+  auto files = place(st.ctx, listing);
+  if (!files) {
+    self->quit(std::move(files.error()));
+    return;
+  }
+  self->send(st.ctx.narration,
+             narration_note{"hf_resolver", "resolved", st.ctx.ref.repo,
+                            st.ctx.ref.repo + "@" + st.ctx.ref.revision + " is commit "
+                                + listing.commit.substr(0, 12) + "; "
+                                + std::to_string(listing.files.size()) + " file(s)",
+                            "info"});
+  self->send(st.ctx.supervisor, std::move(*files));
+  self->quit();
+}
+
+} // namespace
+
+caf::behavior hf_resolver_actor(hf_resolver_actor_type* self, vendor_context ctx) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    if (self->state.cancel_requests)
+      self->state.cancel_requests(); // nothing on disk yet: no need to wait
+    self->quit(msg.reason);
+  });
+  if (!st.ctx.settings.io) {
+    self->quit(make_error(download_errc::internal, "no I/O context for network requests"));
+    return {};
+  }
+  self->send(st.ctx.narration,
+             narration_note{"hf_resolver", "resolve", st.ctx.ref.repo,
+                            "asking " + st.ctx.settings.hf_endpoint + " about "
+                                + st.ctx.ref.display_name() + " at " + st.ctx.ref.revision,
+                            "info"});
+  auto hub = make_hub(st.ctx);
+  asio::awaitable<caf::expected<hub_listing>> work =
+      st.ctx.ref.path.empty() && st.ctx.ref.quant.empty()
+          ? list_snapshot(std::move(hub), st.ctx.ref, st.ctx.include, st.ctx.exclude)
+          : list_named(std::move(hub), st.ctx.ref);
+  auto me = caf::actor_cast<caf::actor>(self);
+  st.cancel_requests = net::spawn_cancellable(
+      *st.ctx.settings.io, as_message(std::move(work)),
+      [me](bool cancelled, std::exception_ptr error, caf::message result) {
+        if (cancelled)
+          return; // the actor has already gone
+        if (error)
+          result = caf::make_message(make_error(download_errc::internal, net::what_of(error)));
+        caf::anon_send(me, std::move(result));
+      });
+  return {
+      [self](hub_listing& listing) { on_listing(self, listing); },
+      [self](caf::error& err) {
+        self->state.cancel_requests = nullptr;
+        self->quit(std::move(err));
+      },
+  };
+}
+
+} // namespace hive

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "messages/errc.hpp"
+#include "net/proxy.hpp"
+#include "net/url.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hive::net {
+
+/// How metadata requests (HEAD, small JSON GETs) are made: the same proxies,
+/// trust and timeouts as transfers, with retries for answers that say "later".
+struct request_options {
+  /// Sent as `Authorization: Bearer`; callers only send it to its own host.
+  std::string bearer_token;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string ca_file;
+  proxy_settings proxy;
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
+  /// Limit for sending the request and for reading the whole answer.
+  std::chrono::milliseconds timeout{std::chrono::seconds{30}};
+  std::size_t body_limit = 32 * 1024 * 1024;
+  int max_retries = 4;
+  std::chrono::milliseconds retry_backoff{std::chrono::seconds{1}};
+  /// Before waiting to ask again: which attempt failed, the wait, and why.
+  std::function<void(int attempt, std::chrono::milliseconds delay, const std::string& why)>
+      on_retry;
+};
+
+/// An answer, or why there is none (`status` 0).
+struct http_answer {
+  unsigned status = 0;
+  /// Header names in lower case.
+  std::map<std::string, std::string> headers;
+  std::string body;
+  /// Set when `status` is 0.
+  download_errc code = download_errc::internal;
+  std::string error;
+
+  /// The header's value, "" when absent; `name` in lower case.
+  std::string header(const std::string& name) const;
+};
+
+/// One request, no redirects followed (the caller decides which to follow);
+/// retried as `opts` says. Cancellation aborts it at once.
+boost::asio::awaitable<http_answer> request(std::string method, url target,
+                                            const request_options& opts);
+
+} // namespace hive::net
