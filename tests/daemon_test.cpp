@@ -1,6 +1,7 @@
 // The real binaries: options, config file, signals, CLI exit codes.
 
 #include "tests/support/test_file_server.hpp"
+#include "tests/support/test_hub_server.hpp"
 
 #include <gtest/gtest.h>
 
@@ -177,10 +178,7 @@ TEST_F(DaemonTest, CliDownloadsListsAndRemovesWithMeaningfulExitCodes) {
                        + "/files/cli.gguf --sha256 " + sha256_hex(data));
   EXPECT_EQ(ok, 0) << out;
   EXPECT_NE(out.find("100.0%"), std::string::npos) << out;
-  EXPECT_EQ(sha256_hex(std::string{std::istreambuf_iterator<char>{*std::make_unique<std::ifstream>(
-                                       dir / "models" / "cli" / "cli.gguf")},
-                                   {}}),
-            sha256_hex(data));
+  EXPECT_EQ(sha256_hex(read_file(dir / "models" / "cli" / "cli.gguf")), sha256_hex(data));
   auto [listed, models] = run(cli(daemon) + "models");
   EXPECT_EQ(listed, 0);
   EXPECT_NE(models.find("cli"), std::string::npos) << models;
@@ -210,6 +208,31 @@ TEST_F(DaemonTest, CliInterruptCancelsTheJob) {
   EXPECT_EQ(code, 130) << out;
   EXPECT_NE(out.find("cancelled"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(dir / "models" / "int"));
+}
+
+TEST_F(DaemonTest, CliFetchesAQuantisationAndAFilteredSnapshotFromTheHub) {
+  const std::string repo = "TheBloke/TinyLlama-1.1B-Chat-v1.0-GGUF";
+  test_hub_server hub;
+  auto q4 = make_test_bytes(400 * 1024, 21);
+  hub.add_file(repo, "tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf", q4, true);
+  hub.add_file(repo, "tinyllama-1.1b-chat-v1.0.Q8_0.gguf", make_test_bytes(100, 22), true);
+  hub.add_file(repo, "config.json", "{}", false);
+  auto cache = dir / "hf-cache";
+  daemon_process daemon{{"--models-dir", (dir / "models").string(), "--hf-endpoint", hub.endpoint(),
+                         "--hf-cache", cache.string()}};
+  auto [code, out] = run(cli(daemon) + "download " + repo + ":Q4_K_M");
+  ASSERT_EQ(code, 0) << out;
+  auto snapshot =
+      cache / "models--TheBloke--TinyLlama-1.1B-Chat-v1.0-GGUF" / "snapshots" / hub.commit(repo);
+  EXPECT_EQ(sha256_hex(read_file(snapshot / "tinyllama-1.1b-chat-v1.0.Q4_K_M.gguf")),
+            sha256_hex(q4));
+  auto [snap_code, snap_out] =
+      run(cli(daemon) + "download hf:" + repo + " --include '*.json' --include '*Q8_0*'");
+  ASSERT_EQ(snap_code, 0) << snap_out;
+  EXPECT_TRUE(fs::exists(snapshot / "config.json"));
+  EXPECT_TRUE(fs::exists(snapshot / "tinyllama-1.1b-chat-v1.0.Q8_0.gguf"));
+  auto [models_code, models] = run(cli(daemon) + "models");
+  EXPECT_NE(models.find("TinyLlama-1.1B-Chat-v1.0-GGUF.Q4_K_M"), std::string::npos) << models;
 }
 
 TEST_F(DaemonTest, CliSaysWhenTheServerIsDown) {

@@ -1,8 +1,6 @@
 #include "tests/support/runtime_fixture.hpp"
 
-#include <fstream>
 #include <random>
-#include <sstream>
 
 namespace hive::test {
 
@@ -127,13 +125,6 @@ void runtime_fixture::wait_for_bytes(const std::string& job_id) const {
     std::uint64_t bytes = 0;
     return parse_json(parser, e.data)["bytes"].get(bytes) != simdjson::SUCCESS || bytes == 0;
   });
-}
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in{path, std::ios::binary};
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
 }
 
 } // namespace hive::test

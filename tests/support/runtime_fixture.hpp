@@ -58,9 +58,6 @@ protected:
   std::string base;
 };
 
-/// A whole file's bytes ("" when it cannot be read).
-std::string read_file(const std::filesystem::path& path);
-
 /// Parses JSON or fails the test.
 simdjson::dom::element parse_json(simdjson::dom::parser& parser, const std::string& text);
 

@@ -17,8 +17,10 @@
 #include <boost/beast/ssl.hpp>
 
 #include <charconv>
+#include <fstream>
 #include <optional>
 #include <random>
+#include <sstream>
 #include <thread>
 
 namespace hive::test {
@@ -305,6 +307,13 @@ std::string make_test_bytes(std::size_t size, std::uint32_t seed) {
   for (auto& c : out)
     c = static_cast<char>(gen() & 0xff);
   return out;
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
 }
 
 std::string sha256_hex(const std::string& data) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,9 @@ private:
 
 /// Deterministic pseudo-random bytes (a test file's content).
 std::string make_test_bytes(std::size_t size, std::uint32_t seed = 1);
+
+/// A whole file's bytes ("" when it cannot be read).
+std::string read_file(const std::filesystem::path& path);
 
 /// sha256 of `data`, lower-case hex.
 std::string sha256_hex(const std::string& data);

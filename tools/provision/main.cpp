@@ -27,11 +27,15 @@ enum exit_code : int { done = 0, failed = 1, usage_error = 2, cancelled = 130 };
 const char* usage =
     "usage: provision [--server URL] <command> [args]\n\n"
     "commands:\n"
-    "  download <model> [--sha256 HEX]  start a download and follow it live (Ctrl-C cancels it)\n"
+    "  download <model> [--sha256 HEX] [--include GLOB]... [--exclude GLOB]...\n"
+    "                                   start a download and follow it live (Ctrl-C cancels it)\n"
     "  jobs                             list jobs with their state\n"
     "  cancel <job_id>                  cancel a job\n"
     "  models                           list the models in the catalog\n"
     "  rm <model_id>                    delete a model from the catalog\n\n"
+    "models: url:<http(s) URL>, hf:org/name[@rev]:<file> (or org/name:<file>),\n"
+    "        hf:org/name[@rev]:<TAG> (the GGUF with that quantisation, e.g. Q4_K_M),\n"
+    "        hf:org/name[@rev] (the whole repository; --include/--exclude filter it).\n"
     "--server defaults to $PROVISION_SERVER or http://127.0.0.1:7835.\n"
     "Exit codes: 0 done, 1 failed, 2 usage or connection error, 130 cancelled.\n";
 
@@ -111,10 +115,26 @@ int follow(const std::string& server, const std::string& job_id) {
   return result;
 }
 
-int download(const std::string& server, const std::string& model, const std::string& sha256) {
+struct download_options {
+  std::string sha256;
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+};
+
+int download(const std::string& server, const std::string& model, const download_options& opts) {
   auto body = hive::json_object{}.field("operation", "model_download").field("model", model);
-  if (!sha256.empty())
-    body.field("sha256", sha256);
+  if (!opts.sha256.empty())
+    body.field("sha256", opts.sha256);
+  for (auto [key, patterns] : {std::pair{"include", &opts.include}, {"exclude", &opts.exclude}}) {
+    hive::json_array list;
+    for (const auto& p : *patterns) {
+      std::string quoted;
+      hive::append_json_string(quoted, p);
+      list.raw(quoted);
+    }
+    if (!patterns->empty())
+      body.raw(key, list.str());
+  }
   auto reply = http_call("POST", server + "/v1/jobs", body.str());
   if (reply.status != 201)
     return report_failure(reply);
@@ -196,11 +216,15 @@ int main(int argc, char** argv) {
   std::vector<std::string> args{argv + 1, argv + argc};
   std::string server =
       std::getenv("PROVISION_SERVER") ? std::getenv("PROVISION_SERVER") : "http://127.0.0.1:7835";
-  std::string sha256;
+  download_options opts;
   std::vector<std::string> words;
   for (std::size_t i = 0; i < args.size(); ++i) {
-    if ((args[i] == "--server" || args[i] == "--sha256") && i + 1 < args.size()) {
-      (args[i] == "--server" ? server : sha256) = args[i + 1];
+    bool has_value = i + 1 < args.size();
+    if ((args[i] == "--server" || args[i] == "--sha256") && has_value) {
+      (args[i] == "--server" ? server : opts.sha256) = args[i + 1];
+      ++i;
+    } else if ((args[i] == "--include" || args[i] == "--exclude") && has_value) {
+      (args[i] == "--include" ? opts.include : opts.exclude).push_back(args[i + 1]);
       ++i;
     } else if (args[i] == "--help" || args[i] == "-h") {
       std::fputs(usage, stdout);
@@ -218,7 +242,7 @@ int main(int argc, char** argv) {
     return words.size() == nargs + 1 && words[0] == cmd;
   };
   if (is("download", 1))
-    return download(server, words[1], sha256);
+    return download(server, words[1], opts);
   if (is("jobs", 0))
     return list_jobs(server);
   if (is("cancel", 1))

@@ -1,5 +1,7 @@
 #include "tools/provisiond/daemon_options.hpp"
 
+#include "actors/hf_cache.hpp"
+
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
@@ -47,6 +49,10 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.max_concurrent = parse_number(k, v, 1, 1024);
      }},
+    {"parallel-files", "N", "files of one job fetched at once (default 4)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.parallel_files = parse_number(k, v, 1, 64);
+     }},
     {"heartbeat-secs", "N", "seconds between heartbeat narrations of a job (default 10)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.heartbeat_interval = std::chrono::seconds{parse_number(k, v, 1, 86400)};
@@ -86,6 +92,12 @@ const option_spec options[] = {
     {"hf-token", "TOKEN", "Hugging Face access token (default $HF_TOKEN)",
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.hf_token = v;
+     }},
+    {"hf-cache", "DIR",
+     "Hugging Face cache shared with its tools (default $HF_HUB_CACHE, $HF_HOME/hub, "
+     "or .huggingface/hub in the models directory)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.hf_cache = v;
      }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
@@ -152,6 +164,7 @@ daemon_options parse_daemon_options(const std::vector<std::string>& args) {
   for (auto [name, key] : {std::pair{"HF_ENDPOINT", "hf-endpoint"}, {"HF_TOKEN", "hf-token"}})
     if (const char* value = std::getenv(name); value && *value)
       apply(result, key, value);
+  result.runtime.jobs.hf_cache = hf::cache_root_from_environment({});
   std::vector<std::pair<std::string, std::string>> given;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
