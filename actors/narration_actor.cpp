@@ -61,6 +61,9 @@ caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
       },
       [self](progress_report& p) {
         auto& st = self->state;
+        json_array active;
+        for (const auto& name : p.active)
+          active.item(name);
         st.journal->append_progress(json_object{}
                                         .field("type", "progress")
                                         .field("job_id", st.job_id)
@@ -70,6 +73,9 @@ caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
                                         .field("bytes_per_sec", p.bytes_per_sec)
                                         .field("eta_secs", p.eta_secs)
                                         .field("file", p.file)
+                                        .raw("active", active.str())
+                                        .field("files_done", std::uint64_t{p.files_done})
+                                        .field("files_total", std::uint64_t{p.files_total})
                                         .str(),
                                     p.bytes, p.total);
       },

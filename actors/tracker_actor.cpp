@@ -20,7 +20,12 @@ progress_report make_report(tracker_actor_type* self) {
   for (const auto& [name, f] : st.files) {
     r.bytes += f.bytes;
     r.total += f.total;
+    bool done = f.total > 0 && f.bytes >= f.total;
+    r.files_done += done ? 1 : 0;
+    if (f.bytes > 0 && !done)
+      r.active.push_back(name);
   }
+  r.files_total = static_cast<std::uint32_t>(st.files.size());
   if (r.total > 0)
     r.percent = 100.0 * static_cast<double>(r.bytes) / static_cast<double>(r.total);
   if (st.samples.size() >= 2) {

@@ -111,6 +111,13 @@ json_array& json_array::raw(std::string_view json) {
   return *this;
 }
 
+json_array& json_array::item(std::string_view text) {
+  if (out_.size() > 1)
+    out_ += ',';
+  append_json_string(out_, text);
+  return *this;
+}
+
 std::string json_array::str() const {
   return out_ + ']';
 }

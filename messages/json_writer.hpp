@@ -36,10 +36,13 @@ private:
   std::string out_ = "{";
 };
 
-/// Builds a JSON array from items that are already JSON text.
+/// Builds a JSON array item by item.
 class json_array {
 public:
+  /// Adds an item that is already JSON text.
   json_array& raw(std::string_view json);
+  /// Adds a string item.
+  json_array& item(std::string_view text);
   std::string str() const;
 
 private:

@@ -79,8 +79,8 @@ struct file_task {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, file_task& x) {
-  return f(caf::meta::type_name("file_task"), x.name, x.url, x.part_path, x.final_path,
-           x.link_path, x.size, x.sha256, x.git_sha1, x.etag);
+  return f(caf::meta::type_name("file_task"), x.name, x.url, x.part_path, x.final_path, x.link_path,
+           x.size, x.sha256, x.git_sha1, x.etag);
 }
 
 /// What a job has to fetch, as its resolver worked it out (resolver -> supervisor).
@@ -142,12 +142,16 @@ struct progress_report {
   std::uint64_t bytes_per_sec = 0;
   /// -1 when unknown.
   std::int64_t eta_secs = -1;
+  /// Files under way (some bytes, not all), and how many of the job's are done.
+  std::vector<std::string> active;
+  std::uint32_t files_done = 0;
+  std::uint32_t files_total = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, progress_report& x) {
   return f(caf::meta::type_name("progress_report"), x.file, x.bytes, x.total, x.percent,
-           x.bytes_per_sec, x.eta_secs);
+           x.bytes_per_sec, x.eta_secs, x.active, x.files_done, x.files_total);
 }
 
 } // namespace hive

@@ -160,6 +160,11 @@ TEST_F(HfDownloadTest, ASnapshotTakesWhatItsPatternsSelectAcrossTreePages) {
   ASSERT_FALSE(progress.empty());
   ASSERT_EQ(parse_json(parser, progress.back().data)["total"].get(total), simdjson::SUCCESS);
   EXPECT_EQ(total, 600u * 1024 + std::string{R"({"model_type":"llama"})"}.size());
+  std::uint64_t done = 0, files = 0;
+  ASSERT_EQ(parse_json(parser, progress.back().data)["files_done"].get(done), simdjson::SUCCESS);
+  ASSERT_EQ(parse_json(parser, progress.back().data)["files_total"].get(files), simdjson::SUCCESS);
+  EXPECT_EQ(done, 2u);
+  EXPECT_EQ(files, 2u);
   EXPECT_EQ(ends_with("hf:TheOrg/Tiny-GGUF@main"), "[DONE]"); // the rest, same commit
   EXPECT_TRUE(fs::exists(pointer("sub/tokenizer.json")));
 }

@@ -107,4 +107,23 @@ TEST_F(TrackerTest, HeartbeatNarrationCarriesTheJobId) {
 }
 
 } // namespace
+TEST_F(TrackerTest, AJobOfSeveralFilesCountsThemAllAndNamesTheActiveOnes) {
+  auto [narration, box] = spawn_probe();
+  auto tracker = spawn_tracker(narration);
+  for (const char* file : {"a.safetensors", "b.safetensors", "c.json"}) // the plan, up front
+    caf::anon_send(tracker, progress_update{file, 0, 100});
+  caf::anon_send(tracker, progress_update{"a.safetensors", 100, 100});
+  caf::anon_send(tracker, progress_update{"b.safetensors", 40, 100});
+  sched.run();
+  sched.advance_time(progress_interval);
+  sched.run();
+  ASSERT_FALSE(box->reports.empty());
+  const auto& last = box->reports.back();
+  EXPECT_EQ(last.bytes, 140u);
+  EXPECT_EQ(last.total, 300u);
+  EXPECT_EQ(last.files_total, 3u);
+  EXPECT_EQ(last.files_done, 1u);
+  EXPECT_EQ(last.active, std::vector<std::string>{"b.safetensors"});
+}
+
 } // namespace hive::test

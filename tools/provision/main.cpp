@@ -127,11 +127,8 @@ int download(const std::string& server, const std::string& model, const download
     body.field("sha256", opts.sha256);
   for (auto [key, patterns] : {std::pair{"include", &opts.include}, {"exclude", &opts.exclude}}) {
     hive::json_array list;
-    for (const auto& p : *patterns) {
-      std::string quoted;
-      hive::append_json_string(quoted, p);
-      list.raw(quoted);
-    }
+    for (const auto& p : *patterns)
+      list.item(p);
     if (!patterns->empty())
       body.raw(key, list.str());
   }
