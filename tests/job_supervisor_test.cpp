@@ -13,16 +13,16 @@ namespace fs = std::filesystem;
 
 class JobSupervisorTest : public actor_fixture {
 protected:
-  /// Spawns a supervisor for `url:http://127.0.0.1:1/m.gguf` whose parent is a probe.
-  void spawn_supervisor() {
+  /// Spawns a supervisor for `source` whose parent is a probe.
+  void spawn_supervisor(const std::string& source = "url:http://127.0.0.1:1/m.gguf") {
     job_settings settings;
+    settings.parallel_files = 2;
     settings.models_dir = temp_dir / "models";
     fs::create_directories(settings.models_dir);
     catalog = spawn(catalog_actor, settings.models_dir);
     job_summary summary;
     summary.job_id = "job-1";
     journal = std::make_shared<job_journal>(summary);
-    auto source = std::string{"url:http://127.0.0.1:1/m.gguf"};
     auto factory = scripted_vendors(script);
     auto counting = [this, factory](caf::event_based_actor* sup, const vendor_context& ctx) {
       ++factory_calls;
@@ -197,4 +197,68 @@ TEST_F(JobSupervisorTest, CancelWhileFinalizingRemovesTheCatalogEntryAndFiles) {
 }
 
 } // namespace
+/// A resolver that answers three files of a snapshot, fetched two at a time.
+class SnapshotSupervisorTest : public JobSupervisorTest {
+protected:
+  void SetUp() override {
+    job_files files;
+    for (const char* name : {"a.safetensors", "b.safetensors", "c.json"}) {
+      auto blob = temp_dir / "cache" / "blobs" / name;
+      files.tasks.push_back(file_task{name, "http://127.0.0.1:1/" + std::string{name},
+                                      blob.string() + ".incomplete", blob.string(), "", 100, "", "",
+                                      name});
+    }
+    script->files = files;
+    spawn_supervisor("hf:org/repo");
+    start();
+    ASSERT_EQ(script->vendors.size(), 1u); // the resolver
+    caf::anon_send(script->vendors[0], finish_atom_v);
+    sched.run();
+  }
+
+  void finish(std::size_t vendor) {
+    caf::anon_send(script->vendors.at(vendor), finish_atom_v);
+    sched.run();
+  }
+};
+
+TEST_F(SnapshotSupervisorTest, HandsFilesToSiblingVendorsAFewAtATime) {
+  ASSERT_EQ(script->vendors.size(), 3u); // the resolver, then two files; one waits
+  finish(1);
+  ASSERT_EQ(script->vendors.size(), 4u);
+  finish(2);
+  finish(3);
+  EXPECT_EQ(last_event(*journal).data, "[DONE]");
+  auto entry = ask(catalog, caf::get_atom_v, std::string{"org.repo"});
+  sched.run();
+  ASSERT_TRUE(entry->value) << caf::to_string(entry->error);
+  for (const char* name : {"a.safetensors", "b.safetensors", "c.json"})
+    EXPECT_NE(entry->value->find(name), std::string::npos) << *entry->value;
+}
+
+TEST_F(SnapshotSupervisorTest, CancelStopsEveryFileAndStartsNoMore) {
+  finish(1); // a.safetensors is done; b and c are under way
+  auto answer = ask(supervisor, cancel_atom_v);
+  sched.run();
+  ASSERT_TRUE(answer->value);
+  EXPECT_EQ(*answer->value, "cancelled");
+  EXPECT_EQ(script->vendors.size(), 4u); // nothing started after the cancel
+  EXPECT_EQ(script->exit_reasons.size(), 2u);
+  EXPECT_TRUE(files_ending(temp_dir / "cache", ".incomplete").empty());
+  EXPECT_FALSE(
+      fs::exists(temp_dir / "cache" / "blobs" / "a.safetensors")); // fetched, then cancelled
+  EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
+}
+
+TEST_F(SnapshotSupervisorTest, OneFailedFileStopsItsSiblingsAndFailsTheJob) {
+  script->fail_with = make_error(download_errc::checksum_mismatch, "a.safetensors: bad");
+  finish(1);
+  EXPECT_EQ(script->vendors.size(), 3u); // c.json never started
+  ASSERT_EQ(script->exit_reasons.size(), 1u);
+  EXPECT_EQ(script->exit_reasons[0], make_error(download_errc::cancelled));
+  EXPECT_EQ(last_event(*journal).data.rfind("[ERROR] checksum_mismatch: a.safetensors: bad", 0),
+            0u);
+  EXPECT_EQ(journal->summary().state, "failed");
+}
+
 } // namespace hive::test

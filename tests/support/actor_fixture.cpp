@@ -1,5 +1,6 @@
 #include "tests/support/actor_fixture.hpp"
 
+#include "actors/url_vendor_actor.hpp"
 #include "messages/errc.hpp"
 
 #include <caf/atom.hpp>
@@ -27,8 +28,16 @@ caf::behavior probe_actor(caf::event_based_actor*, std::shared_ptr<inbox> box) {
 
 caf::behavior scripted_vendor(caf::event_based_actor* self, vendor_context ctx,
                               std::shared_ptr<vendor_script> script) {
-  auto part = ctx.dest_dir / (ctx.ref.file_name + ".part");
-  fs::create_directories(ctx.dest_dir);
+  if (!ctx.task && script->files)
+    return {
+        [self, ctx, script](finish_atom) {
+          self->send(ctx.supervisor, *script->files);
+          self->quit();
+        },
+    };
+  auto task = ctx.task ? *ctx.task : direct_task(ctx);
+  fs::path part = task.part_path;
+  fs::create_directories(part.parent_path());
   std::ofstream{part} << "partial bytes";
   script->part_files.push_back(part);
   self->set_exit_handler([self, part, script](caf::exit_msg& msg) {
@@ -40,15 +49,14 @@ caf::behavior scripted_vendor(caf::event_based_actor* self, vendor_context ctx,
     self->quit(msg.reason);
   });
   return {
-      [self, ctx, part, script](finish_atom) {
+      [self, ctx, task, part, script](finish_atom) {
         if (script->fail_with) {
           self->quit(script->fail_with);
           return;
         }
-        auto final_path = ctx.dest_dir / ctx.ref.file_name;
-        fs::rename(part, final_path);
-        self->send(ctx.supervisor, file_fetched{ctx.ref.file_name, final_path.string(),
-                                                fs::file_size(final_path), "", ""});
+        fs::rename(part, task.final_path);
+        self->send(ctx.supervisor, file_fetched{task.name, task.final_path,
+                                                fs::file_size(task.final_path), "", ""});
         self->quit();
       },
   };

@@ -41,6 +41,9 @@ struct vendor_script {
   /// How a vendor ends on `finish_atom`: quits with this error, or (when
   /// none) moves its `.part` into place, sends `file_fetched` and quits.
   caf::error fail_with;
+  /// When set, the job's first vendor is a resolver: on `finish_atom` it
+  /// answers these files and quits; the others fetch one task each.
+  std::optional<job_files> files;
   /// Filled in as the test runs, one entry per spawned vendor.
   std::vector<caf::actor> vendors;
   std::vector<std::string> job_ids;
@@ -48,9 +51,9 @@ struct vendor_script {
   std::vector<caf::error> exit_reasons;
 };
 
-/// A factory whose vendors write a real `.part` file at spawn, then wait:
-/// for `finish_atom`, or for an exit message, which they record; a cancel
-/// deletes the `.part` file, as the URL vendor does.
+/// A factory whose vendors write their task's real `.part` file at spawn,
+/// then wait: for `finish_atom`, or for an exit message, which they record; a
+/// cancel deletes the `.part` file, as the URL vendor does.
 vendor_factory scripted_vendors(std::shared_ptr<vendor_script> script);
 
 // -- fixture ------------------------------------------------------------------
