@@ -147,7 +147,6 @@ void pump(job_supervisor_actor_type* self) {
     auto ctx = st.context;
     ctx.task = std::move(st.pending.front());
     st.pending.pop_front();
-    st.part_paths.insert(ctx.task->part_path);
     spawn_tracked(self, ctx);
   }
 }

@@ -56,7 +56,7 @@ struct job_supervisor_state {
   std::set<caf::actor_addr> vendors;
   /// Files waiting for a vendor.
   std::deque<file_task> pending;
-  /// Partial files of this job's transfers, removed when it is cancelled.
+  /// Partial files this job's vendors claimed, removed when it is cancelled.
   std::set<std::string> part_paths;
   /// Files fetched by this job, and files that were already there.
   std::vector<file_fetched> files;

@@ -152,8 +152,6 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.task = st.ctx.task ? *st.ctx.task : direct_task(st.ctx);
-  // The supervisor learns which partial is ours, to remove it on a late cancel.
-  self->send(st.ctx.supervisor, st.task);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     auto& st = self->state;
     bool cancel = is_cancel(msg.reason);
@@ -180,6 +178,20 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
                           "cannot create " + folder.string() + ": " + ec.message()));
     return {};
   }
+  st.claim = net::part_claim::acquire(st.task.part_path, ec);
+  if (ec == std::errc::resource_unavailable_try_again) {
+    self->quit(make_error(download_errc::file_busy, "another job is fetching " + st.task.name
+                                                        + " into " + st.task.part_path
+                                                        + " right now; try again once it is done"));
+    return {};
+  }
+  if (ec) {
+    self->quit(make_error(download_errc::io_failed,
+                          "cannot open " + st.task.part_path + ": " + ec.message()));
+    return {};
+  }
+  // The partial is ours: the supervisor removes it if a cancel comes after a failure.
+  self->send(st.ctx.supervisor, st.task);
   if (!st.ctx.settings.io) {
     self->quit(make_error(download_errc::internal, "no I/O context for network transfers"));
     return {};

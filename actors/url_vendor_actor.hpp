@@ -2,6 +2,7 @@
 
 #include "actors/vendor_context.hpp"
 #include "net/http_fetch.hpp"
+#include "net/part_file.hpp"
 
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
@@ -17,6 +18,8 @@ namespace hive {
 struct url_vendor_state {
   vendor_context ctx;
   file_task task;
+  /// This vendor's exclusive claim on the task's partial file.
+  net::part_claim claim;
   /// Stops the running transfer; empty when none runs.
   net::fetch_canceller cancel_transfer;
   /// Set when a cancellation arrived while the transfer was running.

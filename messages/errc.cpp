@@ -62,6 +62,8 @@ std::string_view code_of(download_errc x) {
       return "ambiguous_reference";
     case download_errc::unsafe_path:
       return "unsafe_path";
+    case download_errc::file_busy:
+      return "file_busy";
   }
   return "internal";
 }

@@ -45,6 +45,8 @@ enum class download_errc : std::uint8_t {
   ambiguous_reference = 16,
   /// A repository listing names a path that would leave the snapshot.
   unsafe_path = 17,
+  /// Another job is writing the same file right now.
+  file_busy = 18,
 };
 
 /// Why the API refused a request. Each value maps to one HTTP status.

@@ -1,9 +1,12 @@
 #include "net/part_file.hpp"
 
+#include <cerrno>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
+#include <sys/file.h>
 #include <unistd.h>
+#include <utility>
 #include <vector>
 
 namespace hive::net {
@@ -69,6 +72,38 @@ std::error_code hash_prefix(const fs::path& path, std::uint64_t size, sha256_has
   }
   ::close(fd);
   return ec;
+}
+
+part_claim::part_claim(part_claim&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {
+}
+
+part_claim& part_claim::operator=(part_claim&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0)
+      ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+  }
+  return *this;
+}
+
+part_claim::~part_claim() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+part_claim part_claim::acquire(const std::filesystem::path& part, std::error_code& ec) {
+  int fd = ::open(part.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    ec = std::error_code{errno, std::generic_category()};
+    return {};
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ec = std::error_code{errno == EWOULDBLOCK ? EAGAIN : errno, std::generic_category()};
+    ::close(fd);
+    return {};
+  }
+  ec.clear();
+  return part_claim{fd};
 }
 
 } // namespace hive::net

@@ -35,6 +35,28 @@ std::filesystem::path validator_path(const std::filesystem::path& part);
 /// The validator of a response: its ETag unless weak (`W/`), else its Last-Modified.
 std::string validator_of(std::string_view etag, std::string_view last_modified);
 
+/// Claims `part` for one writer: an exclusive, non-blocking `flock` on the
+/// part file (created empty if absent), held until the object goes. Two jobs
+/// that need the same file (the same blob of a shared cache) cannot write it
+/// at once; the second learns it at once instead of corrupting the first.
+class part_claim {
+public:
+  part_claim() = default;
+  part_claim(part_claim&& other) noexcept;
+  part_claim& operator=(part_claim&& other) noexcept;
+  part_claim(const part_claim&) = delete;
+  part_claim& operator=(const part_claim&) = delete;
+  ~part_claim();
+
+  /// `ec` is `resource_unavailable_try_again` when another writer holds it.
+  static part_claim acquire(const std::filesystem::path& part, std::error_code& ec);
+
+private:
+  explicit part_claim(int fd) : fd_(fd) {
+  }
+  int fd_ = -1;
+};
+
 /// Feeds the first `size` bytes of `path` to `hasher`.
 std::error_code hash_prefix(const std::filesystem::path& path, std::uint64_t size,
                             sha256_hasher& hasher);

@@ -301,4 +301,18 @@ TEST_F(HfDownloadTest, TheCacheCanBeAnExistingHuggingFaceCache) {
             "model");
 }
 
+TEST_F(HfDownloadTest, TwoJobsNeedingTheSameBlobNeverWriteItTogether) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 13);
+  hub.add_file(repo, "m.Q4_K_M.gguf", data, true);
+  hub.set_cdn_query("rate=4000000");
+  auto first = start_download(std::string{repo} + ":m.Q4_K_M.gguf");
+  wait_for_bytes(first);
+  auto second = ends_with(std::string{repo} + ":Q4_K_M"); // another id, the same blob
+  EXPECT_EQ(second.rfind("[ERROR] file_busy: ", 0), 0u) << second;
+  EXPECT_EQ(follow(first).final_data(), "[DONE]");
+  EXPECT_EQ(sha256_hex(read_file(pointer("m.Q4_K_M.gguf"))), sha256_hex(data));
+  hub.set_cdn_query("");
+  EXPECT_EQ(ends_with(std::string{repo} + ":Q4_K_M"), "[DONE]"); // now it is cached
+}
+
 } // namespace

@@ -40,6 +40,7 @@ caf::behavior scripted_vendor(caf::event_based_actor* self, vendor_context ctx,
   fs::create_directories(part.parent_path());
   std::ofstream{part} << "partial bytes";
   script->part_files.push_back(part);
+  self->send(ctx.supervisor, task); // as the URL vendor announces its claim
   self->set_exit_handler([self, part, script](caf::exit_msg& msg) {
     script->exit_reasons.push_back(msg.reason);
     if (msg.reason == make_error(download_errc::cancelled)) {
