@@ -3,6 +3,7 @@
 #include "tests/support/test_file_server.hpp"
 
 #include "net/sha256.hpp"
+#include "tests/support/loopback_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -21,7 +22,6 @@
 #include <optional>
 #include <random>
 #include <sstream>
-#include <thread>
 
 namespace hive::test {
 
@@ -55,10 +55,7 @@ void reset(tcp::socket& socket) {
 } // namespace
 
 struct test_file_server::impl {
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
   std::optional<ssl::context> tls;
-  std::thread thread;
   mutable std::mutex mtx;
   struct file {
     std::shared_ptr<const std::string> data;
@@ -230,40 +227,25 @@ struct test_file_server::impl {
     }
   }
 
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
-      if (ec)
-        co_return;
-      asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
-    }
-  }
-
-  void start() {
-    tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), 0};
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen();
-    asio::co_spawn(ioc, accept_loop(), asio::detached);
-    thread = std::thread{[this] { ioc.run(); }};
-  }
+  // Last: it stops before the state its sessions use goes.
+  std::optional<loopback_server> server;
 };
 
 test_file_server::test_file_server() : impl_(std::make_shared<impl>()) {
-  impl_->start();
+  impl_->server.emplace(
+      [impl = impl_.get()](tcp::socket s) { return impl->session(std::move(s)); });
 }
 
 test_file_server::test_file_server(tls_files files) : impl_(std::make_shared<impl>()) {
   impl_->tls.emplace(ssl::context::tls_server);
   impl_->tls->use_certificate_chain_file(files.cert_pem);
   impl_->tls->use_private_key_file(files.key_pem, ssl::context::pem);
-  impl_->start();
+  impl_->server.emplace(
+      [impl = impl_.get()](tcp::socket s) { return impl->session(std::move(s)); });
 }
 
 test_file_server::~test_file_server() {
-  impl_->ioc.stop();
-  impl_->thread.join();
+  impl_->server.reset();
 }
 
 void test_file_server::add_file(const std::string& name, std::string content) {
@@ -279,7 +261,7 @@ std::string test_file_server::etag(const std::string& name) const {
 }
 
 std::uint16_t test_file_server::port() const {
-  return impl_->acceptor.local_endpoint().port();
+  return impl_->server->port();
 }
 
 std::string test_file_server::base_url() const {

@@ -2,6 +2,8 @@
 
 #include "tests/support/test_hub_server.hpp"
 
+#include "tests/support/loopback_server.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,7 +22,6 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
-#include <thread>
 
 namespace hive::test {
 
@@ -154,9 +155,6 @@ struct repository {
 } // namespace
 
 struct test_hub_server::impl {
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  std::thread thread;
   test_file_server cdn;
   mutable std::mutex mtx;
   std::map<std::string, repository> repos;
@@ -172,7 +170,7 @@ struct test_hub_server::impl {
   std::vector<std::string> authorizations;
 
   std::string endpoint() const {
-    return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port());
+    return "http://127.0.0.1:" + std::to_string(server->port());
   }
 
   void put(const std::string& repo, const std::string& path, std::string content, bool lfs,
@@ -329,33 +327,17 @@ struct test_hub_server::impl {
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(use_tuple);
-      if (ec)
-        co_return;
-      asio::co_spawn(ioc, session(std::move(socket)), asio::detached);
-    }
-  }
-
-  void start() {
-    tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), 0};
-    acceptor.open(endpoint.protocol());
-    acceptor.set_option(asio::socket_base::reuse_address(true));
-    acceptor.bind(endpoint);
-    acceptor.listen();
-    asio::co_spawn(ioc, accept_loop(), asio::detached);
-    thread = std::thread{[this] { ioc.run(); }};
-  }
+  // Last: it stops before the state its sessions use goes.
+  std::optional<loopback_server> server;
 };
 
 test_hub_server::test_hub_server() : impl_(std::make_unique<impl>()) {
-  impl_->start();
+  impl_->server.emplace(
+      [impl = impl_.get()](tcp::socket s) { return impl->session(std::move(s)); });
 }
 
 test_hub_server::~test_hub_server() {
-  impl_->ioc.stop();
-  impl_->thread.join();
+  impl_->server.reset();
 }
 
 void test_hub_server::add_file(const std::string& repo, const std::string& path,

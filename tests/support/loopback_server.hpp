@@ -1,0 +1,40 @@
+#pragma once
+
+#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <thread>
+
+namespace hive::test {
+
+/// A TCP listener on 127.0.0.1 and a free port with a thread of its own,
+/// running one coroutine per accepted connection: the skeleton of the test
+/// servers. Declare it after whatever its sessions use, so that it stops first.
+class loopback_server {
+public:
+  using session_fn = std::function<boost::asio::awaitable<void>(boost::asio::ip::tcp::socket)>;
+
+  /// Listens at once.
+  explicit loopback_server(session_fn session);
+  /// Stops the thread; sessions still running are dropped.
+  ~loopback_server();
+  loopback_server(const loopback_server&) = delete;
+  loopback_server& operator=(const loopback_server&) = delete;
+
+  std::uint16_t port() const;
+
+private:
+  boost::asio::awaitable<void> accept_loop();
+
+  boost::asio::io_context ioc_;
+  boost::asio::ip::tcp::acceptor acceptor_{ioc_};
+  session_fn session_;
+  std::thread thread_;
+};
+
+} // namespace hive::test
