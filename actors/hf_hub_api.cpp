@@ -135,7 +135,12 @@ list_tree(const hub_client& hub, std::string repo, std::string commit) {
   if (!first)
     co_return make_error(download_errc::internal, "invalid Hub URL for " + repo);
   std::vector<tree_file> files;
-  for (auto page = *first;;) {
+  // A listing that never ends (a mirror repeating its last page) fails
+  // instead of growing without bound.
+  constexpr int max_pages = 10'000;
+  for (auto [page, pages] = std::pair{*first, 1};; ++pages) {
+    if (pages > max_pages)
+      co_return not_a_hub(first->str(), "sent more than 10000 pages");
     auto answer = co_await net::request("GET", page, hub.options);
     if (answer.status != 200)
       co_return refusal(answer, page.str());

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 
 namespace hive {
 
@@ -49,16 +50,6 @@ caf::error unsafe(const std::string& repo, const std::string& path) {
                         + "', which would land outside its snapshot; nothing was written");
 }
 
-asio::awaitable<caf::expected<file_task>> head_task(const hf::hub_client& hub,
-                                                    const std::string& repo,
-                                                    const std::string& revision,
-                                                    const std::string& path) {
-  auto head = co_await hf::head_file(hub, repo, revision, path);
-  if (!head)
-    co_return std::move(head.error());
-  co_return remote_file(path, head->location, head->size, head->etag);
-}
-
 /// The one file of `ref.path`, or the GGUF file(s) of `ref.quant`: HEAD each.
 asio::awaitable<caf::expected<hub_listing>> list_named(hf::hub_client hub, model_ref ref) {
   std::vector<std::string> paths{ref.path};
@@ -77,16 +68,19 @@ asio::awaitable<caf::expected<hub_listing>> list_named(hf::hub_client hub, model
   for (const auto& path : paths) {
     if (!hf::is_safe_repo_path(path))
       co_return unsafe(ref.repo, path);
-    auto task = co_await head_task(hub, ref.repo, revision, path);
-    if (!task)
-      co_return std::move(task.error());
-    listing.files.push_back(std::move(*task));
+    auto head = co_await hf::head_file(hub, ref.repo, revision, path);
+    if (!head)
+      co_return std::move(head.error());
+    // The first answer tells the commit the revision points at; later files
+    // and a file served by the Hub itself are then asked for at that commit,
+    // so that a branch moving meanwhile cannot mix two versions.
+    if (listing.commit.empty())
+      revision = listing.commit = head->commit;
+    auto url = head->location.starts_with(hub.endpoint + "/")
+                   ? hf::resolve_url(hub.endpoint, ref.repo, listing.commit, path)
+                   : head->location;
+    listing.files.push_back(remote_file(path, url, head->size, head->etag));
   }
-  // HEAD tells the commit the revision points at.
-  auto head = co_await hf::head_file(hub, ref.repo, revision, paths.front());
-  if (!head)
-    co_return std::move(head.error());
-  listing.commit = head->commit;
   co_return listing;
 }
 
@@ -162,6 +156,7 @@ caf::expected<job_files> place(const vendor_context& ctx, hub_listing& listing) 
     only.sha256 = ctx.expected_sha256;
   }
   job_files out;
+  std::map<std::string, std::size_t> fetching; // etag -> its task in `out.tasks`
   for (auto& task : listing.files) {
     if (task.etag.empty() || !is_valid_model_id(task.etag))
       return make_error(download_errc::http_status,
@@ -178,9 +173,15 @@ caf::expected<job_files> place(const vendor_context& ctx, hub_listing& listing) 
           file_fetched{task.name, pointer.string(), size, task.sha256, blob.string()});
       continue;
     }
+    if (auto same = fetching.find(task.etag); same != fetching.end()) { // one blob, two names
+      out.tasks[same->second].alias_names.push_back(task.name);
+      out.tasks[same->second].alias_links.push_back(pointer.string());
+      continue;
+    }
     task.final_path = blob.string();
     task.part_path = cache.incomplete(task.etag).string();
     task.link_path = pointer.string();
+    fetching.emplace(task.etag, out.tasks.size());
     out.tasks.push_back(std::move(task));
   }
   return out;

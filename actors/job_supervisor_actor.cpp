@@ -31,15 +31,14 @@ std::filesystem::path model_dir(const job_plan& plan) {
   return plan.settings.models_dir / plan.ref.model_id;
 }
 
-/// Removes what a cancelled or failed job fetched (the files, their links)
-/// and its folder if empty; what was there before stays.
+/// Removes the files a cancelled or failed job fetched into the model's
+/// folder, and the folder if empty. Files verified into a shared cache stay
+/// (as `huggingface_hub` keeps them): another job may have linked them since.
 void remove_fetched(job_supervisor_actor_type* self) {
   std::error_code ec;
-  for (const auto& f : self->state.files) {
-    std::filesystem::remove(f.path, ec);
-    if (!f.blob.empty())
-      std::filesystem::remove(f.blob, ec);
-  }
+  for (const auto& f : self->state.files)
+    if (f.blob.empty())
+      std::filesystem::remove(f.path, ec);
   std::filesystem::remove(model_dir(self->state.plan), ec); // only if empty
 }
 

@@ -7,7 +7,6 @@
 #include <caf/local_actor.hpp>
 #include <caf/send.hpp>
 
-
 namespace hive {
 
 caf::behavior registry_actor(registry_actor_type* self) {

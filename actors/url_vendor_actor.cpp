@@ -129,20 +129,24 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
                           "cannot move " + st.task.part_path + " into place: " + ec.message()));
     return;
   }
-  file_fetched fetched{st.task.name, st.task.final_path, r.bytes, r.sha256, ""};
+  std::vector<file_fetched> fetched{{st.task.name, st.task.final_path, r.bytes, r.sha256, ""}};
   if (!st.task.link_path.empty()) {
-    if (auto link_ec = hf::link_pointer(st.task.link_path, st.task.final_path)) {
-      self->quit(make_error(download_errc::io_failed,
-                            "cannot link " + st.task.link_path + ": " + link_ec.message()));
-      return;
-    }
-    fetched.path = st.task.link_path;
-    fetched.blob = st.task.final_path;
+    fetched.front() = {st.task.name, st.task.link_path, r.bytes, r.sha256, st.task.final_path};
+    for (std::size_t i = 0; i < st.task.alias_links.size(); ++i)
+      fetched.push_back({st.task.alias_names.at(i), st.task.alias_links[i], r.bytes, r.sha256,
+                         st.task.final_path});
+    for (const auto& f : fetched)
+      if (auto link_ec = hf::link_pointer(f.path, f.blob)) {
+        self->quit(make_error(download_errc::io_failed,
+                              "cannot link " + f.path + ": " + link_ec.message()));
+        return;
+      }
   }
   narrate(self, "transfer_done",
           "downloaded " + st.task.name + " (" + format_bytes(r.bytes) + ", sha256 "
               + r.sha256.substr(0, 12) + "…)");
-  self->send(st.ctx.supervisor, std::move(fetched));
+  for (auto& f : fetched)
+    self->send(st.ctx.supervisor, std::move(f));
   self->quit();
 }
 

@@ -67,6 +67,10 @@ struct file_task {
   std::string final_path;
   /// A symlink to create to `final_path` (relative), or empty.
   std::string link_path;
+  /// Other files of the job with the same content (a snapshot's identical
+  /// files share one blob): their names and the links to create for them.
+  std::vector<std::string> alias_names;
+  std::vector<std::string> alias_links;
   /// Announced size; 0 when unknown.
   std::uint64_t size = 0;
   /// Expected digests (lower-case hex), empty when unknown: sha256 of the
@@ -80,7 +84,7 @@ struct file_task {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, file_task& x) {
   return f(caf::meta::type_name("file_task"), x.name, x.url, x.part_path, x.final_path, x.link_path,
-           x.size, x.sha256, x.git_sha1, x.etag);
+           x.alias_names, x.alias_links, x.size, x.sha256, x.git_sha1, x.etag);
 }
 
 /// What a job has to fetch, as its resolver worked it out (resolver -> supervisor).

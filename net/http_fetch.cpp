@@ -140,7 +140,8 @@ asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observ
   const auto origin = *current;
   for (int hop = 0;; ++hop) {
     // The token stays with its host, and never goes down to plain http.
-    bool send_token = current->host == origin.host && current->scheme == origin.scheme;
+    bool send_token = current->host == origin.host && current->port == origin.port
+                      && current->scheme == origin.scheme;
     auto route = req.proxy.proxy_for(*current);
     if (!route.error.empty())
       co_return failure(download_errc::connection_failed, route.error).outcome;

@@ -315,4 +315,23 @@ TEST_F(HfDownloadTest, TwoJobsNeedingTheSameBlobNeverWriteItTogether) {
   EXPECT_EQ(ends_with(std::string{repo} + ":Q4_K_M"), "[DONE]"); // now it is cached
 }
 
+TEST_F(HfDownloadTest, IdenticalFilesInOneSnapshotShareOneBlob) {
+  auto weights = make_test_bytes(300 * 1024, 14);
+  for (const char* path : {"LICENSE", "sub/LICENSE"})
+    hub.add_file(repo, path, "MIT", false);
+  for (const char* path : {"a.safetensors", "copy/a.safetensors"})
+    hub.add_file(repo, path, weights, true);
+  ASSERT_EQ(ends_with("hf:TheOrg/Tiny-GGUF"), "[DONE]");
+  for (const char* path : {"LICENSE", "sub/LICENSE"})
+    EXPECT_EQ(read_file(pointer(path)), "MIT") << path;
+  for (const char* path : {"a.safetensors", "copy/a.safetensors"})
+    EXPECT_EQ(sha256_hex(read_file(pointer(path))), sha256_hex(weights)) << path;
+  std::size_t blobs = 0;
+  for (const auto& entry : fs::directory_iterator{repo_dir() / "blobs"})
+    blobs += entry.is_regular_file() ? 1 : 0;
+  EXPECT_EQ(blobs, 2u);
+  auto entry = get("/v1/models/TheOrg.Tiny-GGUF");
+  EXPECT_NE(entry.body.find("copy/a.safetensors"), std::string::npos) << entry.body;
+}
+
 } // namespace

@@ -204,9 +204,13 @@ protected:
     job_files files;
     for (const char* name : {"a.safetensors", "b.safetensors", "c.json"}) {
       auto blob = temp_dir / "cache" / "blobs" / name;
-      files.tasks.push_back(file_task{name, "http://127.0.0.1:1/" + std::string{name},
-                                      blob.string() + ".incomplete", blob.string(), "", 100, "", "",
-                                      name});
+      file_task task;
+      task.name = name;
+      task.url = "http://127.0.0.1:1/" + std::string{name};
+      task.part_path = blob.string() + ".incomplete";
+      task.final_path = blob.string();
+      task.size = 100;
+      files.tasks.push_back(std::move(task));
     }
     script->files = files;
     spawn_supervisor("hf:org/repo");
