@@ -76,10 +76,10 @@ TEST(ModelRefTest, ParsesHuggingFaceFilesTagsAndSnapshots) {
 }
 
 TEST(ModelRefTest, RefusesHuggingFaceReferencesItCannotFetch) {
-  for (const char* bad : {"hf:org", "hf:org:x.gguf", "hf:org/repo/x:y.gguf", "hf:org/repo:../x.gguf",
-                          "hf:org/repo:/abs.gguf", "hf:org/repo@..:x.gguf", "hf:org/repo@:x.gguf",
-                          "hf:/repo:x.gguf", "hf:org/repo:a//b.gguf", "hf:org/repo:",
-                          "hf:org/repo:-bad"}) {
+  for (const char* bad :
+       {"hf:org", "hf:org:x.gguf", "hf:org/repo/x:y.gguf", "hf:org/repo:../x.gguf",
+        "hf:org/repo:/abs.gguf", "hf:org/repo@..:x.gguf", "hf:org/repo@:x.gguf", "hf:/repo:x.gguf",
+        "hf:org/repo:a//b.gguf", "hf:org/repo:", "hf:org/repo:-bad"}) {
     auto ref = parse_model_ref(bad);
     ASSERT_FALSE(ref) << bad;
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
