@@ -185,6 +185,20 @@ TEST_F(HfDownloadTest, CancelMidSnapshotStopsEveryFileAndLeavesNothing) {
   EXPECT_FALSE(fs::exists(models_dir / "TheOrg.Tiny-GGUF"));
 }
 
+TEST_F(HfDownloadTest, CancelMidFileStopsAtOnceAndLeavesNoPartial) {
+  hub.add_file(repo, "big.gguf", make_test_bytes(16 * 1024 * 1024, 15), true);
+  hub.set_cdn_query("rate=2000000");
+  auto job = start_download(std::string{repo} + ":big.gguf");
+  wait_for_bytes(job);
+  EXPECT_EQ(files_ending(".incomplete").size(), 1u);
+  auto reply = call("DELETE", "/v1/jobs/" + job);
+  EXPECT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_EQ(follow(job).final_data(), "[CANCELLED]");
+  EXPECT_TRUE(files_ending(".incomplete").empty());
+  EXPECT_FALSE(fs::exists(repo_dir() / "blobs" / hub.sha256(repo, "big.gguf")));
+  EXPECT_FALSE(fs::exists(pointer("big.gguf")));
+}
+
 TEST_F(HfDownloadTest, ResumesAfterAResetFetchingOnlyTheRest) {
   auto data = make_test_bytes(2 * 1024 * 1024, 8);
   hub.add_file(repo, "r.gguf", data, true);
