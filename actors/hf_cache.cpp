@@ -2,7 +2,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace hive::hf {
@@ -79,17 +81,19 @@ std::optional<pointer_place> place_of(const fs::path& pointer) {
   return std::nullopt;
 }
 
-bool still_linked(const fs::path& repo, const fs::path& blob) {
+/// The blobs the snapshots of `repo` still link to, one walk for all.
+std::set<fs::path> linked_blobs(const fs::path& repo) {
+  std::set<fs::path> out;
   std::error_code ec;
   for (fs::recursive_directory_iterator it{repo / "snapshots", ec}, end; !ec && it != end;
        it.increment(ec)) {
-    if (!it->is_symlink(ec))
+    std::error_code link_ec;
+    if (!it->is_symlink(link_ec))
       continue;
-    std::error_code resolve_ec;
-    if (fs::weakly_canonical(it->path(), resolve_ec) == blob && !resolve_ec)
-      return true;
+    if (auto blob = fs::weakly_canonical(it->path(), link_ec); !link_ec)
+      out.insert(std::move(blob));
   }
-  return false;
+  return out;
 }
 
 /// Removes empty folders from `dir` up to and including `last`.
@@ -118,22 +122,39 @@ void drop_refs_to(const fs::path& repo, const std::string& commit) {
 
 } // namespace
 
+std::size_t release_pointers(const std::vector<fs::path>& pointers, std::error_code& ec) {
+  std::size_t released = 0;
+  std::map<fs::path, std::set<fs::path>> orphans; // repo -> blobs that lost a link
+  std::set<std::pair<fs::path, fs::path>> snapshots;
+  for (const auto& pointer : pointers) {
+    auto place = place_of(pointer);
+    std::error_code link_ec;
+    if (!place || !fs::is_symlink(pointer, link_ec))
+      continue;
+    ++released;
+    auto blob = fs::weakly_canonical(pointer, link_ec);
+    fs::remove(pointer, ec);
+    // Only a blob of this repository, never whatever a link may point at.
+    auto blobs = fs::weakly_canonical(place->repo / "blobs", link_ec);
+    if (!link_ec && blob.parent_path() == blobs)
+      orphans[place->repo].insert(std::move(blob));
+    prune(pointer.parent_path(), place->snapshot, link_ec);
+    snapshots.emplace(place->repo, place->snapshot);
+  }
+  for (const auto& [repo, blobs] : orphans) {
+    auto linked = linked_blobs(repo);
+    for (const auto& blob : blobs)
+      if (!linked.contains(blob))
+        fs::remove(blob, ec);
+  }
+  for (const auto& [repo, snapshot] : snapshots)
+    if (!fs::exists(snapshot))
+      drop_refs_to(repo, snapshot.filename().string());
+  return released;
+}
+
 bool release_pointer(const fs::path& pointer, std::error_code& ec) {
-  auto place = place_of(pointer);
-  if (!place || !fs::is_symlink(pointer, ec))
-    return false;
-  auto blob = fs::weakly_canonical(pointer, ec);
-  if (ec)
-    return true;
-  fs::remove(pointer, ec);
-  // Only a blob of this repository, never whatever a link may point at.
-  auto blobs = fs::weakly_canonical(place->repo / "blobs", ec);
-  if (!ec && blob.parent_path() == blobs && !still_linked(place->repo, blob))
-    fs::remove(blob, ec);
-  prune(pointer.parent_path(), place->snapshot, ec);
-  if (!fs::exists(place->snapshot))
-    drop_refs_to(place->repo, place->snapshot.filename().string());
-  return true;
+  return release_pointers({pointer}, ec) == 1;
 }
 
 bool is_safe_repo_path(std::string_view path) {

@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 namespace hive::hf {
 
@@ -40,6 +41,11 @@ std::error_code link_pointer(const std::filesystem::path& pointer,
 /// empty (and the refs that named it). Does nothing to a path that is not a
 /// pointer inside a `models--*/snapshots` folder; returns whether it was one.
 bool release_pointer(const std::filesystem::path& pointer, std::error_code& ec);
+
+/// The same for many pointers at once, walking each repository's snapshots
+/// once (not once per pointer); returns how many were pointers.
+std::size_t release_pointers(const std::vector<std::filesystem::path>& pointers,
+                             std::error_code& ec);
 
 /// True for a path from a repository listing that is safe to create under a
 /// snapshot: relative, `/`-separated, no empty, `.` or `..` segment, no

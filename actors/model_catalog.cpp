@@ -171,11 +171,15 @@ caf::error model_catalog::remove(const std::string& id) const {
     if (entry.path().filename() != id)
       for (auto& path : file_paths(read_file(entry.path() / "metadata.json")))
         elsewhere.insert(std::move(path));
+  std::vector<fs::path> own;
+  for (auto& path : file_paths(read_file(meta)))
+    if (!elsewhere.contains(path))
+      own.push_back(std::move(path));
   ec.clear();
-  for (const auto& path : file_paths(read_file(meta)))
-    if (!elsewhere.contains(path) && hf::release_pointer(path, ec) && ec)
-      return make_error(download_errc::io_failed,
-                        "cannot remove " + path.string() + ": " + ec.message());
+  hf::release_pointers(own, ec);
+  if (ec)
+    return make_error(download_errc::io_failed,
+                      "cannot remove the files of model '" + id + "': " + ec.message());
   fs::remove_all(model_dir(id), ec);
   if (ec)
     return make_error(download_errc::io_failed,
