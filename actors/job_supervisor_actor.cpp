@@ -193,7 +193,8 @@ void start(job_supervisor_actor_type* self) {
                               .exclude = st.plan.exclude,
                               .task = std::nullopt,
                               .bearer_token = st.plan.token, // the factory adds the node's
-                              .explain_refusal = {},         // for the sources that need one
+                              .token_origin = {},
+                              .explain_refusal = {}, // for the sources that need one
                               .dest_dir = model_dir(st.plan),
                               .supervisor = caf::actor_cast<caf::actor>(self),
                               .tracker = st.tracker,

@@ -36,6 +36,7 @@ net::fetch_request make_request(const url_vendor_state& st) {
   net::fetch_request req;
   req.url = st.task.url;
   req.bearer_token = st.ctx.bearer_token;
+  req.token_origin = st.ctx.token_origin;
   req.part_path = st.task.part_path;
   req.ca_file = st.ctx.settings.ca_file;
   req.proxy = st.ctx.settings.proxy;

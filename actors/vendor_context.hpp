@@ -28,8 +28,11 @@ struct vendor_context {
   /// The file to fetch, when the supervisor hands out one of the job's files;
   /// empty for the job's first vendor, which works out the files.
   std::optional<file_task> task;
-  /// Sent as `Authorization: Bearer` to the source's first host only; may be empty.
+  /// Sent as `Authorization: Bearer` to `token_origin` only; may be empty.
   std::string bearer_token;
+  /// The origin (`scheme://host[:port]`) the token belongs to; empty for the
+  /// first URL's.
+  std::string token_origin;
   /// Turns a source's refusal (status, its `X-Error-Code`, the generic message)
   /// into a specific error; empty or nullopt keeps the generic `http_status`.
   std::function<std::optional<caf::error>(unsigned, const std::string&, const std::string&)>

@@ -15,10 +15,9 @@ vendor_context for_hub(const vendor_context& ctx) {
   auto hub = ctx;
   if (hub.bearer_token.empty())
     hub.bearer_token = ctx.settings.hf_token;
-  // The token goes to the Hub only, never to the CDN a file comes from
-  // (its URLs are signed); the fetch also drops it on redirects elsewhere.
-  if (hub.task && !hub.task->url.starts_with(ctx.settings.hf_endpoint + "/"))
-    hub.bearer_token.clear();
+  // The token goes to the Hub only, never to the CDN a file comes from (its
+  // URLs are signed), even when a file's URL is the CDN's from the start.
+  hub.token_origin = ctx.settings.hf_endpoint;
   hub.explain_refusal = explain_hub_refusal;
   return hub;
 }

@@ -137,11 +137,11 @@ asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observ
   auto current = parse_url(req.url);
   if (!current)
     co_return failure(download_errc::internal, "not an http(s) URL: " + req.url).outcome;
-  const auto origin = *current;
+  auto origin = req.token_origin.empty() ? current : parse_url(req.token_origin);
   for (int hop = 0;; ++hop) {
-    // The token stays with its host, and never goes down to plain http.
-    bool send_token = current->host == origin.host && current->port == origin.port
-                      && current->scheme == origin.scheme;
+    // The token stays with its origin, and never goes down to plain http.
+    bool send_token = origin && current->host == origin->host && current->port == origin->port
+                      && current->scheme == origin->scheme;
     auto route = req.proxy.proxy_for(*current);
     if (!route.error.empty())
       co_return failure(download_errc::connection_failed, route.error).outcome;

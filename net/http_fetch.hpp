@@ -21,8 +21,12 @@ struct fetch_request {
   std::string url;
   /// Where the body goes while it is being written (`<file>.part`).
   std::filesystem::path part_path;
-  /// Sent as `Authorization: Bearer` to the first host only.
+  /// Sent as `Authorization: Bearer`, only to `token_origin`.
   std::string bearer_token;
+  /// The origin (`scheme://host[:port]`) the token belongs to; empty for the
+  /// first URL's. A redirect elsewhere (another host, port or scheme) goes
+  /// without it.
+  std::string token_origin;
   /// Extra CA bundle to trust besides the system's (PEM); empty for none.
   std::string ca_file;
   /// Proxies to go through (none by default).

@@ -36,13 +36,15 @@ protected:
   }
 
   net::fetch_outcome fetch(const std::string& url, const std::string& token = {},
-                           const net::proxy_settings& proxy = {}, const std::string& ca_file = {}) {
+                           const net::proxy_settings& proxy = {}, const std::string& ca_file = {},
+                           const std::string& token_origin = {}) {
     net::fetch_request req;
     req.url = url;
     req.proxy = proxy;
     req.ca_file = ca_file;
     req.part_path = part;
     req.bearer_token = token;
+    req.token_origin = token_origin;
     req.disk = &disk;
     req.buffer_size = 64 * 1024;
     req.retry_backoff = std::chrono::milliseconds{1};
@@ -92,6 +94,16 @@ TEST_F(HttpFetchTest, SendsTheTokenOnlyToTheFirstHost) {
   EXPECT_EQ(all[3], "Bearer secret"); // 127.0.0.1, which redirects to localhost
   EXPECT_EQ(all[4], "");              // localhost never sees it
   EXPECT_EQ(files.requests().back(), "/files/x.bin");
+}
+
+TEST_F(HttpFetchTest, SendsTheTokenOnlyToItsOrigin) {
+  files.add_file("x.bin", "payload");
+  auto port = std::to_string(files.port());
+  auto cdn = "http://localhost:" + port + "/files/x.bin";
+  ASSERT_TRUE(fetch(cdn, "secret", {}, {}, files.base_url()).ok);
+  EXPECT_EQ(files.authorizations().back(), ""); // the first host, but not the token's
+  ASSERT_TRUE(fetch(files.base_url() + "/files/x.bin", "secret", {}, {}, files.base_url()).ok);
+  EXPECT_EQ(files.authorizations().back(), "Bearer secret");
 }
 
 TEST_F(HttpFetchTest, GoesThroughAnHttpProxy) {
