@@ -174,8 +174,7 @@ caf::expected<job_files> place(const vendor_context& ctx, hub_listing& listing) 
       continue;
     }
     if (auto same = fetching.find(task.etag); same != fetching.end()) { // one blob, two names
-      out.tasks[same->second].alias_names.push_back(task.name);
-      out.tasks[same->second].alias_links.push_back(pointer.string());
+      out.tasks[same->second].aliases.push_back({task.name, pointer.string()});
       continue;
     }
     task.final_path = blob.string();

@@ -133,9 +133,8 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
   std::vector<file_fetched> fetched{{st.task.name, st.task.final_path, r.bytes, r.sha256, ""}};
   if (!st.task.link_path.empty()) {
     fetched.front() = {st.task.name, st.task.link_path, r.bytes, r.sha256, st.task.final_path};
-    for (std::size_t i = 0; i < st.task.alias_links.size(); ++i)
-      fetched.push_back({st.task.alias_names.at(i), st.task.alias_links[i], r.bytes, r.sha256,
-                         st.task.final_path});
+    for (const auto& alias : st.task.aliases)
+      fetched.push_back({alias.name, alias.link_path, r.bytes, r.sha256, st.task.final_path});
     for (const auto& f : fetched)
       if (auto link_ec = hf::link_pointer(f.path, f.blob)) {
         self->quit(make_error(download_errc::io_failed,

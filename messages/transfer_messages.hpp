@@ -57,6 +57,17 @@ typename Inspector::result_type inspect(Inspector& f, file_fetched& x) {
   return f(caf::meta::type_name("file_fetched"), x.name, x.path, x.size, x.sha256, x.blob);
 }
 
+/// Another name of a file's content, and the link that gives it that name.
+struct file_alias {
+  std::string name;
+  std::string link_path;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, file_alias& x) {
+  return f(caf::meta::type_name("file_alias"), x.name, x.link_path);
+}
+
 /// One file a job must fetch and verify (resolver -> supervisor -> vendor).
 struct file_task {
   /// Path within the model, as its source names it.
@@ -68,9 +79,8 @@ struct file_task {
   /// A symlink to create to `final_path` (relative), or empty.
   std::string link_path;
   /// Other files of the job with the same content (a snapshot's identical
-  /// files share one blob): their names and the links to create for them.
-  std::vector<std::string> alias_names;
-  std::vector<std::string> alias_links;
+  /// files share one blob), linked to `final_path` as well.
+  std::vector<file_alias> aliases;
   /// Announced size; 0 when unknown.
   std::uint64_t size = 0;
   /// Expected digests (lower-case hex), empty when unknown: sha256 of the
@@ -84,7 +94,7 @@ struct file_task {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, file_task& x) {
   return f(caf::meta::type_name("file_task"), x.name, x.url, x.part_path, x.final_path, x.link_path,
-           x.alias_names, x.alias_links, x.size, x.sha256, x.git_sha1, x.etag);
+           x.aliases, x.size, x.sha256, x.git_sha1, x.etag);
 }
 
 /// What a job has to fetch, as its resolver worked it out (resolver -> supervisor).
