@@ -5,6 +5,7 @@
 #include "actors/hf_cache.hpp"
 #include "actors/hf_hub_api.hpp"
 #include "actors/hf_selection.hpp"
+#include "actors/narration_actor.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
 #include "net/cancellable.hpp"
@@ -121,14 +122,7 @@ hf::hub_client make_hub(const vendor_context& ctx) {
   hub.options.connect_timeout = s.connect_timeout;
   hub.options.timeout = s.stall_timeout;
   hub.options.retry_backoff = s.retry_backoff;
-  hub.options.on_retry = [narration = ctx.narration](int attempt, std::chrono::milliseconds delay,
-                                                     const std::string& why) {
-    caf::anon_send(narration,
-                   narration_note{"hf_resolver", "retry", "hub",
-                                  why + "; asking again in " + std::to_string(delay.count())
-                                      + " ms (attempt " + std::to_string(attempt + 1) + ")",
-                                  "warn"});
-  };
+  hub.options.on_retry = narrate_retries(ctx.narration, "hf_resolver", ctx.ref.repo);
   return hub;
 }
 

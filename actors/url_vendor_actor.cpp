@@ -1,6 +1,7 @@
 #include "actors/url_vendor_actor.hpp"
 
 #include "actors/hf_cache.hpp"
+#include "actors/narration_actor.hpp"
 #include "messages/errc.hpp"
 #include "messages/human_units.hpp"
 #include "messages/type_ids.hpp"
@@ -62,15 +63,7 @@ net::fetch_observer make_observer(const vendor_context& ctx, const std::string& 
     caf::anon_send(narration,
                    narration_note{"url_vendor", "redirect", file, "redirected to " + to, "info"});
   };
-  obs.on_retry = [narration = ctx.narration, file](int attempt, std::chrono::milliseconds delay,
-                                                   const std::string& why) {
-    auto secs =
-        std::to_string(delay.count() / 1000) + "." + std::to_string(delay.count() % 1000 / 100);
-    caf::anon_send(narration, narration_note{"url_vendor", "retry", file,
-                                             why + "; trying again in " + secs + " s (attempt "
-                                                 + std::to_string(attempt + 1) + ")",
-                                             "warn"});
-  };
+  obs.on_retry = narrate_retries(ctx.narration, "url_vendor", file);
   obs.on_progress = [tracker = ctx.tracker, file](std::uint64_t bytes, std::uint64_t total) {
     caf::anon_send(tracker, progress_update{file, bytes, total});
   };
