@@ -261,6 +261,18 @@ TEST_F(HfDownloadTest, HubRefusalsBecomeErrorsAPersonCanActOn) {
   EXPECT_EQ(follow(job).final_data(), "[DONE]");
 }
 
+TEST_F(HfDownloadTest, AHubThatSaysLaterIsAskedAgainAndSaysSo) {
+  hub.add_file(repo, "config.json", "{}", false);
+  hub.refuse_next(2); // the revision API, then its first retry
+  auto log = follow(start_download("hf:TheOrg/Tiny-GGUF"));
+  ASSERT_EQ(log.final_data(), "[DONE]");
+  std::size_t retries = 0;
+  for (const auto& e : log.named("narration"))
+    retries += e.data.find("trying again in") != std::string::npos ? 1 : 0;
+  EXPECT_EQ(retries, 2u);
+  EXPECT_EQ(read_file(pointer("config.json")), "{}");
+}
+
 TEST_F(HfDownloadTest, ARenamedRepositoryIsFollowedOnTheHub) {
   hub.add_file("New/Name", "m.gguf", "model bytes", true);
   hub.rename("Old/Name", "New/Name");

@@ -162,6 +162,8 @@ struct test_hub_server::impl {
   std::map<std::string, std::string> gates;
   /// Old repository name → new one.
   std::map<std::string, std::string> renames;
+  /// Requests still to be answered 503 with `Retry-After: 0`.
+  std::size_t unavailable = 0;
   std::size_t page_size = 1000;
   std::string cdn_query;
   /// Commits made so far, the seed of commit ids.
@@ -282,6 +284,12 @@ struct test_hub_server::impl {
     std::lock_guard guard{mtx};
     seen.push_back(std::string{req.method_string()} + " " + std::string{target});
     authorizations.emplace_back(req[http::field::authorization]);
+    if (unavailable > 0) {
+      --unavailable;
+      auto res = error_reply(503, "", "Service unavailable");
+      res.set(http::field::retry_after, "0");
+      return res;
+    }
     if (auto renamed = renames.find(repo); renamed != renames.end()) {
       auto tail = path.substr(std::min(prefix.size() + org.size() + 1 + name.size(), path.size()));
       response res{http::status::temporary_redirect, 11};
@@ -353,6 +361,11 @@ void test_hub_server::add_ref(const std::string& repo, const std::string& name) 
 
 void test_hub_server::add_hostile_entry(const std::string& repo, const std::string& path) {
   impl_->put(repo, path, "bad", true, true);
+}
+
+void test_hub_server::refuse_next(std::size_t n) {
+  std::lock_guard guard{impl_->mtx};
+  impl_->unavailable = n;
 }
 
 void test_hub_server::gate(const std::string& repo, const std::string& token) {

@@ -37,6 +37,8 @@ public:
   /// An LFS file of 3 bytes at a path no real repository has (`../../evil`, `/etc/x`),
   /// listed without parent directories; for path-traversal tests.
   void add_hostile_entry(const std::string& repo, const std::string& path);
+  /// The next `n` requests, whatever they ask, get 503 with `Retry-After: 0`.
+  void refuse_next(std::size_t n);
   /// Requests to `repo` without `Authorization: Bearer <token>` get 401 `GatedRepo`.
   void gate(const std::string& repo, const std::string& token);
   /// Requests to `old_repo`, on every route, get a 307 to the same path and query under
