@@ -109,7 +109,7 @@ asio::awaitable<caf::expected<revision_info>> get_revision(const hub_client& hub
   auto u = parse(target);
   if (!u)
     co_return make_error(download_errc::internal, "invalid Hub URL " + target);
-  auto answer = co_await net::request("GET", *u, hub.options);
+  auto answer = co_await net::request("GET", *u, {}, hub.options);
   if (answer.status != 200)
     co_return refusal(answer, target);
   simdjson::dom::parser parser;
@@ -141,7 +141,7 @@ list_tree(const hub_client& hub, std::string repo, std::string commit) {
   for (auto [page, pages] = std::pair{*first, 1};; ++pages) {
     if (pages > max_pages)
       co_return not_a_hub(first->str(), "sent more than 10000 pages");
-    auto answer = co_await net::request("GET", page, hub.options);
+    auto answer = co_await net::request("GET", page, {}, hub.options);
     if (answer.status != 200)
       co_return refusal(answer, page.str());
     if (auto err = add_tree_page(answer.body, page.str(), files))
@@ -164,7 +164,7 @@ asio::awaitable<caf::expected<file_head>> head_file(const hub_client& hub, std::
   if (!u)
     co_return make_error(download_errc::internal, "invalid Hub URL " + target);
   for (int hop = 0;; ++hop) {
-    auto answer = co_await net::request("HEAD", *u, hub.options);
+    auto answer = co_await net::request("HEAD", *u, {}, hub.options);
     auto location = answer.header("location");
     bool redirect = answer.status >= 300 && answer.status < 400;
     // Relative redirects stay on the Hub (a renamed repository); an absolute

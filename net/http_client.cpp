@@ -2,12 +2,13 @@
 
 #include "net/http_client.hpp"
 
+#include "net/connection.hpp"
+#include "net/http_request.hpp"
 #include "net/url.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/beast/core.hpp>
@@ -22,33 +23,8 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-using tcp = asio::ip::tcp;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-/// Connects to `u` and sends a request; returns an error text or "".
-asio::awaitable<std::string> open_and_send(beast::tcp_stream& stream, const url& u,
-                                           http::request<http::string_body>& req,
-                                           std::chrono::milliseconds timeout) {
-  tcp::resolver resolver{co_await asio::this_coro::executor};
-  auto [rec, endpoints] = co_await resolver.async_resolve(u.host, u.port, use_tuple);
-  if (rec)
-    co_return "cannot resolve " + u.host + ": " + rec.message();
-  stream.expires_after(timeout);
-  if (auto [ec, ep] = co_await stream.async_connect(endpoints, use_tuple); ec)
-    co_return "cannot connect to " + u.authority() + ": " + ec.message();
-  req.set(http::field::host, u.authority());
-  req.set(http::field::user_agent, "provision/0.1");
-  req.prepare_payload();
-  stream.expires_after(timeout);
-  auto [ec, n] = co_await http::async_write(stream, req, use_tuple);
-  // A server may refuse a request before reading all of it (413): its
-  // answer is still worth reading, so only a connection that never took
-  // the header counts as a failure here.
-  if (ec && n == 0)
-    co_return "cannot send to " + u.authority() + ": " + ec.message();
-  co_return std::string{};
-}
 
 template <class Coro>
 auto run_blocking(Coro coro) {
@@ -60,30 +36,16 @@ auto run_blocking(Coro coro) {
 
 asio::awaitable<http_reply> call(std::string method, std::string target_url, std::string body,
                                  std::chrono::milliseconds timeout) {
-  http_reply reply;
   auto u = parse_url(target_url);
-  if (!u) {
-    reply.error = "invalid URL " + target_url;
-    co_return reply;
-  }
-  http::request<http::string_body> req{http::string_to_verb(method), u->target, 11};
-  if (!body.empty())
-    req.set(http::field::content_type, "application/json");
-  req.body() = std::move(body);
-  beast::tcp_stream stream{co_await asio::this_coro::executor};
-  if (reply.error = co_await open_and_send(stream, *u, req, timeout); !reply.error.empty())
-    co_return reply;
-  beast::flat_buffer buffer;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(64 * 1024 * 1024);
-  stream.expires_after(timeout);
-  if (auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple); ec) {
-    reply.error = "no answer from " + u->authority() + ": " + ec.message();
-    co_return reply;
-  }
-  reply.status = parser.get().result_int();
-  reply.body = std::move(parser.get().body());
-  co_return reply;
+  if (!u)
+    co_return http_reply{0, {}, "invalid URL " + target_url};
+  request_options opts;
+  opts.connect_timeout = timeout;
+  opts.timeout = timeout;
+  opts.body_limit = 64 * 1024 * 1024;
+  opts.max_retries = 0; // a person or a test is waiting: say what happened
+  auto answer = co_await request(std::move(method), *u, std::move(body), opts);
+  co_return http_reply{answer.status, std::move(answer.body), std::move(answer.error)};
 }
 
 /// Feeds complete lines of `pending` to the SSE event assembler.
@@ -134,26 +96,26 @@ private:
   bool has_data_ = false;
 };
 
-asio::awaitable<std::string> stream(std::string target_url,
-                                    const std::function<bool(const sse_event&)>& on_event,
-                                    std::string last_event_id,
-                                    std::chrono::milliseconds idle_timeout) {
-  auto u = parse_url(target_url);
-  if (!u)
-    co_return "invalid URL " + target_url;
-  http::request<http::string_body> req{http::verb::get, u->target, 11};
+/// Sends the GET and feeds the stream's events to `on_event` until it ends.
+template <class Stream>
+asio::awaitable<std::string>
+read_events(Stream& stream, const url& u, const std::function<bool(const sse_event&)>& on_event,
+            const std::string& last_event_id, std::chrono::milliseconds idle_timeout) {
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  http::request<http::empty_body> req{http::verb::get, u.target, 11};
+  req.set(http::field::host, u.authority());
+  req.set(http::field::user_agent, "provision/0.1");
   req.set(http::field::accept, "text/event-stream");
   if (!last_event_id.empty())
     req.set("Last-Event-ID", last_event_id);
-  beast::tcp_stream stream{co_await asio::this_coro::executor};
-  if (auto error = co_await open_and_send(stream, *u, req, idle_timeout); !error.empty())
-    co_return error;
+  tcp_layer.expires_after(idle_timeout);
+  if (auto [ec, n] = co_await http::async_write(stream, req, use_tuple); ec)
+    co_return "cannot send to " + u.authority() + ": " + ec.message();
   beast::flat_buffer buffer;
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
-  stream.expires_after(idle_timeout);
   if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
-    co_return "no answer from " + u->authority() + ": " + ec.message();
+    co_return "no answer from " + u.authority() + ": " + ec.message();
   if (parser.get().result_int() != 200)
     co_return "server answered " + std::to_string(parser.get().result_int());
   char chunk[16 * 1024];
@@ -162,7 +124,7 @@ asio::awaitable<std::string> stream(std::string target_url,
   while (!parser.is_done()) {
     parser.get().body().data = chunk;
     parser.get().body().size = sizeof(chunk);
-    stream.expires_after(idle_timeout);
+    tcp_layer.expires_after(idle_timeout);
     // read_some: a full read would wait for the buffer to fill.
     auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
     if (ec == http::error::need_buffer)
@@ -171,9 +133,25 @@ asio::awaitable<std::string> stream(std::string target_url,
     if (!assembler.feed(pending, on_event))
       co_return std::string{};
     if (ec)
-      co_return "stream from " + u->authority() + " broke: " + ec.message();
+      co_return "stream from " + u.authority() + " broke: " + ec.message();
   }
   co_return std::string{};
+}
+
+asio::awaitable<std::string> stream(std::string target_url,
+                                    const std::function<bool(const sse_event&)>& on_event,
+                                    std::string last_event_id,
+                                    std::chrono::milliseconds idle_timeout) {
+  auto u = parse_url(target_url);
+  if (!u)
+    co_return "invalid URL " + target_url;
+  auto use = [&](auto& s, bool) {
+    return read_events(s, *u, on_event, last_event_id, idle_timeout);
+  };
+  auto on_failure = [](detail::connect_failure f) { return std::move(f.message); };
+  const std::string system_trust_only;
+  co_return co_await detail::with_connection<std::string>(*u, std::nullopt, system_trust_only,
+                                                          idle_timeout, use, on_failure);
 }
 
 } // namespace

@@ -15,7 +15,7 @@ struct http_reply {
   std::string error;
 };
 
-/// Blocking request with a JSON body (plain http; for the CLI and tests).
+/// Blocking request with a JSON body, made with `request()` (for the CLI and tests).
 http_reply http_call(const std::string& method, const std::string& url,
                      const std::string& body = {},
                      std::chrono::milliseconds timeout = std::chrono::seconds{30});

@@ -30,10 +30,11 @@ http_answer failed(download_errc code, std::string message) {
 
 template <class Stream>
 asio::awaitable<http_answer> exchange(Stream& stream, const std::string& method, const url& u,
-                                      bool via_proxy, const request_options& opts) {
+                                      const std::string& body, bool via_proxy,
+                                      const request_options& opts) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
-  http::request<http::empty_body> req{http::string_to_verb(method), via_proxy ? u.str() : u.target,
-                                      11};
+  http::request<http::string_body> req{http::string_to_verb(method), via_proxy ? u.str() : u.target,
+                                       11};
   req.set(http::field::host, u.authority());
   req.set(http::field::user_agent, "rbee-hive-provisioner/0.1");
   req.set(http::field::accept_encoding, "identity");
@@ -41,8 +42,14 @@ asio::awaitable<http_answer> exchange(Stream& stream, const std::string& method,
     req.set(http::field::authorization, "Bearer " + opts.bearer_token);
   for (const auto& [name, value] : opts.headers)
     req.set(name, value);
+  if (!body.empty())
+    req.set(http::field::content_type, "application/json");
+  req.body() = body;
+  req.prepare_payload();
   tcp_layer.expires_after(opts.timeout);
-  if (auto [ec, n] = co_await http::async_write(stream, req, use_tuple); ec)
+  // A server may refuse a request before reading all of it (413): its answer
+  // is still worth reading, so only a connection that took nothing fails here.
+  if (auto [ec, n] = co_await http::async_write(stream, req, use_tuple); ec && n == 0)
     co_return failed(download_errc::connection_reset,
                      "cannot send to " + u.authority() + ": " + ec.message());
   beast::flat_buffer buffer;
@@ -69,12 +76,12 @@ asio::awaitable<http_answer> exchange(Stream& stream, const std::string& method,
 }
 
 asio::awaitable<http_answer> request_once(const std::string& method, const url& u,
-                                          const request_options& opts) {
+                                          const std::string& body, const request_options& opts) {
   auto route = opts.proxy.proxy_for(u);
   if (!route.error.empty())
     co_return failed(download_errc::connection_failed, route.error);
   auto use = [&](auto& stream, bool via_proxy) {
-    return exchange(stream, method, u, via_proxy, opts);
+    return exchange(stream, method, u, body, via_proxy, opts);
   };
   auto on_failure = [](detail::connect_failure f) { return failed(f.code, std::move(f.message)); };
   co_return co_await detail::with_connection<http_answer>(u, route.proxy, opts.ca_file,
@@ -88,9 +95,10 @@ std::string http_answer::header(const std::string& name) const {
   return i == headers.end() ? std::string{} : i->second;
 }
 
-asio::awaitable<http_answer> request(std::string method, url target, const request_options& opts) {
+asio::awaitable<http_answer> request(std::string method, url target, std::string body,
+                                     const request_options& opts) {
   for (int attempt = 1;; ++attempt) {
-    auto answer = co_await request_once(method, target, opts);
+    auto answer = co_await request_once(method, target, body, opts);
     auto delay = retry_delay(answer.status, answer.header("retry-after"), attempt, opts.max_retries,
                              opts.retry_backoff);
     if (!delay)

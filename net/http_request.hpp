@@ -48,9 +48,10 @@ struct http_answer {
   std::string header(const std::string& name) const;
 };
 
-/// One request, no redirects followed (the caller decides which to follow);
-/// retried as `opts` says. Cancellation aborts it at once.
-boost::asio::awaitable<http_answer> request(std::string method, url target,
+/// One request (with a JSON `body` unless empty), no redirects followed (the
+/// caller decides which to follow); retried as `opts` says. Cancellation
+/// aborts it at once.
+boost::asio::awaitable<http_answer> request(std::string method, url target, std::string body,
                                             const request_options& opts);
 
 } // namespace hive::net
