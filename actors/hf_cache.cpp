@@ -1,5 +1,7 @@
 #include "actors/hf_cache.hpp"
 
+#include "net/atomic_file.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -35,20 +37,7 @@ std::error_code repo_cache::write_ref(const std::string& revision,
   std::error_code ec;
   if (revision == commit)
     return ec;
-  auto ref = dir_ / "refs" / revision;
-  fs::create_directories(ref.parent_path(), ec);
-  if (ec)
-    return ec;
-  auto tmp = ref;
-  tmp += ".tmp";
-  {
-    std::ofstream out{tmp, std::ios::binary | std::ios::trunc};
-    out << commit;
-    if (!out.flush())
-      return std::make_error_code(std::errc::io_error);
-  }
-  fs::rename(tmp, ref, ec);
-  return ec;
+  return net::write_atomically(dir_ / "refs" / revision, commit);
 }
 
 std::error_code link_pointer(const fs::path& pointer, const fs::path& blob) {

@@ -6,6 +6,7 @@
 #include "messages/human_units.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "net/atomic_file.hpp"
 #include "net/part_file.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -116,11 +117,25 @@ void finalize(job_supervisor_actor_type* self) {
           });
 }
 
+/// Writes the files that make a fetched model usable (an Ollama manifest),
+/// now that every file it names is verified.
+caf::error write_last(job_supervisor_actor_type* self) {
+  auto& st = self->state;
+  for (const auto& w : st.written_last) {
+    if (auto ec = net::write_atomically(w.path, w.content))
+      return make_error(download_errc::io_failed, "cannot write " + w.path + ": " + ec.message());
+    st.files.push_back(file_fetched{w.name, w.path, w.content.size(), "", ""});
+  }
+  return {};
+}
+
 /// All vendors are down: decide how the job ends.
 void conclude(job_supervisor_actor_type* self) {
   auto& st = self->state;
   if (st.cancelled)
     return finish_cancelled(self);
+  if (!st.failure)
+    st.failure = write_last(self);
   if (st.failure) {
     auto view = describe(st.failure);
     remove_fetched(self);
@@ -174,6 +189,7 @@ void accept_files(job_supervisor_actor_type* self, job_files& plan) {
                                           + " already in the cache (" + format_bytes(cached) + ")");
   narrate(self, "plan", human);
   st.present = std::move(plan.present);
+  st.written_last = std::move(plan.written_last);
   st.pending.assign(std::make_move_iterator(plan.tasks.begin()),
                     std::make_move_iterator(plan.tasks.end()));
   pump(self);

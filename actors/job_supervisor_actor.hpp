@@ -61,6 +61,8 @@ struct job_supervisor_state {
   /// Files fetched by this job, and files that were already there.
   std::vector<file_fetched> files;
   std::vector<file_fetched> present;
+  /// Written once every file is fetched and verified.
+  std::vector<file_write> written_last;
   bool cancelled = false;
   /// The first vendor failure, which ends the job.
   caf::error failure;

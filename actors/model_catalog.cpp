@@ -4,16 +4,15 @@
 #include "actors/model_ref.hpp"
 #include "messages/errc.hpp"
 #include "messages/json_writer.hpp"
+#include "net/atomic_file.hpp"
 
 #include <simdjson.h>
 
 #include <cerrno>
 #include <ctime>
-#include <fcntl.h>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <unistd.h>
 #include <vector>
 
 namespace hive {
@@ -37,26 +36,6 @@ caf::error check_id(const std::string& id) {
         api_errc::invalid_field,
         "invalid model id '" + id
             + "': use letters, digits, '.', '_' and '-' (not starting with '.' or '-')");
-  return {};
-}
-
-/// Writes `text` to `path` atomically: temporary file, fsync, rename.
-caf::error write_atomically(const fs::path& path, const std::string& text) {
-  auto tmp = path;
-  tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return make_error(download_errc::io_failed, "cannot create " + tmp.string());
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size())
-            && ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  std::error_code ec;
-  if (ok)
-    fs::rename(tmp, path, ec);
-  if (!ok || ec) {
-    fs::remove(tmp, ec);
-    return make_error(download_errc::io_failed, "cannot write " + path.string());
-  }
   return {};
 }
 
@@ -128,7 +107,11 @@ caf::error model_catalog::add(const model_record& record) const {
   if (ec)
     return make_error(download_errc::io_failed,
                       "cannot create " + model_dir(record.id).string() + ": " + ec.message());
-  return write_atomically(model_dir(record.id) / "metadata.json", to_json(record));
+  auto path = model_dir(record.id) / "metadata.json";
+  if (auto write_ec = net::write_atomically(path, to_json(record)))
+    return make_error(download_errc::io_failed,
+                      "cannot write " + path.string() + ": " + write_ec.message());
+  return {};
 }
 
 std::string model_catalog::list_json() const {

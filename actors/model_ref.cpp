@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace hive {
 
@@ -132,10 +133,15 @@ std::string model_ref::display_name() const {
 }
 
 caf::expected<model_ref> parse_model_ref(std::string_view text) {
-  if (text.substr(0, 4) == "url:")
-    return parse_url_ref(text, text.substr(4));
-  if (text.substr(0, 3) == "hf:")
-    return parse_hf_ref(text, text.substr(3));
+  using parser = caf::expected<model_ref> (*)(std::string_view text, std::string_view rest);
+  // One row per vendor: its prefix and its syntax.
+  static constexpr std::pair<std::string_view, parser> syntaxes[] = {
+      {"url:", parse_url_ref},
+      {"hf:", parse_hf_ref},
+  };
+  for (const auto& [prefix, parse] : syntaxes)
+    if (text.starts_with(prefix))
+      return parse(text, text.substr(prefix.size()));
   // The rbee form: `org/repo:file.gguf` means Hugging Face.
   auto slash = text.find('/');
   if (slash != std::string_view::npos && slash < text.find(':')

@@ -7,18 +7,23 @@
 
 namespace hive {
 
-/// A parsed model reference: `url:https://host/dir/file.gguf`, or from the
-/// Hugging Face Hub `hf:org/repo[@revision][:what]`, where `what` is a file
-/// path (`model.Q4_K_M.gguf`), a quantisation tag (`Q4_K_M`) or absent (the
-/// whole snapshot). Without `hf:`, `org/repo:file.gguf` (the rbee form) also
-/// means the Hub.
+/// A parsed model reference, `<vendor>:<what>`. Each vendor's syntax is one
+/// row of the table in `parse_model_ref`; the fields below say what each
+/// vendor keeps in them.
+/// - `url:https://host/dir/file.gguf`: `location` is the URL.
+/// - `hf:org/repo[@revision][:what]` (the Hugging Face Hub), where `what` is a
+///   file path (`model.Q4_K_M.gguf`), a quantisation tag (`Q4_K_M`) or absent
+///   (the whole snapshot). Without `hf:`, `org/repo:file.gguf` (the rbee form)
+///   also means the Hub.
 struct model_ref {
-  /// Which vendor fetches it: `url` or `hf`.
+  /// Which vendor fetches it: the reference's prefix (`url`, `hf`, ...).
   std::string vendor;
-  /// For `url`: the URL.
+  /// Where the source is: a URL, a registry or API base URL, a local path or
+  /// a recipe name, as the vendor needs.
   std::string location;
-  /// For `hf`: `org/name`, the revision (default `main`), and either a file
-  /// `path` or a `quant` tag; both empty for a snapshot.
+  /// A repository in the vendor's namespace (`org/name`, `owner/repo`), the
+  /// revision or tag asked for, and either a file `path` within it (for some
+  /// vendors a glob) or a `quant` tag; empty when the vendor has none.
   std::string repo;
   std::string revision;
   std::string path;

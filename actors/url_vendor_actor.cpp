@@ -36,8 +36,11 @@ bool is_cancel(const caf::error& reason) {
 net::fetch_request make_request(const url_vendor_state& st) {
   net::fetch_request req;
   req.url = st.task.url;
-  req.bearer_token = st.ctx.bearer_token;
-  req.token_origin = st.ctx.token_origin;
+  // A token the resolver obtained for this file (a registry's) wins over the job's.
+  bool own_token = !st.task.bearer_token.empty();
+  req.bearer_token = own_token ? st.task.bearer_token : st.ctx.bearer_token;
+  req.token_origin = own_token ? st.task.token_origin : st.ctx.token_origin;
+  req.accept = st.task.accept;
   req.part_path = st.task.part_path;
   req.ca_file = st.ctx.settings.ca_file;
   req.proxy = st.ctx.settings.proxy;

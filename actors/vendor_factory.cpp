@@ -6,9 +6,13 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
 
+#include <string_view>
+
 namespace hive {
 
 namespace {
+
+constexpr auto opts = caf::linked + caf::monitored;
 
 /// A Hub job's context: the job's token or the node's, its refusals explained.
 vendor_context for_hub(const vendor_context& ctx) {
@@ -22,16 +26,42 @@ vendor_context for_hub(const vendor_context& ctx) {
   return hub;
 }
 
+using spawner = caf::actor (*)(caf::event_based_actor* supervisor, const vendor_context& ctx);
+
+/// One row per vendor: the actor that starts a job (fetching the one file
+/// its reference names, or working out the job's files), and the actor
+/// that fetches each of those files.
+struct vendor_entry {
+  std::string_view name;
+  spawner first;
+  spawner file;
+};
+
+constexpr vendor_entry vendors[] = {
+    {"url",
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(url_vendor_actor, ctx);
+     },
+     nullptr},
+    {"hf",
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(hf_resolver_actor, for_hub(ctx));
+     },
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(url_vendor_actor, for_hub(ctx));
+     }},
+};
+
 } // namespace
 
 caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context& ctx) {
-  constexpr auto opts = caf::linked + caf::monitored;
-  // parse_model_ref only yields vendors listed here.
-  if (ctx.ref.vendor == "hf") {
-    if (ctx.task)
-      return supervisor->spawn<opts>(url_vendor_actor, for_hub(ctx));
-    return supervisor->spawn<opts>(hf_resolver_actor, for_hub(ctx));
+  for (const auto& v : vendors) {
+    if (v.name != ctx.ref.vendor)
+      continue;
+    auto make = ctx.task && v.file ? v.file : v.first;
+    return make(supervisor, ctx);
   }
+  // parse_model_ref only yields vendors listed here.
   return supervisor->spawn<opts>(url_vendor_actor, ctx);
 }
 

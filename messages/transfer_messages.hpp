@@ -89,12 +89,34 @@ struct file_task {
   std::string git_sha1;
   /// The source's version tag of the file (the Hub's ETag), empty if none.
   std::string etag;
+  /// The `Accept` header the source needs, empty for none.
+  std::string accept;
+  /// A token the resolver obtained for this file and the origin it belongs
+  /// to (a registry's bearer token); empty to use the job's.
+  std::string bearer_token;
+  std::string token_origin;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, file_task& x) {
   return f(caf::meta::type_name("file_task"), x.name, x.url, x.part_path, x.final_path, x.link_path,
-           x.aliases, x.size, x.sha256, x.git_sha1, x.etag);
+           x.aliases, x.size, x.sha256, x.git_sha1, x.etag, x.accept, x.bearer_token,
+           x.token_origin);
+}
+
+/// A small file a job writes itself once every fetched file is verified
+/// (an Ollama manifest, which makes the model exist for Ollama).
+struct file_write {
+  /// Path within the model, as its source names it.
+  std::string name;
+  /// Absolute path on disk; written atomically.
+  std::string path;
+  std::string content;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, file_write& x) {
+  return f(caf::meta::type_name("file_write"), x.name, x.path, x.content);
 }
 
 /// What a job has to fetch, as its resolver worked it out (resolver -> supervisor).
@@ -102,11 +124,13 @@ struct job_files {
   std::vector<file_task> tasks;
   /// Files already on disk from an earlier download, recorded but not fetched.
   std::vector<file_fetched> present;
+  /// Written last, only when every task succeeded.
+  std::vector<file_write> written_last;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, job_files& x) {
-  return f(caf::meta::type_name("job_files"), x.tasks, x.present);
+  return f(caf::meta::type_name("job_files"), x.tasks, x.present, x.written_last);
 }
 
 /// A Hub repository's files at one commit, as its resolver's coroutine found

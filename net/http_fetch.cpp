@@ -59,6 +59,8 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
   request.set(http::field::host, u.authority());
   request.set(http::field::user_agent, "rbee-hive-provisioner/0.1");
   request.set(http::field::accept_encoding, "identity");
+  if (!req.accept.empty())
+    request.set(http::field::accept, req.accept);
   if (send_token && !req.bearer_token.empty())
     request.set(http::field::authorization, "Bearer " + req.bearer_token);
   auto previous = req.resume ? read_partial(req.part_path) : partial_download{};

@@ -27,6 +27,9 @@ struct fetch_request {
   /// first URL's. A redirect elsewhere (another host, port or scheme) goes
   /// without it.
   std::string token_origin;
+  /// The `Accept` header, empty for none (GitHub serves an asset's bytes
+  /// only to `application/octet-stream`).
+  std::string accept;
   /// Extra CA bundle to trust besides the system's (PEM); empty for none.
   std::string ca_file;
   /// Proxies to go through (none by default).
