@@ -6,9 +6,9 @@
 #include "actors/hf_hub_api.hpp"
 #include "actors/hf_selection.hpp"
 #include "actors/narration_actor.hpp"
+#include "actors/resolver_run.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
-#include "net/cancellable.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/make_message.hpp>
@@ -112,16 +112,11 @@ asio::awaitable<caf::expected<hub_listing>> list_snapshot(hf::hub_client hub, mo
 }
 
 hf::hub_client make_hub(const vendor_context& ctx) {
-  const auto& s = ctx.settings;
   hf::hub_client hub;
-  hub.endpoint = s.hf_endpoint;
+  hub.endpoint = ctx.settings.hf_endpoint;
+  hub.options = metadata_options(ctx.settings);
   hub.options.bearer_token = ctx.bearer_token;
   hub.options.headers = {{"Accept", "application/json"}};
-  hub.options.ca_file = s.ca_file;
-  hub.options.proxy = s.proxy;
-  hub.options.connect_timeout = s.connect_timeout;
-  hub.options.timeout = s.stall_timeout;
-  hub.options.retry_backoff = s.retry_backoff;
   hub.options.on_retry = narrate_retries(ctx.narration, "hf_resolver", ctx.ref.repo);
   return hub;
 }
@@ -180,14 +175,6 @@ caf::expected<job_files> place(const vendor_context& ctx, hub_listing& listing) 
   return out;
 }
 
-/// The listing or the error, as the message the actor receives.
-asio::awaitable<caf::message> as_message(asio::awaitable<caf::expected<hub_listing>> work) {
-  auto result = co_await std::move(work);
-  if (!result)
-    co_return caf::make_message(std::move(result.error()));
-  co_return caf::make_message(std::move(*result));
-}
-
 void on_listing(hf_resolver_actor_type* self, hub_listing& listing) {
   auto& st = self->state;
   st.cancel_requests = nullptr;
@@ -211,15 +198,6 @@ void on_listing(hf_resolver_actor_type* self, hub_listing& listing) {
 caf::behavior hf_resolver_actor(hf_resolver_actor_type* self, vendor_context ctx) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
-  self->set_exit_handler([self](caf::exit_msg& msg) {
-    if (self->state.cancel_requests)
-      self->state.cancel_requests(); // nothing on disk yet: no need to wait
-    self->quit(msg.reason);
-  });
-  if (!st.ctx.settings.io) {
-    self->quit(make_error(download_errc::internal, "no I/O context for network requests"));
-    return {};
-  }
   self->send(st.ctx.narration,
              narration_note{"hf_resolver", "resolve", st.ctx.ref.repo,
                             "asking " + st.ctx.settings.hf_endpoint + " about "
@@ -230,16 +208,7 @@ caf::behavior hf_resolver_actor(hf_resolver_actor_type* self, vendor_context ctx
       st.ctx.ref.path.empty() && st.ctx.ref.quant.empty()
           ? list_snapshot(std::move(hub), st.ctx.ref, st.ctx.include, st.ctx.exclude)
           : list_named(std::move(hub), st.ctx.ref);
-  auto me = caf::actor_cast<caf::actor>(self);
-  st.cancel_requests = net::spawn_cancellable(
-      *st.ctx.settings.io, as_message(std::move(work)),
-      [me](bool cancelled, std::exception_ptr error, caf::message result) {
-        if (cancelled)
-          return; // the actor has already gone
-        if (error)
-          result = caf::make_message(make_error(download_errc::internal, net::what_of(error)));
-        caf::anon_send(me, std::move(result));
-      });
+  start_resolving(self, std::move(work));
   return {
       [self](hub_listing& listing) { on_listing(self, listing); },
       [self](caf::error& err) {

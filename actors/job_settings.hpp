@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/http_request.hpp"
 #include "net/proxy.hpp"
 
 #include <chrono>
@@ -39,6 +40,11 @@ struct job_settings {
   /// Root of the Hugging Face cache layout (`models--org--name/...`); empty
   /// for `<models_dir>/.huggingface/hub`.
   std::filesystem::path hf_cache;
+  /// The Ollama registry of references that name no host.
+  std::string ollama_registry = "https://registry.ollama.ai";
+  /// Root of Ollama's store (`blobs/`, `manifests/`), e.g. an existing
+  /// `OLLAMA_MODELS`; empty for `<models_dir>/.ollama/models`.
+  std::filesystem::path ollama_models;
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
   /// Where vendors run their network I/O; null in actor-only tests.
@@ -46,5 +52,17 @@ struct job_settings {
   /// Where transfers hash and write their data; null runs that inline.
   boost::asio::thread_pool* disk = nullptr;
 };
+
+/// How a vendor asks its source for metadata: the node's trust, proxies,
+/// timeouts and retry policy.
+inline net::request_options metadata_options(const job_settings& s) {
+  net::request_options options;
+  options.ca_file = s.ca_file;
+  options.proxy = s.proxy;
+  options.connect_timeout = s.connect_timeout;
+  options.timeout = s.stall_timeout;
+  options.retry_backoff = s.retry_backoff;
+  return options;
+}
 
 } // namespace hive

@@ -2,6 +2,7 @@
 
 #include "actors/hf_cache.hpp"
 #include "actors/model_ref.hpp"
+#include "actors/ollama_store.hpp"
 #include "messages/errc.hpp"
 #include "messages/json_writer.hpp"
 #include "net/atomic_file.hpp"
@@ -146,8 +147,9 @@ caf::error model_catalog::remove(const std::string& id) const {
   auto meta = model_dir(id) / "metadata.json";
   if (!fs::is_regular_file(meta))
     return make_error(api_errc::not_found, "no model '" + id + "' in the catalog");
-  // Files that live in a Hugging Face cache: their snapshot links no other
-  // model of the catalog lists, and the blobs no other snapshot uses.
+  // Files that live in a Hugging Face cache or an Ollama store: the links
+  // and manifests no other model of the catalog lists, and the blobs nothing
+  // else uses.
   std::set<fs::path> elsewhere;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator{root_, ec})
@@ -160,6 +162,8 @@ caf::error model_catalog::remove(const std::string& id) const {
       own.push_back(std::move(path));
   ec.clear();
   hf::release_pointers(own, ec);
+  if (!ec)
+    ollama::release_files(own, ec);
   if (ec)
     return make_error(download_errc::io_failed,
                       "cannot remove the files of model '" + id + "': " + ec.message());

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <utility>
+#include <vector>
 
 namespace hive {
 
@@ -124,11 +125,69 @@ caf::expected<model_ref> parse_hf_ref(std::string_view text, std::string_view re
   return named(text, std::move(ref), std::string{what.substr(what.rfind('/') + 1)});
 }
 
+/// A registry host as Ollama names it: `name[:port]`.
+bool is_registry_host(std::string_view host) {
+  auto colon = host.rfind(':');
+  auto name = host.substr(0, colon);
+  auto port = colon == std::string_view::npos ? std::string_view{} : host.substr(colon + 1);
+  bool port_ok = !port.empty() && port.size() <= 5
+                 && std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); })
+                 && std::stoul(std::string{port}) <= 65535;
+  return is_valid_model_id(name) && (colon == std::string_view::npos || port_ok);
+}
+
+/// `[scheme://][host/][namespace/]model[:tag]`, parsed as Ollama does.
+caf::expected<model_ref> parse_ollama_ref(std::string_view text, std::string_view rest) {
+  std::string scheme = "https";
+  if (auto sep = rest.find("://"); sep != std::string_view::npos) {
+    scheme = rest.substr(0, sep);
+    if (scheme != "http" && scheme != "https")
+      return invalid(text, "an Ollama registry is reached over http:// or https://");
+    rest.remove_prefix(sep + 3);
+  }
+  std::vector<std::string_view> parts;
+  for (std::size_t from = 0;;) {
+    auto slash = rest.find('/', from);
+    parts.push_back(rest.substr(from, slash - from));
+    if (slash == std::string_view::npos)
+      break;
+    from = slash + 1;
+  }
+  if (parts.size() > 3)
+    return invalid(text, "an Ollama model is [host/][namespace/]model[:tag]");
+  model_ref ref;
+  ref.vendor = "ollama";
+  std::string_view ns = "library";
+  if (parts.size() == 3) {
+    if (!is_registry_host(parts[0]))
+      return invalid(text, "invalid registry host '" + std::string{parts[0]} + "'");
+    ref.location = scheme + "://" + std::string{parts[0]};
+  }
+  if (parts.size() >= 2)
+    ns = parts[parts.size() - 2];
+  auto model = parts.back();
+  std::string_view tag = "latest";
+  if (auto colon = model.find(':'); colon != std::string_view::npos) {
+    tag = model.substr(colon + 1);
+    model = model.substr(0, colon);
+  }
+  for (auto [what, name] : {std::pair{"namespace", ns}, {"model", model}, {"tag", tag}})
+    if (!is_valid_model_id(name) || name.find("..") != std::string_view::npos)
+      return invalid(text, "invalid " + std::string{what} + " '" + std::string{name} + "'");
+  ref.repo = std::string{ns} + "/" + std::string{model};
+  ref.revision = tag;
+  ref.model_id = sanitize_segment((ns == "library" ? "" : std::string{ns} + ".")
+                                  + std::string{model} + "." + std::string{tag});
+  return ref;
+}
+
 } // namespace
 
 std::string model_ref::display_name() const {
   if (!file_name.empty())
     return file_name;
+  if (vendor == "ollama")
+    return repo + ":" + revision;
   return quant.empty() ? repo : repo + ":" + quant;
 }
 
@@ -138,6 +197,7 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   static constexpr std::pair<std::string_view, parser> syntaxes[] = {
       {"url:", parse_url_ref},
       {"hf:", parse_hf_ref},
+      {"ollama:", parse_ollama_ref},
   };
   for (const auto& [prefix, parse] : syntaxes)
     if (text.starts_with(prefix))
@@ -147,7 +207,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   if (slash != std::string_view::npos && slash < text.find(':')
       && text.find("://") == std::string_view::npos)
     return parse_hf_ref(text, text);
-  return invalid(text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG] or org/repo:file");
+  return invalid(text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG], org/repo:file or "
+                       "ollama:[host/][namespace/]model[:tag]");
 }
 
 } // namespace hive

@@ -15,6 +15,10 @@ namespace hive {
 ///   file path (`model.Q4_K_M.gguf`), a quantisation tag (`Q4_K_M`) or absent
 ///   (the whole snapshot). Without `hf:`, `org/repo:file.gguf` (the rbee form)
 ///   also means the Hub.
+/// - `ollama:[scheme://][host/][namespace/]model[:tag]` (an Ollama registry,
+///   parsed as Ollama does: namespace `library`, tag `latest`): `location` is
+///   `scheme://host` or empty for the node's default registry, `repo` is
+///   `namespace/model`, `revision` the tag.
 struct model_ref {
   /// Which vendor fetches it: the reference's prefix (`url`, `hf`, ...).
   std::string vendor;
@@ -34,7 +38,8 @@ struct model_ref {
   /// The catalog id (sanitised, a single path segment).
   std::string model_id;
 
-  /// What a person calls the model: its file name, `org/name:TAG` or `org/name`.
+  /// What a person calls the model: its file name, `org/name:TAG`, `org/name`
+  /// or `namespace/model:tag`.
   std::string display_name() const;
 };
 

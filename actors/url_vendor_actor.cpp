@@ -126,7 +126,8 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
                           "cannot move " + st.task.part_path + " into place: " + ec.message()));
     return;
   }
-  std::vector<file_fetched> fetched{{st.task.name, st.task.final_path, r.bytes, r.sha256, ""}};
+  std::vector<file_fetched> fetched{{st.task.name, st.task.final_path, r.bytes, r.sha256,
+                                     st.task.shared ? st.task.final_path : ""}};
   if (!st.task.link_path.empty()) {
     fetched.front() = {st.task.name, st.task.link_path, r.bytes, r.sha256, st.task.final_path};
     for (const auto& alias : st.task.aliases)

@@ -1,5 +1,6 @@
 #include "actors/hf_resolver_actor.hpp"
 #include "actors/hub_refusals.hpp"
+#include "actors/ollama_resolver_actor.hpp"
 #include "actors/url_vendor_actor.hpp"
 #include "actors/vendor_context.hpp"
 
@@ -49,6 +50,13 @@ constexpr vendor_entry vendors[] = {
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return sv->spawn<opts>(url_vendor_actor, for_hub(ctx));
+     }},
+    {"ollama",
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(ollama_resolver_actor, ctx);
+     },
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(url_vendor_actor, ctx); // each blob carries the registry's token
      }},
 };
 

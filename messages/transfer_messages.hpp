@@ -89,6 +89,10 @@ struct file_task {
   std::string git_sha1;
   /// The source's version tag of the file (the Hub's ETag), empty if none.
   std::string etag;
+  /// Set when `final_path` lies in a content-addressed store that other jobs
+  /// and tools share (Ollama's blobs): the file is recorded as its own blob,
+  /// and a failed or cancelled job keeps it once verified.
+  bool shared = false;
   /// The `Accept` header the source needs, empty for none.
   std::string accept;
   /// A token the resolver obtained for this file and the origin it belongs
@@ -100,7 +104,7 @@ struct file_task {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, file_task& x) {
   return f(caf::meta::type_name("file_task"), x.name, x.url, x.part_path, x.final_path, x.link_path,
-           x.aliases, x.size, x.sha256, x.git_sha1, x.etag, x.accept, x.bearer_token,
+           x.aliases, x.size, x.sha256, x.git_sha1, x.etag, x.shared, x.accept, x.bearer_token,
            x.token_origin);
 }
 

@@ -1,6 +1,7 @@
 #include "tools/provisiond/daemon_options.hpp"
 
 #include "actors/hf_cache.hpp"
+#include "actors/ollama_store.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -99,6 +100,17 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.hf_cache = v;
      }},
+    {"ollama-registry", "URL",
+     "Ollama registry of references that name no host (default https://registry.ollama.ai)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.ollama_registry = v.substr(0, v.find_last_not_of('/') + 1);
+     }},
+    {"ollama-models", "DIR",
+     "Ollama's store, usable by ollama itself (default $OLLAMA_MODELS, or .ollama/models in the "
+     "models directory)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.ollama_models = v;
+     }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
@@ -165,6 +177,7 @@ daemon_options parse_daemon_options(const std::vector<std::string>& args) {
     if (const char* value = std::getenv(name); value && *value)
       apply(result, key, value);
   result.runtime.jobs.hf_cache = hf::cache_root_from_environment({});
+  result.runtime.jobs.ollama_models = ollama::root_from_environment({});
   std::vector<std::pair<std::string, std::string>> given;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& arg = args[i];
