@@ -130,9 +130,10 @@ bool is_registry_host(std::string_view host) {
   auto colon = host.rfind(':');
   auto name = host.substr(0, colon);
   auto port = colon == std::string_view::npos ? std::string_view{} : host.substr(colon + 1);
-  bool port_ok = !port.empty() && port.size() <= 5
-                 && std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); })
-                 && std::stoul(std::string{port}) <= 65535;
+  bool port_ok =
+      !port.empty() && port.size() <= 5
+      && std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); })
+      && std::stoul(std::string{port}) <= 65535;
   return is_valid_model_id(name) && (colon == std::string_view::npos || port_ok);
 }
 

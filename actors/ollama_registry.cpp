@@ -70,10 +70,12 @@ caf::error refusal(const net::http_answer& answer, const std::string& repo, cons
   if (code == "NAME_UNKNOWN")
     return make_error(download_errc::repo_not_found, "the registry has no model " + repo + detail);
   if (code == "MANIFEST_UNKNOWN" || answer.status == 404)
-    return make_error(download_errc::revision_not_found,
-                      "the registry has no tag '" + tag + "' of " + repo + detail);
+    return make_error(download_errc::revision_not_found, "the registry has no " + repo + ":" + tag
+                                                             + " (no such tag, or no such model)"
+                                                             + detail);
   if (answer.status == 401 || answer.status == 403)
-    return make_error(download_errc::unauthorized, "the registry refused access to " + repo + detail);
+    return make_error(download_errc::unauthorized,
+                      "the registry refused access to " + repo + detail);
   return make_error(download_errc::http_status, "the registry refused " + repo + detail);
 }
 
@@ -86,8 +88,9 @@ asio::awaitable<caf::expected<std::string>> fetch_token(const registry_client& c
                 + "&scope=" + net::percent_encode(challenge.scope, false);
   auto u = net::parse_url(target);
   if (!u)
-    co_return make_error(download_errc::unauthorized,
-                         "the registry's token realm '" + challenge.realm + "' is not an http(s) URL");
+    co_return make_error(download_errc::unauthorized, "the registry's token realm '"
+                                                          + challenge.realm
+                                                          + "' is not an http(s) URL");
   auto options = client.options;
   options.bearer_token.clear();
   options.headers = {{"Accept", "application/json"}};
@@ -112,8 +115,6 @@ asio::awaitable<caf::expected<std::string>> fetch_token(const registry_client& c
 } // namespace
 
 std::string role_of(std::string_view media_type) {
-  if (media_type.find("config") != std::string_view::npos)
-    return "config";
   auto dot = media_type.rfind('.');
   auto word = dot == std::string_view::npos ? media_type : media_type.substr(dot + 1);
   return word.empty() ? std::string{"layer"} : std::string{word.substr(0, word.find('+'))};
@@ -133,12 +134,11 @@ caf::expected<manifest> parse_manifest(std::string raw, const std::string& what)
       || doc["layers"].get(layers) != simdjson::SUCCESS)
     return not_a_manifest(what, "no config or no layers");
   manifest out;
-  for (auto entry : {config}) {
-    auto blob = read_blob(entry, what);
-    if (!blob)
-      return std::move(blob.error());
-    out.blobs.push_back(std::move(*blob));
-  }
+  auto config_blob = read_blob(config, what);
+  if (!config_blob)
+    return std::move(config_blob.error());
+  config_blob->role = "config";
+  out.blobs.push_back(std::move(*config_blob));
   for (auto entry : layers) {
     auto blob = read_blob(entry, what);
     if (!blob)
@@ -210,9 +210,9 @@ asio::awaitable<caf::expected<manifest>> get_manifest(registry_client client, st
     net::sha256_hasher hasher;
     hasher.update(answer.body.data(), answer.body.size());
     if ("sha256:" + hasher.hex_digest() != digest)
-      co_return make_error(download_errc::checksum_mismatch,
-                           "the manifest of " + repo + ":" + tag + " does not match its digest "
-                               + digest);
+      co_return make_error(download_errc::checksum_mismatch, "the manifest of " + repo + ":" + tag
+                                                                 + " does not match its digest "
+                                                                 + digest);
   }
   auto parsed = parse_manifest(std::move(answer.body), target);
   if (!parsed)

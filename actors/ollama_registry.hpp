@@ -44,8 +44,8 @@ struct manifest {
   std::string token;
 };
 
-/// `application/vnd.ollama.image.model` -> `model`, any config -> `config`,
-/// otherwise the media type's last dotted word.
+/// A layer's role: `application/vnd.ollama.image.model` -> `model`, the
+/// media type's last dotted word (without `+suffix`).
 std::string role_of(std::string_view media_type);
 
 /// Checks and reads a schema-2 manifest; `what` names it in errors.

@@ -111,11 +111,11 @@ caf::behavior ollama_resolver_actor(ollama_resolver_actor_type* self, vendor_con
   auto& st = self->state;
   st.ctx = std::move(ctx);
   auto client = make_client(st.ctx);
-  self->send(st.ctx.narration,
-             narration_note{"ollama_resolver", "resolve", st.ctx.ref.display_name(),
-                            "asking " + client.base + " for the manifest of "
-                                + st.ctx.ref.display_name(),
-                            "info"});
+  self->send(
+      st.ctx.narration,
+      narration_note{"ollama_resolver", "resolve", st.ctx.ref.display_name(),
+                     "asking " + client.base + " for the manifest of " + st.ctx.ref.display_name(),
+                     "info"});
   start_resolving(self, plan_pull(st.ctx, std::move(client)));
   return {
       [self](job_files& files) {

@@ -17,7 +17,8 @@ inline constexpr const char* default_host = "registry.ollama.ai";
 
 class store {
 public:
-  explicit store(std::filesystem::path root) : root_(std::move(root)) {}
+  explicit store(std::filesystem::path root) : root_(std::move(root)) {
+  }
 
   std::filesystem::path blob(const std::string& sha256) const;
   /// Where a blob's bytes gather while they arrive (Ollama's `-partial`).

@@ -85,3 +85,38 @@ TEST(ModelRefTest, RefusesHuggingFaceReferencesItCannotFetch) {
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
   }
 }
+
+TEST(ModelRefTest, ParsesOllamaNamesAsOllamaDoes) {
+  struct expected {
+    const char* text;
+    const char* location;
+    const char* repo;
+    const char* tag;
+    const char* id;
+  };
+  for (auto e :
+       {expected{"ollama:tinyllama", "", "library/tinyllama", "latest", "tinyllama.latest"},
+        expected{"ollama:jane/mistral:7b-q4", "", "jane/mistral", "7b-q4", "jane.mistral.7b-q4"},
+        expected{"ollama:registry.example.com/ns/m:v1", "https://registry.example.com", "ns/m",
+                 "v1", "ns.m.v1"},
+        expected{"ollama:http://127.0.0.1:5000/library/tiny:latest", "http://127.0.0.1:5000",
+                 "library/tiny", "latest", "tiny.latest"}}) {
+    auto ref = parse_model_ref(e.text);
+    ASSERT_TRUE(ref) << e.text << ": " << to_string(ref.error());
+    EXPECT_EQ(ref->vendor, "ollama");
+    EXPECT_EQ(ref->location, e.location) << e.text;
+    EXPECT_EQ(ref->repo, e.repo) << e.text;
+    EXPECT_EQ(ref->revision, e.tag) << e.text;
+    EXPECT_EQ(ref->model_id, e.id) << e.text;
+    EXPECT_EQ(ref->display_name(), std::string{e.repo} + ":" + e.tag);
+  }
+}
+
+TEST(ModelRefTest, RefusesOllamaNamesItCannotPull) {
+  for (const char* bad : {"ollama:", "ollama:a/b/c/d", "ollama:ftp://h/a/b", "ollama:..",
+                          "ollama:x:", "ollama:host:99999/a/b", "ollama:h/../b", "ollama:a b"}) {
+    auto ref = parse_model_ref(bad);
+    ASSERT_FALSE(ref) << bad;
+    EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
+  }
+}
