@@ -2,6 +2,7 @@
 
 #include "tests/support/test_file_server.hpp"
 #include "tests/support/test_hub_server.hpp"
+#include "tests/support/test_registry.hpp"
 
 #include <gtest/gtest.h>
 
@@ -233,6 +234,26 @@ TEST_F(DaemonTest, CliFetchesAQuantisationAndAFilteredSnapshotFromTheHub) {
   EXPECT_TRUE(fs::exists(snapshot / "tinyllama-1.1b-chat-v1.0.Q8_0.gguf"));
   auto [models_code, models] = run(cli(daemon) + "models");
   EXPECT_NE(models.find("TinyLlama-1.1B-Chat-v1.0-GGUF.Q4_K_M"), std::string::npos) << models;
+}
+
+TEST_F(DaemonTest, CliPullsFromTheConfiguredOllamaRegistryIntoOllamasStore) {
+  test_registry registry;
+  auto model = make_test_bytes(300 * 1024, 23);
+  auto manifest = registry.push_model(
+      "library/tiny", "latest",
+      {{"application/vnd.ollama.image.model", model},
+       {"application/vnd.ollama.image.template", "{{ .Prompt }}"}});
+  auto store = dir / "ollama";
+  daemon_process daemon{{"--models-dir", (dir / "models").string(), "--ollama-registry",
+                         registry.base(), "--ollama-models", store.string()}};
+  auto [code, out] = run(cli(daemon) + "download ollama:tiny");
+  ASSERT_EQ(code, 0) << out;
+  // Filed under the registry the name means, where `ollama run tiny` looks.
+  EXPECT_EQ(read_file(store / "manifests" / "registry.ollama.ai" / "library" / "tiny" / "latest"),
+            manifest);
+  EXPECT_EQ(read_file(store / "blobs" / ("sha256-" + sha256_hex(model))), model);
+  auto [models_code, models] = run(cli(daemon) + "models");
+  EXPECT_NE(models.find("tiny.latest"), std::string::npos) << models;
 }
 
 TEST_F(DaemonTest, CliSaysWhenTheServerIsDown) {
