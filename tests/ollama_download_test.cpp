@@ -137,6 +137,18 @@ TEST_F(OllamaDownloadTest, AMissingTagOrModelIsAClearErrorAndWritesNothing) {
   EXPECT_EQ(get("/v1/models/absent.latest").status, 404u);
 }
 
+TEST_F(OllamaDownloadTest, AnExpectedSha256OtherThanTheModelLayersFailsBeforeAnyTransfer) {
+  push_tiny();
+  const std::string wrong(64, 'e');
+  auto log = follow(start_download(ref(), wrong));
+  EXPECT_EQ(log.final_data(),
+            "[ERROR] checksum_mismatch: library/tiny:latest's model layer is sha256:"
+                + sha256_hex(model) + ", not " + wrong);
+  EXPECT_TRUE(store_files().empty());
+  ASSERT_EQ(follow(start_download(ref(), sha256_hex(model))).final_data(), "[DONE]");
+  EXPECT_EQ(read_file(blob(model)), model);
+}
+
 TEST_F(OllamaDownloadTest, ABlobThatDoesNotMatchItsDigestIsNotKeptAndNoManifestIsWritten) {
   push_tiny();
   registry.corrupt_blob(sha256_hex(model));
