@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <utility>
 
 namespace hive {
@@ -124,11 +125,37 @@ caf::expected<model_ref> parse_hf_ref(std::string_view text, std::string_view re
   return named(text, std::move(ref), std::string{what.substr(what.rfind('/') + 1)});
 }
 
+/// `/absolute/path` to a file or a folder: no `.` or `..` segment. A folder
+/// (the one look at the disk here) keeps its whole name as the catalog id;
+/// a file is named like a downloaded one.
+caf::expected<model_ref> parse_local_ref(std::string_view text, std::string_view rest) {
+  while (rest.size() > 1 && rest.back() == '/')
+    rest.remove_suffix(1);
+  std::filesystem::path path{rest};
+  if (!path.is_absolute() || !path.has_filename())
+    return invalid(text, "expected local:/absolute/path to a file or folder");
+  for (const auto& part : path)
+    if (part == "." || part == "..")
+      return invalid(text, "the path must not contain '.' or '..'");
+  model_ref ref;
+  ref.vendor = "local";
+  ref.location = rest;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec))
+    return named(text, std::move(ref), path.filename().string());
+  ref.model_id = sanitize_segment(path.filename().string());
+  if (ref.model_id.empty())
+    return invalid(text, "the folder's name gives no usable model id");
+  return ref;
+}
+
 } // namespace
 
 std::string model_ref::display_name() const {
   if (!file_name.empty())
     return file_name;
+  if (repo.empty()) // a local folder
+    return location;
   return quant.empty() ? repo : repo + ":" + quant;
 }
 
@@ -138,6 +165,7 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   static constexpr std::pair<std::string_view, parser> syntaxes[] = {
       {"url:", parse_url_ref},
       {"hf:", parse_hf_ref},
+      {"local:", parse_local_ref},
   };
   for (const auto& [prefix, parse] : syntaxes)
     if (text.starts_with(prefix))
@@ -147,7 +175,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   if (slash != std::string_view::npos && slash < text.find(':')
       && text.find("://") == std::string_view::npos)
     return parse_hf_ref(text, text);
-  return invalid(text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG] or org/repo:file");
+  return invalid(
+      text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG], org/repo:file or local:/path");
 }
 
 } // namespace hive

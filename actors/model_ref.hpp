@@ -15,6 +15,8 @@ namespace hive {
 ///   file path (`model.Q4_K_M.gguf`), a quantisation tag (`Q4_K_M`) or absent
 ///   (the whole snapshot). Without `hf:`, `org/repo:file.gguf` (the rbee form)
 ///   also means the Hub.
+/// - `local:/absolute/path` (a file or a folder on this node): `location` is
+///   the path; a file's `file_name` is its name.
 struct model_ref {
   /// Which vendor fetches it: the reference's prefix (`url`, `hf`, ...).
   std::string vendor;
