@@ -149,12 +149,23 @@ caf::expected<model_ref> parse_local_ref(std::string_view text, std::string_view
   return ref;
 }
 
+/// `<recipe>`: the name of a build recipe configured on the node.
+caf::expected<model_ref> parse_build_ref(std::string_view text, std::string_view rest) {
+  if (!is_valid_model_id(rest))
+    return invalid(text, "a recipe name is letters, digits, '.', '_' and '-'");
+  model_ref ref;
+  ref.vendor = "build";
+  ref.location = rest;
+  ref.model_id = rest;
+  return ref;
+}
+
 } // namespace
 
 std::string model_ref::display_name() const {
   if (!file_name.empty())
     return file_name;
-  if (repo.empty()) // a local folder
+  if (repo.empty()) // a local folder or a recipe
     return location;
   return quant.empty() ? repo : repo + ":" + quant;
 }
@@ -166,6 +177,7 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
       {"url:", parse_url_ref},
       {"hf:", parse_hf_ref},
       {"local:", parse_local_ref},
+      {"build:", parse_build_ref},
   };
   for (const auto& [prefix, parse] : syntaxes)
     if (text.starts_with(prefix))
@@ -175,8 +187,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   if (slash != std::string_view::npos && slash < text.find(':')
       && text.find("://") == std::string_view::npos)
     return parse_hf_ref(text, text);
-  return invalid(
-      text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG], org/repo:file or local:/path");
+  return invalid(text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG], org/repo:file, "
+                       "local:/path or build:<recipe>");
 }
 
 } // namespace hive

@@ -1,3 +1,4 @@
+#include "actors/build_actor.hpp"
 #include "actors/file_import_actor.hpp"
 #include "actors/hf_resolver_actor.hpp"
 #include "actors/hub_refusals.hpp"
@@ -30,7 +31,7 @@ vendor_context for_hub(const vendor_context& ctx) {
 
 using spawner = caf::actor (*)(caf::event_based_actor* supervisor, const vendor_context& ctx);
 
-/// Local files are imported, not fetched.
+/// Local files (`local:`, a build's outputs) are imported, not fetched.
 caf::actor import_file(caf::event_based_actor* sv, const vendor_context& ctx) {
   return sv->spawn<opts>(file_import_actor, ctx);
 }
@@ -60,6 +61,11 @@ constexpr vendor_entry vendors[] = {
     {"local",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return sv->spawn<opts>(local_resolver_actor, ctx);
+     },
+     import_file},
+    {"build",
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(build_actor, ctx);
      },
      import_file},
 };

@@ -86,7 +86,7 @@ TEST(ModelRefTest, RefusesHuggingFaceReferencesItCannotFetch) {
   }
 }
 
-TEST(ModelRefTest, ParsesLocalPaths) {
+TEST(ModelRefTest, ParsesLocalPathsAndBuildRecipes) {
   auto file = parse_model_ref("local:/srv/models/tiny.Q4_K_M.gguf");
   ASSERT_TRUE(file) << to_string(file.error());
   EXPECT_EQ(file->vendor, "local");
@@ -100,8 +100,13 @@ TEST(ModelRefTest, ParsesLocalPaths) {
   EXPECT_EQ(folder->file_name, "");
   EXPECT_EQ(folder->model_id, "lib");
   EXPECT_EQ(folder->display_name(), "/usr/lib");
+  auto build = parse_model_ref("build:llama-q4");
+  ASSERT_TRUE(build) << to_string(build.error());
+  EXPECT_EQ(build->vendor, "build");
+  EXPECT_EQ(build->location, "llama-q4");
+  EXPECT_EQ(build->model_id, "llama-q4");
   for (const char* bad : {"local:", "local:/", "local:rel/x", "local:/a/../b", "local:/a/./b",
-                          "local:/srv/metadata.json"}) {
+                          "local:/srv/metadata.json", "build:", "build:../x", "build:a/b"}) {
     auto ref = parse_model_ref(bad);
     ASSERT_FALSE(ref) << bad;
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;

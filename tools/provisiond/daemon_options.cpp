@@ -1,5 +1,6 @@
 #include "tools/provisiond/daemon_options.hpp"
 
+#include "actors/build_recipe.hpp"
 #include "actors/hf_cache.hpp"
 
 #include <charconv>
@@ -98,6 +99,10 @@ const option_spec options[] = {
      "or .huggingface/hub in the models directory)",
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.hf_cache = v;
+     }},
+    {"recipes", "FILE", "build recipes that build:<name> may run (JSON, see README)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.recipes = load_recipes(v);
      }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
