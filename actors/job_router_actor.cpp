@@ -71,6 +71,14 @@ void retire(job_router_actor_type* self, const std::string& job_id) {
   pump(self);
 }
 
+/// `a, b` or `none`.
+std::string recipe_names(const build_recipes& recipes) {
+  std::string names;
+  for (const auto& [name, recipe] : recipes)
+    names += (names.empty() ? "" : ", ") + name;
+  return names.empty() ? "none" : names;
+}
+
 caf::result<std::string> accept_download(job_router_actor_type* self, download_spec& spec) {
   auto& st = self->state;
   auto ref = parse_model_ref(spec.model);
@@ -83,6 +91,10 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
       && (!ref->path.empty() || !ref->quant.empty()))
     return make_error(api_errc::invalid_field, "'include' and 'exclude' apply to a whole "
                                                "repository (hf:org/name), not to one file");
+  if (ref->vendor == "build" && !st.settings.recipes.contains(ref->location))
+    return make_error(api_errc::not_found, "no build recipe '" + ref->location
+                                               + "' on this node (its --recipes file defines "
+                                               + recipe_names(st.settings.recipes) + ")");
   for (const auto& [id, job] : st.live)
     if (job.model_id == ref->model_id)
       return make_error(api_errc::already_downloading,

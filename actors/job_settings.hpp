@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/build_recipe.hpp"
 #include "net/http_request.hpp"
 #include "net/proxy.hpp"
 
@@ -47,6 +48,10 @@ struct job_settings {
   std::filesystem::path ollama_models;
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
+  /// The builds `build:<name>` may run (`--recipes FILE`).
+  build_recipes recipes;
+  /// How long a cancelled build's processes get between SIGTERM and SIGKILL.
+  std::chrono::milliseconds kill_grace{std::chrono::seconds{2}};
   /// Where vendors run their network I/O; null in actor-only tests.
   boost::asio::io_context* io = nullptr;
   /// Where transfers hash and write their data; null runs that inline.

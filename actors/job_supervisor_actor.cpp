@@ -32,15 +32,29 @@ std::filesystem::path model_dir(const job_plan& plan) {
   return plan.settings.models_dir / plan.ref.model_id;
 }
 
+/// Removes the empty folders below `root`, deepest first, then `root` if empty.
+void remove_empty_folders(const std::filesystem::path& root) {
+  std::vector<std::filesystem::path> folders;
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it{root, ec}, end; !ec && it != end;
+       it.increment(ec))
+    if (it->is_directory(ec) && !it->is_symlink(ec))
+      folders.push_back(it->path());
+  for (auto folder = folders.rbegin(); folder != folders.rend(); ++folder)
+    std::filesystem::remove(*folder, ec); // only if empty
+  std::filesystem::remove(root, ec);
+}
+
 /// Removes the files a cancelled or failed job fetched into the model's
-/// folder, and the folder if empty. Files verified into a shared cache stay
-/// (as `huggingface_hub` keeps them): another job may have linked them since.
+/// folder, and the folders they leave empty (a local folder's subfolders,
+/// the model's own). Files verified into a shared cache stay (as
+/// `huggingface_hub` keeps them): another job may have linked them since.
 void remove_fetched(job_supervisor_actor_type* self) {
   std::error_code ec;
   for (const auto& f : self->state.files)
     if (f.blob.empty())
       std::filesystem::remove(f.path, ec);
-  std::filesystem::remove(model_dir(self->state.plan), ec); // only if empty
+  remove_empty_folders(model_dir(self->state.plan));
 }
 
 /// Tells the parent and every cancel waiter, once the journal is final.

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <utility>
 #include <vector>
 
@@ -182,6 +183,41 @@ caf::expected<model_ref> parse_ollama_ref(std::string_view text, std::string_vie
   return ref;
 }
 
+/// `/absolute/path` to a file or a folder: no `.` or `..` segment. A folder
+/// (the one look at the disk here) keeps its whole name as the catalog id;
+/// a file is named like a downloaded one.
+caf::expected<model_ref> parse_local_ref(std::string_view text, std::string_view rest) {
+  while (rest.size() > 1 && rest.back() == '/')
+    rest.remove_suffix(1);
+  std::filesystem::path path{rest};
+  if (!path.is_absolute() || !path.has_filename())
+    return invalid(text, "expected local:/absolute/path to a file or folder");
+  for (const auto& part : path)
+    if (part == "." || part == "..")
+      return invalid(text, "the path must not contain '.' or '..'");
+  model_ref ref;
+  ref.vendor = "local";
+  ref.location = rest;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(path, ec))
+    return named(text, std::move(ref), path.filename().string());
+  ref.model_id = sanitize_segment(path.filename().string());
+  if (ref.model_id.empty())
+    return invalid(text, "the folder's name gives no usable model id");
+  return ref;
+}
+
+/// `<recipe>`: the name of a build recipe configured on the node.
+caf::expected<model_ref> parse_build_ref(std::string_view text, std::string_view rest) {
+  if (!is_valid_model_id(rest))
+    return invalid(text, "a recipe name is letters, digits, '.', '_' and '-'");
+  model_ref ref;
+  ref.vendor = "build";
+  ref.location = rest;
+  ref.model_id = rest;
+  return ref;
+}
+
 } // namespace
 
 std::string model_ref::display_name() const {
@@ -189,6 +225,8 @@ std::string model_ref::display_name() const {
     return file_name;
   if (vendor == "ollama")
     return repo + ":" + revision;
+  if (repo.empty()) // a local folder or a recipe
+    return location;
   return quant.empty() ? repo : repo + ":" + quant;
 }
 
@@ -196,9 +234,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   using parser = caf::expected<model_ref> (*)(std::string_view text, std::string_view rest);
   // One row per vendor: its prefix and its syntax.
   static constexpr std::pair<std::string_view, parser> syntaxes[] = {
-      {"url:", parse_url_ref},
-      {"hf:", parse_hf_ref},
-      {"ollama:", parse_ollama_ref},
+      {"url:", parse_url_ref},     {"hf:", parse_hf_ref},       {"ollama:", parse_ollama_ref},
+      {"local:", parse_local_ref}, {"build:", parse_build_ref},
   };
   for (const auto& [prefix, parse] : syntaxes)
     if (text.starts_with(prefix))
@@ -208,8 +245,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   if (slash != std::string_view::npos && slash < text.find(':')
       && text.find("://") == std::string_view::npos)
     return parse_hf_ref(text, text);
-  return invalid(text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG], org/repo:file or "
-                       "ollama:[host/][namespace/]model[:tag]");
+  return invalid(text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG], org/repo:file, "
+                       "ollama:[host/][namespace/]model[:tag], local:/path or build:<recipe>");
 }
 
 } // namespace hive

@@ -19,6 +19,10 @@ namespace hive {
 ///   parsed as Ollama does: namespace `library`, tag `latest`): `location` is
 ///   `scheme://host` or empty for the node's default registry, `repo` is
 ///   `namespace/model`, `revision` the tag.
+/// - `local:/absolute/path` (a file or a folder on this node): `location` is
+///   the path; a file's `file_name` is its name.
+/// - `build:<recipe>` (a build recipe configured on the node): `location` and
+///   `model_id` are the recipe's name.
 struct model_ref {
   /// Which vendor fetches it: the reference's prefix (`url`, `hf`, ...).
   std::string vendor;

@@ -29,10 +29,6 @@ void remove_partial(url_vendor_actor_type* self) {
   net::remove_partial(self->state.task.part_path);
 }
 
-bool is_cancel(const caf::error& reason) {
-  return reason == make_error(download_errc::cancelled);
-}
-
 net::fetch_request make_request(const url_vendor_state& st) {
   net::fetch_request req;
   req.url = st.task.url;
@@ -155,7 +151,7 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
   st.task = st.ctx.task ? *st.ctx.task : direct_task(st.ctx);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     auto& st = self->state;
-    bool cancel = is_cancel(msg.reason);
+    bool cancel = is_cancellation(msg.reason);
     if (st.cancel_transfer) {
       // Keep the partial file on shutdown; delete it on cancel once the
       // coroutine has closed it (in on_transfer_result).

@@ -1,5 +1,8 @@
+#include "actors/build_actor.hpp"
+#include "actors/file_import_actor.hpp"
 #include "actors/hf_resolver_actor.hpp"
 #include "actors/hub_refusals.hpp"
+#include "actors/local_resolver_actor.hpp"
 #include "actors/ollama_resolver_actor.hpp"
 #include "actors/url_vendor_actor.hpp"
 #include "actors/vendor_context.hpp"
@@ -28,6 +31,11 @@ vendor_context for_hub(const vendor_context& ctx) {
 }
 
 using spawner = caf::actor (*)(caf::event_based_actor* supervisor, const vendor_context& ctx);
+
+/// Local files (`local:`, a build's outputs) are imported, not fetched.
+caf::actor import_file(caf::event_based_actor* sv, const vendor_context& ctx) {
+  return sv->spawn<opts>(file_import_actor, ctx);
+}
 
 /// One row per vendor: the actor that starts a job (fetching the one file
 /// its reference names, or working out the job's files), and the actor
@@ -58,6 +66,16 @@ constexpr vendor_entry vendors[] = {
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return sv->spawn<opts>(url_vendor_actor, ctx); // each blob carries the registry's token
      }},
+    {"local",
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(local_resolver_actor, ctx);
+     },
+     import_file},
+    {"build",
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(build_actor, ctx);
+     },
+     import_file},
 };
 
 } // namespace

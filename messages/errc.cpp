@@ -64,6 +64,10 @@ std::string_view code_of(download_errc x) {
       return "unsafe_path";
     case download_errc::file_busy:
       return "file_busy";
+    case download_errc::unreadable:
+      return "unreadable";
+    case download_errc::build_failed:
+      return "build_failed";
   }
   return "internal";
 }
@@ -128,6 +132,10 @@ caf::error make_error(api_errc x) {
 
 caf::error make_error(api_errc x, std::string message) {
   return with_message(static_cast<std::uint8_t>(x), api_category, std::move(message));
+}
+
+bool is_cancellation(const caf::error& reason) {
+  return reason == make_error(download_errc::cancelled);
 }
 
 error_view describe(const caf::error& err) {

@@ -47,6 +47,11 @@ enum class download_errc : std::uint8_t {
   unsafe_path = 17,
   /// Another job is writing the same file right now.
   file_busy = 18,
+  /// A local file to import cannot be read (permissions, a read error, or
+  /// not a regular file).
+  unreadable = 19,
+  /// A build recipe could not start or ended with a non-zero exit.
+  build_failed = 20,
 };
 
 /// Why the API refused a request. Each value maps to one HTTP status.
@@ -83,6 +88,9 @@ caf::error make_error(download_errc x);
 caf::error make_error(download_errc x, std::string message);
 caf::error make_error(api_errc x);
 caf::error make_error(api_errc x, std::string message);
+
+/// True for the exit reason a job supervisor sends its vendors on a cancel.
+bool is_cancellation(const caf::error& reason);
 
 /// A `caf::error` taken apart for the API and the event stream.
 struct error_view {

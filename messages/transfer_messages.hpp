@@ -73,6 +73,9 @@ struct file_task {
   /// Path within the model, as its source names it.
   std::string name;
   std::string url;
+  /// An absolute local file to import instead of fetching `url` (`local:`,
+  /// the outputs of `build:`); empty for downloads.
+  std::string source_path;
   /// Where bytes go while they arrive, and where the verified file is moved.
   std::string part_path;
   std::string final_path;
@@ -103,9 +106,9 @@ struct file_task {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, file_task& x) {
-  return f(caf::meta::type_name("file_task"), x.name, x.url, x.part_path, x.final_path, x.link_path,
-           x.aliases, x.size, x.sha256, x.git_sha1, x.etag, x.shared, x.accept, x.bearer_token,
-           x.token_origin);
+  return f(caf::meta::type_name("file_task"), x.name, x.url, x.source_path, x.part_path,
+           x.final_path, x.link_path, x.aliases, x.size, x.sha256, x.git_sha1, x.etag, x.shared,
+           x.accept, x.bearer_token, x.token_origin);
 }
 
 /// A small file a job writes itself once every fetched file is verified

@@ -145,6 +145,17 @@ TEST_F(DaemonTest, HelpListsEveryOption) {
   EXPECT_NE(message.find("--max-concurrent"), std::string::npos) << message;
 }
 
+TEST_F(DaemonTest, ABadRecipesFileStopsStartUpWithItsReason) {
+  auto recipes = dir / "recipes.json";
+  std::ofstream{recipes} << R"({"recipes":{"r":{"workdir":"relative","command":["make"]}}})";
+  auto [code, message] = run(std::string{PROVISIOND_PATH} + " --recipes " + recipes.string());
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(message.find("--recipes " + recipes.string()
+                         + ": recipe 'r': 'workdir' must be an absolute path"),
+            std::string::npos)
+      << message;
+}
+
 TEST_F(DaemonTest, ConfigFileSetsOptionsAndSigtermStopsQuickly) {
   std::ofstream{dir / "provisiond.conf"}
       << "# test config\nmodels-dir = " << (dir / "models").string() << "\nmax-concurrent = 2\n";

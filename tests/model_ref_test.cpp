@@ -120,3 +120,30 @@ TEST(ModelRefTest, RefusesOllamaNamesItCannotPull) {
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
   }
 }
+
+TEST(ModelRefTest, ParsesLocalPathsAndBuildRecipes) {
+  auto file = parse_model_ref("local:/srv/models/tiny.Q4_K_M.gguf");
+  ASSERT_TRUE(file) << to_string(file.error());
+  EXPECT_EQ(file->vendor, "local");
+  EXPECT_EQ(file->location, "/srv/models/tiny.Q4_K_M.gguf");
+  EXPECT_EQ(file->file_name, "tiny.Q4_K_M.gguf");
+  EXPECT_EQ(file->model_id, "tiny.Q4_K_M");
+  // A folder (this one exists everywhere) keeps its whole name.
+  auto folder = parse_model_ref("local:/usr/lib/");
+  ASSERT_TRUE(folder) << to_string(folder.error());
+  EXPECT_EQ(folder->location, "/usr/lib");
+  EXPECT_EQ(folder->file_name, "");
+  EXPECT_EQ(folder->model_id, "lib");
+  EXPECT_EQ(folder->display_name(), "/usr/lib");
+  auto build = parse_model_ref("build:llama-q4");
+  ASSERT_TRUE(build) << to_string(build.error());
+  EXPECT_EQ(build->vendor, "build");
+  EXPECT_EQ(build->location, "llama-q4");
+  EXPECT_EQ(build->model_id, "llama-q4");
+  for (const char* bad : {"local:", "local:/", "local:rel/x", "local:/a/../b", "local:/a/./b",
+                          "local:/srv/metadata.json", "build:", "build:../x", "build:a/b"}) {
+    auto ref = parse_model_ref(bad);
+    ASSERT_FALSE(ref) << bad;
+    EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
+  }
+}

@@ -1,5 +1,6 @@
 #include "tools/provisiond/daemon_options.hpp"
 
+#include "actors/build_recipe.hpp"
 #include "actors/hf_cache.hpp"
 #include "actors/ollama_store.hpp"
 
@@ -110,6 +111,10 @@ const option_spec options[] = {
      "models directory)",
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.ollama_models = v;
+     }},
+    {"recipes", "FILE", "build recipes that build:<name> may run (JSON, see README)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.recipes = load_recipes(v);
      }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {

@@ -1,0 +1,123 @@
+#include "actors/local_files.hpp"
+
+#include "messages/errc.hpp"
+
+#include <algorithm>
+
+namespace hive {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+caf::error not_there(const fs::path& path) {
+  return make_error(download_errc::entry_not_found, path.string() + " does not exist");
+}
+
+caf::error unsafe_link(const fs::path& link, const std::string& why) {
+  return make_error(download_errc::unsafe_path,
+                    link.string() + " " + why
+                        + "; links are followed only to files inside the folder, so nothing "
+                          "was imported");
+}
+
+/// True when `path` (canonical) lies strictly below `root` (canonical).
+bool is_inside(const fs::path& path, const fs::path& root) {
+  auto rel = path.lexically_relative(root);
+  return !rel.empty() && *rel.begin() != "..";
+}
+
+/// The task of one entry of a folder walk, or the error that stops the walk.
+caf::expected<file_task> folder_entry(const fs::directory_entry& entry, const fs::path& root,
+                                      const fs::path& real_root, const fs::path& dest_dir) {
+  auto name = entry.path().lexically_relative(root).generic_string();
+  if (name == "metadata.json")
+    return make_error(download_errc::unsafe_path,
+                      entry.path().string()
+                          + " would replace the catalog's metadata.json; nothing was imported");
+  std::error_code ec;
+  if (entry.is_symlink(ec)) {
+    auto target = fs::canonical(entry.path(), ec);
+    if (ec)
+      return unsafe_link(entry.path(), "is a broken link");
+    if (!is_inside(target, real_root))
+      return unsafe_link(entry.path(), "links outside the folder, to " + target.string());
+    if (!fs::is_regular_file(target, ec))
+      return unsafe_link(entry.path(), "links to something other than a file");
+  }
+  return import_task(entry.path(), std::move(name), dest_dir);
+}
+
+} // namespace
+
+caf::expected<file_task> import_task(const fs::path& source, std::string name,
+                                     const fs::path& dest_dir) {
+  std::error_code ec;
+  auto status = fs::status(source, ec);
+  if (status.type() == fs::file_type::not_found)
+    return not_there(source);
+  if (ec)
+    return make_error(download_errc::unreadable,
+                      "cannot look at " + source.string() + ": " + ec.message());
+  if (status.type() != fs::file_type::regular)
+    return make_error(download_errc::unreadable, source.string() + " is not a regular file");
+  file_task task;
+  task.source_path = fs::canonical(source, ec).string();
+  task.size = fs::file_size(source, ec);
+  if (ec)
+    return make_error(download_errc::unreadable,
+                      "cannot look at " + source.string() + ": " + ec.message());
+  task.final_path = (dest_dir / name).string();
+  task.part_path = task.final_path + ".part";
+  task.name = std::move(name);
+  return task;
+}
+
+caf::expected<std::vector<file_task>> list_local_files(const fs::path& source,
+                                                       const fs::path& dest_dir) {
+  std::error_code ec;
+  auto status = fs::status(source, ec);
+  if (status.type() == fs::file_type::not_found)
+    return not_there(source);
+  std::vector<file_task> tasks;
+  if (status.type() != fs::file_type::directory) {
+    auto task = import_task(source, source.filename().string(), dest_dir);
+    if (!task)
+      return std::move(task.error());
+    tasks.push_back(std::move(*task));
+    return tasks;
+  }
+  auto real_root = fs::canonical(source, ec);
+  fs::recursive_directory_iterator it{source, ec};
+  for (; !ec && it != fs::recursive_directory_iterator{}; it.increment(ec)) {
+    std::error_code entry_ec; // a broken link is folder_entry's to explain
+    if (it->is_directory(entry_ec) && !it->is_symlink(entry_ec))
+      continue;
+    auto task = folder_entry(*it, source, real_root, dest_dir);
+    if (!task)
+      return std::move(task.error());
+    tasks.push_back(std::move(*task));
+  }
+  if (ec)
+    return make_error(download_errc::unreadable,
+                      "cannot list " + source.string() + ": " + ec.message());
+  if (tasks.empty())
+    return make_error(download_errc::entry_not_found, source.string() + " holds no files");
+  std::sort(tasks.begin(), tasks.end(),
+            [](const file_task& a, const file_task& b) { return a.name < b.name; });
+  return tasks;
+}
+
+caf::error expect_sha256(std::vector<file_task>& tasks, const std::string& sha256,
+                         const std::string& source) {
+  if (sha256.empty())
+    return {};
+  if (tasks.size() != 1)
+    return make_error(download_errc::checksum_mismatch,
+                      "'sha256' is the digest of one file, and " + source + " has "
+                          + std::to_string(tasks.size()) + " files");
+  tasks.front().sha256 = sha256;
+  return {};
+}
+
+} // namespace hive

@@ -1,0 +1,195 @@
+// local:/path imports through the real API: files and folders, hashed and
+// recorded, every refusal typed, a cancel that leaves nothing.
+
+#include "tests/support/runtime_fixture.hpp"
+#include "tests/support/test_file_server.hpp"
+
+#include <fstream>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace hive;
+using namespace hive::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+class LocalImportTest : public runtime_fixture {
+protected:
+  void SetUp() override {
+    runtime_fixture::SetUp();
+    std::random_device rd;
+    source = fs::temp_directory_path() / ("hive-source-" + std::to_string(rd()));
+    fs::create_directories(source);
+  }
+
+  void TearDown() override {
+    runtime_fixture::TearDown();
+    std::error_code ec;
+    fs::permissions(source / "locked.bin", fs::perms::owner_all, ec);
+    fs::remove_all(source, ec);
+  }
+
+  fs::path write(const std::string& name, const std::string& content) const {
+    auto path = source / name;
+    fs::create_directories(path.parent_path());
+    std::ofstream{path, std::ios::binary} << content;
+    return path;
+  }
+
+  std::string import(const fs::path& path) {
+    return follow(start_download("local:" + path.string())).final_data();
+  }
+
+  /// Everything under the models directory, relative to it.
+  std::vector<std::string> models_entries() const {
+    std::vector<std::string> out;
+    for (const auto& entry : fs::recursive_directory_iterator{models_dir})
+      out.push_back(fs::relative(entry.path(), models_dir).string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  fs::path source;
+};
+
+TEST_F(LocalImportTest, AFileIsLinkedHashedRecordedAndShowsProgress) {
+  auto data = make_test_bytes(3 * 1024 * 1024, 11);
+  auto path = write("tiny.Q4_K_M.gguf", data);
+  auto log = follow(start_download("local:" + path.string()));
+  ASSERT_EQ(log.final_data(), "[DONE]");
+
+  auto stored = models_dir / "tiny.Q4_K_M" / "tiny.Q4_K_M.gguf";
+  EXPECT_EQ(read_file(stored), data);
+  // Same file system: a hard link, not a second copy.
+  EXPECT_EQ(fs::hard_link_count(path), 2u);
+  EXPECT_EQ(fs::equivalent(path, stored), true);
+
+  simdjson::dom::parser parser;
+  auto entry = get("/v1/models/tiny.Q4_K_M");
+  ASSERT_EQ(entry.status, 200u) << entry.body;
+  auto doc = parse_json(parser, entry.body);
+  std::string_view vendor, sha, recorded_path;
+  ASSERT_EQ(doc["vendor"].get(vendor), simdjson::SUCCESS);
+  EXPECT_EQ(vendor, "local");
+  ASSERT_EQ(doc["files"].at(0)["sha256"].get(sha), simdjson::SUCCESS);
+  EXPECT_EQ(sha, sha256_hex(data));
+  ASSERT_EQ(doc["files"].at(0)["path"].get(recorded_path), simdjson::SUCCESS);
+  EXPECT_EQ(recorded_path, stored.string());
+
+  auto progress = log.named("progress");
+  ASSERT_FALSE(progress.empty());
+  std::uint64_t bytes = 0, total = 0;
+  ASSERT_EQ(parse_json(parser, progress.back().data)["bytes"].get(bytes), simdjson::SUCCESS);
+  ASSERT_EQ(parse_json(parser, progress.back().data)["total"].get(total), simdjson::SUCCESS);
+  EXPECT_EQ(bytes, data.size());
+  EXPECT_EQ(total, data.size());
+  bool said_how = false;
+  for (const auto& e : log.named("narration"))
+    said_how = said_how || e.data.find("hard-linked") != std::string::npos;
+  EXPECT_TRUE(said_how);
+  EXPECT_TRUE(files_ending(".part").empty());
+}
+
+TEST_F(LocalImportTest, AFolderBringsEveryFileUnderItsRelativeName) {
+  write("llama-3.1/config.json", R"({"model_type":"llama"})");
+  auto weights = make_test_bytes(700 * 1024, 12);
+  write("llama-3.1/weights/model.safetensors", weights);
+  write("llama-3.1/weights/deeper/notes.txt", "notes");
+  // A link to a file inside the folder is followed.
+  fs::create_symlink("weights/model.safetensors", source / "llama-3.1" / "alias.safetensors");
+  ASSERT_EQ(import(source / "llama-3.1"), "[DONE]");
+
+  auto model = models_dir / "llama-3.1";
+  EXPECT_EQ(read_file(model / "config.json"), R"({"model_type":"llama"})");
+  EXPECT_EQ(read_file(model / "weights" / "model.safetensors"), weights);
+  EXPECT_EQ(read_file(model / "weights" / "deeper" / "notes.txt"), "notes");
+  EXPECT_EQ(read_file(model / "alias.safetensors"), weights);
+  EXPECT_FALSE(fs::is_symlink(model / "alias.safetensors"));
+
+  simdjson::dom::parser parser;
+  auto entry = get("/v1/models/llama-3.1");
+  ASSERT_EQ(entry.status, 200u) << entry.body;
+  std::vector<std::string> names;
+  simdjson::dom::array files;
+  ASSERT_EQ(parse_json(parser, entry.body)["files"].get(files), simdjson::SUCCESS);
+  for (auto f : files) {
+    std::string_view name, sha;
+    ASSERT_EQ(f["name"].get(name), simdjson::SUCCESS);
+    ASSERT_EQ(f["sha256"].get(sha), simdjson::SUCCESS);
+    EXPECT_EQ(sha, sha256_hex(read_file(model / name))) << name;
+    names.emplace_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"alias.safetensors", "config.json",
+                                      "weights/deeper/notes.txt", "weights/model.safetensors"}));
+}
+
+TEST_F(LocalImportTest, ALinkOutOfTheFolderRefusesTheWholeImport) {
+  write("outside.bin", "secret");
+  write("model/a.bin", "a");
+  fs::create_symlink(source / "outside.bin", source / "model" / "escape.bin");
+  auto end = import(source / "model");
+  EXPECT_EQ(end.rfind("[ERROR] unsafe_path: ", 0), 0u) << end;
+  EXPECT_NE(end.find("links outside the folder"), std::string::npos) << end;
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+}
+
+TEST_F(LocalImportTest, APathThatDoesNotExistSaysSo) {
+  auto end = import(source / "missing.gguf");
+  EXPECT_EQ(end,
+            "[ERROR] entry_not_found: " + (source / "missing.gguf").string() + " does not exist");
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+}
+
+TEST_F(LocalImportTest, RelativePathsAndDotDotAreRefusedAtSubmission) {
+  for (const char* bad :
+       {"local:models/x.gguf", "local:/srv/../etc/passwd", "local:/srv/./x", "local:", "local:/"}) {
+    auto reply = post_job(std::string{R"({"operation":"model_download","model":")"} + bad + "\"}");
+    EXPECT_EQ(reply.status, 400u) << bad;
+    EXPECT_NE(reply.body.find(R"("code":"invalid_model_ref")"), std::string::npos) << reply.body;
+  }
+}
+
+TEST_F(LocalImportTest, WhatCannotBeReadFailsClearlyEvenForRootAndLeavesNothing) {
+  // A FIFO in the folder (root cannot read it as a file either).
+  write("with-fifo/a.bin", "a");
+  ASSERT_EQ(::mkfifo((source / "with-fifo" / "pipe").c_str(), 0644), 0);
+  auto fifo = import(source / "with-fifo");
+  EXPECT_EQ(fifo, "[ERROR] unreadable: " + (source / "with-fifo" / "pipe").string()
+                      + " is not a regular file");
+  // A file whose reads fail (EIO from the kernel, for root too).
+  auto eio = import("/proc/self/mem");
+  EXPECT_EQ(eio.rfind("[ERROR] unreadable: cannot read /proc/", 0), 0u) << eio;
+  EXPECT_NE(eio.find("Input/output error"), std::string::npos) << eio;
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+}
+
+TEST_F(LocalImportTest, AFileWithoutReadPermissionFailsClearly) {
+  auto locked = write("locked.bin", "locked");
+  fs::permissions(locked, fs::perms::none);
+  if (::geteuid() == 0)
+    GTEST_SKIP() << "root reads a file with mode 000 (WhatCannotBeRead... covers root)";
+  auto denied = import(locked);
+  EXPECT_EQ(denied, "[ERROR] unreadable: cannot read " + locked.string() + ": Permission denied");
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+}
+
+TEST_F(LocalImportTest, CancelMidImportStopsAndLeavesNothing) {
+  // 2 GiB, sparse: hashing it takes long enough for the cancel to land mid-way.
+  auto big = source / "big.gguf";
+  { std::ofstream{big}; }
+  fs::resize_file(big, 2ULL * 1024 * 1024 * 1024);
+  auto job = start_download("local:" + big.string());
+  wait_for_bytes(job);
+  auto reply = call("POST", "/v1/jobs/" + job + "/cancel");
+  EXPECT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_EQ(follow(job).final_data(), "[CANCELLED]");
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+  EXPECT_EQ(fs::hard_link_count(big), 1u);
+  EXPECT_EQ(get("/v1/models/big").status, 404u);
+}
+
+} // namespace
