@@ -6,13 +6,11 @@
 #include "actors/hf_hub_api.hpp"
 #include "actors/hf_selection.hpp"
 #include "actors/narration_actor.hpp"
+#include "actors/resolver_coroutine.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
-#include "net/cancellable.hpp"
 
 #include <caf/event_based_actor.hpp>
-#include <caf/make_message.hpp>
-#include <caf/send.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -180,14 +178,6 @@ caf::expected<job_files> place(const vendor_context& ctx, hub_listing& listing) 
   return out;
 }
 
-/// The listing or the error, as the message the actor receives.
-asio::awaitable<caf::message> as_message(asio::awaitable<caf::expected<hub_listing>> work) {
-  auto result = co_await std::move(work);
-  if (!result)
-    co_return caf::make_message(std::move(result.error()));
-  co_return caf::make_message(std::move(*result));
-}
-
 void on_listing(hf_resolver_actor_type* self, hub_listing& listing) {
   auto& st = self->state;
   st.cancel_requests = nullptr;
@@ -230,16 +220,8 @@ caf::behavior hf_resolver_actor(hf_resolver_actor_type* self, vendor_context ctx
       st.ctx.ref.path.empty() && st.ctx.ref.quant.empty()
           ? list_snapshot(std::move(hub), st.ctx.ref, st.ctx.include, st.ctx.exclude)
           : list_named(std::move(hub), st.ctx.ref);
-  auto me = caf::actor_cast<caf::actor>(self);
-  st.cancel_requests = net::spawn_cancellable(
-      *st.ctx.settings.io, as_message(std::move(work)),
-      [me](bool cancelled, std::exception_ptr error, caf::message result) {
-        if (cancelled)
-          return; // the actor has already gone
-        if (error)
-          result = caf::make_message(make_error(download_errc::internal, net::what_of(error)));
-        caf::anon_send(me, std::move(result));
-      });
+  st.cancel_requests =
+      resolve_for(caf::actor_cast<caf::actor>(self), *st.ctx.settings.io, std::move(work));
   return {
       [self](hub_listing& listing) { on_listing(self, listing); },
       [self](caf::error& err) {
