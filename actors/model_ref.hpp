@@ -15,6 +15,9 @@ namespace hive {
 ///   file path (`model.Q4_K_M.gguf`), a quantisation tag (`Q4_K_M`) or absent
 ///   (the whole snapshot). Without `hf:`, `org/repo:file.gguf` (the rbee form)
 ///   also means the Hub.
+/// - `gh:owner/repo[@tag]:asset` (a GitHub release asset; the tag `latest` by
+///   default): `repo`, the tag in `revision`, the asset name or glob in
+///   `path`. A glob's `file_name` is empty: the release decides it.
 struct model_ref {
   /// Which vendor fetches it: the reference's prefix (`url`, `hf`, ...).
   std::string vendor;
@@ -34,7 +37,8 @@ struct model_ref {
   /// The catalog id (sanitised, a single path segment).
   std::string model_id;
 
-  /// What a person calls the model: its file name, `org/name:TAG` or `org/name`.
+  /// What a person calls the model: its file name, `repo:path` (a glob),
+  /// `org/name:TAG` or `org/name`.
   std::string display_name() const;
 };
 
