@@ -39,6 +39,11 @@ struct job_settings {
   /// Root of the Hugging Face cache layout (`models--org--name/...`); empty
   /// for `<models_dir>/.huggingface/hub`.
   std::filesystem::path hf_cache;
+  /// GitHub's REST API (or an Enterprise server's), without a trailing slash.
+  std::string github_api = "https://api.github.com";
+  /// Sent to the GitHub API as `Authorization: Bearer` (never to where it
+  /// redirects asset downloads); may be empty.
+  std::string github_token;
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
   /// Where vendors run their network I/O; null in actor-only tests.

@@ -1,3 +1,5 @@
+#include "actors/gh_refusals.hpp"
+#include "actors/gh_resolver_actor.hpp"
 #include "actors/hf_resolver_actor.hpp"
 #include "actors/hub_refusals.hpp"
 #include "actors/url_vendor_actor.hpp"
@@ -26,6 +28,17 @@ vendor_context for_hub(const vendor_context& ctx) {
   return hub;
 }
 
+/// A GitHub job's context: the job's token or the node's, for the API only.
+vendor_context for_github(const vendor_context& ctx) {
+  auto gh = ctx;
+  if (gh.bearer_token.empty())
+    gh.bearer_token = ctx.settings.github_token;
+  // Asset downloads redirect to a blob store with signed URLs: no token there.
+  gh.token_origin = ctx.settings.github_api;
+  gh.explain_refusal = explain_github_refusal;
+  return gh;
+}
+
 using spawner = caf::actor (*)(caf::event_based_actor* supervisor, const vendor_context& ctx);
 
 /// One row per vendor: the actor that starts a job (fetching the one file
@@ -49,6 +62,13 @@ constexpr vendor_entry vendors[] = {
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return sv->spawn<opts>(url_vendor_actor, for_hub(ctx));
+     }},
+    {"gh",
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(gh_resolver_actor, for_github(ctx));
+     },
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(url_vendor_actor, for_github(ctx));
      }},
 };
 

@@ -64,6 +64,8 @@ std::string_view code_of(download_errc x) {
       return "unsafe_path";
     case download_errc::file_busy:
       return "file_busy";
+    case download_errc::rate_limited:
+      return "rate_limited";
   }
   return "internal";
 }

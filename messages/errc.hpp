@@ -47,6 +47,8 @@ enum class download_errc : std::uint8_t {
   unsafe_path = 17,
   /// Another job is writing the same file right now.
   file_busy = 18,
+  /// The source's API rate limit is used up until a given time (GitHub).
+  rate_limited = 19,
 };
 
 /// Why the API refused a request. Each value maps to one HTTP status.
