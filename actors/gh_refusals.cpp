@@ -47,7 +47,7 @@ std::optional<caf::error> explain_github_refusal(unsigned status,
                                              "try again in "
                                                  + retry_after + " s");
   if (status == 401)
-    return with(download_errc::unauthorized, "GitHub refused the token: check GITHUB_TOKEN");
+    return with(download_errc::unauthorized, "GitHub refused the credentials: check GITHUB_TOKEN");
   if (status == 403)
     return with(download_errc::unauthorized,
                 "GitHub refused access: check GITHUB_TOKEN and its permissions");

@@ -151,6 +151,19 @@ TEST_F(GhDownloadTest, ARateLimitSaysWhenItResetsAndThatATokenHelps) {
   EXPECT_EQ(github.requests().size(), 1u); // a 403 is not asked again
 }
 
+TEST_F(GhDownloadTest, TheJobsTokenWinsAndAMissingOneIsUnauthorized) {
+  github.add_release(repo, "v1");
+  github.add_asset(repo, "v1", "t.gguf", "token bytes");
+  github.require_token("ghp_job");
+  auto refused = ends_with("gh:acme/models@v1:t.gguf");
+  EXPECT_EQ(refused.rfind("[ERROR] unauthorized: GitHub refused the credentials", 0), 0u)
+      << refused;
+  auto job = start_download_with(R"("model":"gh:acme/models@v1:t.gguf","token":"ghp_job",)");
+  ASSERT_EQ(follow(job).final_data(), "[DONE]");
+  EXPECT_EQ(github.authorizations().back(), "Bearer ghp_job");
+  EXPECT_EQ(read_file(models_dir / "t" / "t.gguf"), "token bytes");
+}
+
 TEST_F(GhDownloadTest, CancelMidTransferLeavesNoPartial) {
   github.add_release(repo, "v1");
   github.add_asset(repo, "v1", "big.gguf", make_test_bytes(16 * 1024 * 1024, 9));
