@@ -151,6 +151,20 @@ TEST_F(GhDownloadTest, ARateLimitSaysWhenItResetsAndThatATokenHelps) {
   EXPECT_EQ(github.requests().size(), 1u); // a 403 is not asked again
 }
 
+TEST_F(GhDownloadTest, ARateLimitedAssetDownloadSaysSoToo) {
+  github.add_release(repo, "v1");
+  github.add_asset(repo, "v1", "a.gguf", "a");
+  github.rate_limit(1893459600, true); // 2030-01-01 01:00:00 UTC
+  auto final = ends_with("gh:acme/models@v1:a.gguf");
+  EXPECT_EQ(final.rfind("[ERROR] rate_limited: GitHub's API rate limit is used up until "
+                        "2030-01-01 01:00:00 UTC",
+                        0),
+            0u)
+      << final;
+  EXPECT_EQ(github.requests().back(), "GET /repos/acme/models/releases/assets/1000");
+  EXPECT_TRUE(files_ending(".gguf").empty());
+}
+
 TEST_F(GhDownloadTest, TheJobsTokenWinsAndAMissingOneIsUnauthorized) {
   github.add_release(repo, "v1");
   github.add_asset(repo, "v1", "t.gguf", "token bytes");

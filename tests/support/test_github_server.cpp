@@ -64,6 +64,7 @@ struct test_github_server::impl {
   bool direct = false;
   std::string token;
   std::optional<std::uint64_t> rate_limit_reset;
+  bool limit_downloads_only = false;
   std::string blob_query;
   std::vector<std::string> seen, authorizations, accepts;
 
@@ -127,7 +128,9 @@ struct test_github_server::impl {
     seen.push_back(std::string{req.method_string()} + " " + target);
     authorizations.emplace_back(req[http::field::authorization]);
     accepts.emplace_back(req[http::field::accept]);
-    if (rate_limit_reset) {
+    bool download = target.find("/releases/assets/") != std::string::npos
+                    && req[http::field::accept] == "application/octet-stream";
+    if (rate_limit_reset && (download || !limit_downloads_only)) {
       auto res = json_reply(http::status::forbidden,
                             json_object{}.field("message", "API rate limit exceeded").str());
       res.set("X-RateLimit-Limit", "60");
@@ -232,9 +235,10 @@ void test_github_server::require_token(const std::string& token) {
   impl_->token = token;
 }
 
-void test_github_server::rate_limit(std::uint64_t reset_epoch) {
+void test_github_server::rate_limit(std::uint64_t reset_epoch, bool downloads_only) {
   std::lock_guard guard{impl_->mtx};
   impl_->rate_limit_reset = reset_epoch;
+  impl_->limit_downloads_only = downloads_only;
 }
 
 void test_github_server::set_blob_query(const std::string& query) {

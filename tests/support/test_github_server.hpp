@@ -41,8 +41,9 @@ public:
   void serve_assets_directly();
   /// Requests without `Authorization: Bearer <token>` get 401 "Bad credentials".
   void require_token(const std::string& token);
-  /// Every request gets 403 with `X-RateLimit-Remaining: 0` and `X-RateLimit-Reset`.
-  void rate_limit(std::uint64_t reset_epoch);
+  /// Every request (or only asset downloads) gets 403 with `X-RateLimit-Remaining: 0` and
+  /// `X-RateLimit-Reset`.
+  void rate_limit(std::uint64_t reset_epoch, bool downloads_only = false);
   /// Appended as the query string of every redirect to the blob store, e.g. "rate=200000".
   void set_blob_query(const std::string& query);
 
