@@ -102,7 +102,7 @@ caf::behavior file_import_actor(file_import_actor_type* self, vendor_context ctx
         caf::anon_send(me,
                        transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
                                        std::move(out.message), out.bytes, out.bytes,
-                                       std::move(out.sha256), 0, std::string{}});
+                                       std::move(out.sha256), 0, {}});
       });
   return {
       [self](transfer_result& r) { on_result(self, r); },

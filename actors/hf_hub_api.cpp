@@ -21,7 +21,7 @@ caf::error refusal(const net::http_answer& answer, const std::string& what) {
   if (answer.status == 0)
     return make_error(answer.code, answer.error);
   auto detail = what + " answered " + std::to_string(answer.status);
-  if (auto explained = explain_hub_refusal(answer.status, answer.header("x-error-code"), detail))
+  if (auto explained = explain_hub_refusal(answer.status, answer.headers, detail))
     return std::move(*explained);
   return make_error(download_errc::http_status, detail);
 }

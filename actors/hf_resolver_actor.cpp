@@ -11,8 +11,6 @@
 #include "messages/type_ids.hpp"
 
 #include <caf/event_based_actor.hpp>
-#include <caf/make_message.hpp>
-#include <caf/send.hpp>
 
 #include <algorithm>
 #include <cctype>

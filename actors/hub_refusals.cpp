@@ -4,8 +4,11 @@
 
 namespace hive {
 
-std::optional<caf::error> explain_hub_refusal(unsigned status, const std::string& error_code,
+std::optional<caf::error> explain_hub_refusal(unsigned status,
+                                              const std::map<std::string, std::string>& headers,
                                               const std::string& detail) {
+  auto header = headers.find("x-error-code");
+  auto error_code = header == headers.end() ? std::string{} : header->second;
   auto with = [&detail](download_errc code, const std::string& what) {
     return make_error(code, what + " (" + detail + ")");
   };

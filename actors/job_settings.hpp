@@ -41,6 +41,11 @@ struct job_settings {
   /// Root of the Hugging Face cache layout (`models--org--name/...`); empty
   /// for `<models_dir>/.huggingface/hub`.
   std::filesystem::path hf_cache;
+  /// GitHub's REST API (or an Enterprise server's), without a trailing slash.
+  std::string github_api = "https://api.github.com";
+  /// Sent to the GitHub API as `Authorization: Bearer` (never to where it
+  /// redirects asset downloads); may be empty.
+  std::string github_token;
   /// The Ollama registry of references that name no host.
   std::string ollama_registry = "https://registry.ollama.ai";
   /// Root of Ollama's store (`blobs/`, `manifests/`), e.g. an existing

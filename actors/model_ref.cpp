@@ -218,6 +218,62 @@ caf::expected<model_ref> parse_build_ref(std::string_view text, std::string_view
   return ref;
 }
 
+/// A GitHub owner or repository name: safe characters, not `.` or `..`.
+bool is_gh_name(std::string_view name) {
+  return !name.empty() && name.size() <= 100 && name != "." && name != ".."
+         && std::all_of(name.begin(), name.end(), [](unsigned char c) { return safe_char(c); });
+}
+
+/// A git tag as a URL can carry it: safe segments (and `+`), no `..`.
+bool is_gh_tag(std::string_view tag) {
+  std::string plain{tag};
+  std::replace(plain.begin(), plain.end(), '+', '_');
+  return tag.find("..") == std::string_view::npos && is_safe_path(plain);
+}
+
+/// An asset name or a glob over asset names: one segment, never `..`.
+bool is_gh_asset(std::string_view asset) {
+  return !asset.empty() && asset.front() != '.' && asset.front() != '-'
+         && asset.find("..") == std::string_view::npos
+         && std::all_of(asset.begin(), asset.end(), [](unsigned char c) {
+              return safe_char(c) || c == '+' || c == '*' || c == '?' || c == '[' || c == ']'
+                     || c == '!';
+            });
+}
+
+/// `owner/repo[@tag]:asset`, the tag `latest` by default; `asset` may be a glob.
+caf::expected<model_ref> parse_gh_ref(std::string_view text, std::string_view rest) {
+  auto colon = rest.find(':');
+  if (colon == std::string_view::npos)
+    return invalid(text, "a GitHub release asset is 'gh:owner/repo@tag:asset-name'");
+  auto repo = rest.substr(0, colon);
+  std::string_view tag = "latest";
+  if (auto at = repo.find('@'); at != std::string_view::npos) {
+    tag = repo.substr(at + 1);
+    repo = repo.substr(0, at);
+  }
+  auto slash = repo.find('/');
+  if (slash == std::string_view::npos || !is_gh_name(repo.substr(0, slash))
+      || !is_gh_name(repo.substr(slash + 1)))
+    return invalid(text, "a GitHub repository is 'owner/repo'");
+  if (!is_gh_tag(tag))
+    return invalid(text, "invalid release tag '" + std::string{tag} + "'");
+  auto asset = rest.substr(colon + 1);
+  if (!is_gh_asset(asset))
+    return invalid(text, "invalid asset name '" + std::string{asset}
+                             + "' (one file name or glob: no '/', no '..')");
+  model_ref ref;
+  ref.vendor = "gh";
+  ref.repo = repo;
+  ref.revision = tag;
+  ref.path = asset;
+  if (asset.find_first_of("*?[") == std::string_view::npos)
+    return named(text, std::move(ref), std::string{asset});
+  // The file's name is known once the glob is resolved: name the model after the release.
+  ref.model_id = sanitize_segment(std::string{repo.substr(slash + 1)} + "." + std::string{tag});
+  return ref;
+}
+
 } // namespace
 
 std::string model_ref::display_name() const {
@@ -227,6 +283,8 @@ std::string model_ref::display_name() const {
     return repo + ":" + revision;
   if (repo.empty()) // a local folder or a recipe
     return location;
+  if (!path.empty())
+    return repo + ":" + path;
   return quant.empty() ? repo : repo + ":" + quant;
 }
 
@@ -234,8 +292,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
   using parser = caf::expected<model_ref> (*)(std::string_view text, std::string_view rest);
   // One row per vendor: its prefix and its syntax.
   static constexpr std::pair<std::string_view, parser> syntaxes[] = {
-      {"url:", parse_url_ref},     {"hf:", parse_hf_ref},       {"ollama:", parse_ollama_ref},
-      {"local:", parse_local_ref}, {"build:", parse_build_ref},
+      {"url:", parse_url_ref},       {"hf:", parse_hf_ref},       {"gh:", parse_gh_ref},
+      {"ollama:", parse_ollama_ref}, {"local:", parse_local_ref}, {"build:", parse_build_ref},
   };
   for (const auto& [prefix, parse] : syntaxes)
     if (text.starts_with(prefix))
@@ -246,7 +304,8 @@ caf::expected<model_ref> parse_model_ref(std::string_view text) {
       && text.find("://") == std::string_view::npos)
     return parse_hf_ref(text, text);
   return invalid(text, "expected url:<http(s) URL>, hf:org/repo[:file|:TAG], org/repo:file, "
-                       "ollama:[host/][namespace/]model[:tag], local:/path or build:<recipe>");
+                       "gh:owner/repo@tag:asset, ollama:[host/][namespace/]model[:tag], "
+                       "local:/path or build:<recipe>");
 }
 
 } // namespace hive

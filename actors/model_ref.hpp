@@ -15,6 +15,9 @@ namespace hive {
 ///   file path (`model.Q4_K_M.gguf`), a quantisation tag (`Q4_K_M`) or absent
 ///   (the whole snapshot). Without `hf:`, `org/repo:file.gguf` (the rbee form)
 ///   also means the Hub.
+/// - `gh:owner/repo[@tag]:asset` (a GitHub release asset; the tag `latest` by
+///   default): `repo`, the tag in `revision`, the asset name or glob in
+///   `path`. A glob's `file_name` is empty: the release decides it.
 /// - `ollama:[scheme://][host/][namespace/]model[:tag]` (an Ollama registry,
 ///   parsed as Ollama does: namespace `library`, tag `latest`): `location` is
 ///   `scheme://host` or empty for the node's default registry, `repo` is
@@ -42,8 +45,8 @@ struct model_ref {
   /// The catalog id (sanitised, a single path segment).
   std::string model_id;
 
-  /// What a person calls the model: its file name, `org/name:TAG`, `org/name`
-  /// or `namespace/model:tag`.
+  /// What a person calls the model: its file name, `repo:path` (a glob),
+  /// `org/name:TAG`, `org/name`, `namespace/model:tag`, or a local path or recipe.
   std::string display_name() const;
 };
 

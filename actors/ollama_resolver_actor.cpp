@@ -117,17 +117,7 @@ caf::behavior ollama_resolver_actor(ollama_resolver_actor_type* self, vendor_con
                      "asking " + client.base + " for the manifest of " + st.ctx.ref.display_name(),
                      "info"});
   start_resolving(self, plan_pull(st.ctx, std::move(client)));
-  return {
-      [self](job_files& files) {
-        self->state.cancel_requests = nullptr;
-        self->send(self->state.ctx.supervisor, std::move(files));
-        self->quit();
-      },
-      [self](caf::error& err) {
-        self->state.cancel_requests = nullptr;
-        self->quit(std::move(err));
-      },
-  };
+  return relay_job_files(self);
 }
 
 } // namespace hive

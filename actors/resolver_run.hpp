@@ -5,9 +5,12 @@
 // by .cpp files only.
 
 #include "messages/errc.hpp"
+#include "messages/transfer_messages.hpp"
+#include "messages/type_ids.hpp"
 #include "net/cancellable.hpp"
 
 #include <caf/actor_cast.hpp>
+#include <caf/behavior.hpp>
 #include <caf/exit_reason.hpp>
 #include <caf/make_message.hpp>
 #include <caf/send.hpp>
@@ -51,6 +54,23 @@ void start_resolving(caf::stateful_actor<State>* self,
           result = caf::make_message(make_error(download_errc::internal, net::what_of(error)));
         caf::anon_send(me, std::move(result));
       });
+}
+
+/// The behaviour of a resolver whose work yields the job's files: it hands
+/// them to the supervisor, or fails with the work's error.
+template <class State>
+caf::behavior relay_job_files(caf::stateful_actor<State>* self) {
+  return {
+      [self](job_files& files) {
+        self->state.cancel_requests = nullptr;
+        self->send(self->state.ctx.supervisor, std::move(files));
+        self->quit();
+      },
+      [self](caf::error& err) {
+        self->state.cancel_requests = nullptr;
+        self->quit(std::move(err));
+      },
+  };
 }
 
 } // namespace hive

@@ -103,7 +103,7 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
   if (!r.ok) {
     auto error = make_error(static_cast<download_errc>(r.code), r.message);
     if (r.code == static_cast<std::uint8_t>(download_errc::http_status) && st.ctx.explain_refusal)
-      if (auto explained = st.ctx.explain_refusal(r.http_status, r.error_header, r.message))
+      if (auto explained = st.ctx.explain_refusal(r.http_status, r.refusal_headers, r.message))
         error = std::move(*explained);
     narrate(self, "transfer_failed", r.message + " (partial data kept for a later resume)",
             "error");
@@ -201,7 +201,7 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
         caf::anon_send(
             me, transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
                                 std::move(out.message), out.bytes, out.total, std::move(out.sha256),
-                                out.http_status, std::move(out.error_header)});
+                                out.http_status, std::move(out.refusal_headers)});
       });
   return {
       [self](transfer_result& r) { on_transfer_result(self, r); },

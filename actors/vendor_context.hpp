@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,9 +34,11 @@ struct vendor_context {
   /// The origin (`scheme://host[:port]`) the token belongs to; empty for the
   /// first URL's.
   std::string token_origin;
-  /// Turns a source's refusal (status, its `X-Error-Code`, the generic message)
-  /// into a specific error; empty or nullopt keeps the generic `http_status`.
-  std::function<std::optional<caf::error>(unsigned, const std::string&, const std::string&)>
+  /// Turns a source's refusal (status, its headers by lower-case name, the
+  /// generic message) into a specific error; empty or nullopt keeps the
+  /// generic `http_status`.
+  std::function<std::optional<caf::error>(unsigned, const std::map<std::string, std::string>&,
+                                          const std::string&)>
       explain_refusal;
   /// The model's folder: its catalog entry, and the files of sources that
   /// have no cache of their own.

@@ -1,5 +1,7 @@
 #include "actors/build_actor.hpp"
 #include "actors/file_import_actor.hpp"
+#include "actors/gh_refusals.hpp"
+#include "actors/gh_resolver_actor.hpp"
 #include "actors/hf_resolver_actor.hpp"
 #include "actors/hub_refusals.hpp"
 #include "actors/local_resolver_actor.hpp"
@@ -30,6 +32,17 @@ vendor_context for_hub(const vendor_context& ctx) {
   return hub;
 }
 
+/// A GitHub job's context: the job's token or the node's, for the API only.
+vendor_context for_github(const vendor_context& ctx) {
+  auto gh = ctx;
+  if (gh.bearer_token.empty())
+    gh.bearer_token = ctx.settings.github_token;
+  // Asset downloads redirect to a blob store with signed URLs: no token there.
+  gh.token_origin = ctx.settings.github_api;
+  gh.explain_refusal = explain_github_refusal;
+  return gh;
+}
+
 using spawner = caf::actor (*)(caf::event_based_actor* supervisor, const vendor_context& ctx);
 
 /// Local files (`local:`, a build's outputs) are imported, not fetched.
@@ -58,6 +71,13 @@ constexpr vendor_entry vendors[] = {
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return sv->spawn<opts>(url_vendor_actor, for_hub(ctx));
+     }},
+    {"gh",
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(gh_resolver_actor, for_github(ctx));
+     },
+     [](caf::event_based_actor* sv, const vendor_context& ctx) {
+       return sv->spawn<opts>(url_vendor_actor, for_github(ctx));
      }},
     {"ollama",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {

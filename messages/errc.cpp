@@ -68,6 +68,8 @@ std::string_view code_of(download_errc x) {
       return "unreadable";
     case download_errc::build_failed:
       return "build_failed";
+    case download_errc::rate_limited:
+      return "rate_limited";
   }
   return "internal";
 }

@@ -52,6 +52,8 @@ enum class download_errc : std::uint8_t {
   unreadable = 19,
   /// A build recipe could not start or ended with a non-zero exit.
   build_failed = 20,
+  /// The source's API rate limit is used up until a given time (GitHub).
+  rate_limited = 21,
 };
 
 /// Why the API refused a request. Each value maps to one HTTP status.

@@ -3,6 +3,7 @@
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -166,15 +167,16 @@ struct transfer_result {
   std::uint64_t bytes = 0;
   std::uint64_t total = 0;
   std::string sha256;
-  /// For `http_status` failures: the status and the source's `X-Error-Code`.
+  /// For `http_status` failures: the status and the answer's headers (names
+  /// in lower case).
   std::uint32_t http_status = 0;
-  std::string error_header;
+  std::map<std::string, std::string> refusal_headers;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transfer_result& x) {
   return f(caf::meta::type_name("transfer_result"), x.ok, x.cancelled, x.code, x.message, x.bytes,
-           x.total, x.sha256, x.http_status, x.error_header);
+           x.total, x.sha256, x.http_status, x.refusal_headers);
 }
 
 /// The job's aggregated progress, computed by the tracker (tracker -> narration).

@@ -3,6 +3,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 namespace hive::net::detail {
 
 namespace {
@@ -73,6 +76,17 @@ std::optional<connect_failure> load_trust(asio::ssl::context& ctx, const std::st
                            "cannot load CA file " + ca_file + ": " + ec.message()};
   ctx.set_verify_mode(asio::ssl::verify_peer);
   return std::nullopt;
+}
+
+std::map<std::string, std::string> lower_case_headers(const boost::beast::http::fields& fields) {
+  std::map<std::string, std::string> out;
+  for (const auto& field : fields) {
+    std::string name{field.name_string()};
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out[name] = std::string{field.value()};
+  }
+  return out;
 }
 
 } // namespace hive::net::detail

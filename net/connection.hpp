@@ -15,9 +15,11 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/http/fields.hpp>
 #include <boost/beast/ssl.hpp>
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -38,6 +40,9 @@ connect_tcp(boost::beast::tcp_stream& stream, const url& u, const std::optional<
 /// Trusts the system's CAs and `ca_file` (PEM) when given.
 std::optional<connect_failure> load_trust(boost::asio::ssl::context& ctx,
                                           const std::string& ca_file);
+
+/// An answer's headers by lower-case name (the last of repeated ones).
+std::map<std::string, std::string> lower_case_headers(const boost::beast::http::fields& fields);
 
 /// Opens a connection to `u` (TLS verified for https; through `proxy` when
 /// given) and returns `co_await use(stream, via_plain_proxy)`, where `stream`

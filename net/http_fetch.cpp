@@ -101,8 +101,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
                                                        + std::to_string(parser.get().result_int())
                                                        + " " + std::string{parser.get().reason()});
     out.outcome.http_status = parser.get().result_int();
-    out.outcome.error_header = std::string{parser.get()["X-Error-Code"]};
-    out.outcome.retry_after = std::string{parser.get()[http::field::retry_after]};
+    out.outcome.refusal_headers = detail::lower_case_headers(parser.get());
     co_return out;
   }
   std::uint64_t already = 0; // a 200 answer to a ranged request starts over
@@ -175,9 +174,12 @@ asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) 
   for (int attempt = 1;; ++attempt) {
     auto out = co_await fetch_once(req, obs);
     std::optional<std::chrono::milliseconds> delay;
-    if (!out.ok && out.code == download_errc::http_status)
-      delay = retry_delay(out.http_status, out.retry_after, attempt, req.max_retries,
-                          req.retry_backoff);
+    if (!out.ok && out.code == download_errc::http_status) {
+      auto retry_after = out.refusal_headers.find("retry-after");
+      delay = retry_delay(out.http_status,
+                          retry_after == out.refusal_headers.end() ? "" : retry_after->second,
+                          attempt, req.max_retries, req.retry_backoff);
+    }
     if (!delay)
       co_return out;
     if (obs.on_retry)

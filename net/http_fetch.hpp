@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <string>
 
 namespace boost::asio {
@@ -79,12 +80,11 @@ struct fetch_outcome {
   std::uint64_t total = 0;
   /// Bytes that came from an earlier attempt (0 when started from scratch).
   std::uint64_t resumed_from = 0;
-  /// For `http_status` failures: the status, and the source's `X-Error-Code`
-  /// header (how the Hugging Face Hub says why), empty when absent.
+  /// For `http_status` failures: the status, and the answer's headers (names
+  /// in lower case), which say why and until when: the Hub's `X-Error-Code`,
+  /// GitHub's `X-RateLimit-*`, `Retry-After`.
   unsigned http_status = 0;
-  std::string error_header;
-  /// The answer's Retry-After header, empty when absent.
-  std::string retry_after;
+  std::map<std::string, std::string> refusal_headers;
   std::string sha256;
 };
 

@@ -8,9 +8,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/http.hpp>
 
-#include <algorithm>
-#include <cctype>
-
 namespace hive::net {
 
 namespace {
@@ -65,12 +62,7 @@ asio::awaitable<http_answer> exchange(Stream& stream, const std::string& method,
   }
   http_answer out;
   out.status = parser.get().result_int();
-  for (const auto& field : parser.get()) {
-    std::string name{field.name_string()};
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out.headers[name] = std::string{field.value()};
-  }
+  out.headers = detail::lower_case_headers(parser.get());
   out.body = std::move(parser.get().body());
   co_return out;
 }

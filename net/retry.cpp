@@ -8,7 +8,8 @@ namespace hive::net {
 std::optional<std::chrono::milliseconds> retry_delay(unsigned status, std::string_view retry_after,
                                                      int attempt, int max_retries,
                                                      std::chrono::milliseconds backoff) {
-  bool transient = status == 408 || status == 429 || status >= 500;
+  bool transient =
+      status == 408 || status == 429 || status >= 500 || (status == 403 && !retry_after.empty());
   if (!transient || attempt > max_retries)
     return std::nullopt;
   unsigned long seconds = 0;

@@ -147,3 +147,56 @@ TEST(ModelRefTest, ParsesLocalPathsAndBuildRecipes) {
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
   }
 }
+
+TEST(ModelRefTest, ParsesGithubReleaseAssets) {
+  auto exact = parse_model_ref("gh:ggml-org/llama.cpp@b4567:llama-b4567-bin-ubuntu-x64.zip");
+  ASSERT_TRUE(exact) << to_string(exact.error());
+  EXPECT_EQ(exact->vendor, "gh");
+  EXPECT_EQ(exact->repo, "ggml-org/llama.cpp");
+  EXPECT_EQ(exact->revision, "b4567");
+  EXPECT_EQ(exact->path, "llama-b4567-bin-ubuntu-x64.zip");
+  EXPECT_EQ(exact->file_name, "llama-b4567-bin-ubuntu-x64.zip");
+  EXPECT_EQ(exact->model_id, "llama-b4567-bin-ubuntu-x64");
+
+  auto glob = parse_model_ref("gh:owner/models@release/v1.2+3:*.Q4_K_M.gguf");
+  ASSERT_TRUE(glob) << to_string(glob.error());
+  EXPECT_EQ(glob->revision, "release/v1.2+3");
+  EXPECT_EQ(glob->path, "*.Q4_K_M.gguf");
+  EXPECT_EQ(glob->file_name, "");
+  EXPECT_EQ(glob->model_id, "models.release-v1.2-3");
+  EXPECT_EQ(glob->display_name(), "owner/models:*.Q4_K_M.gguf");
+
+  auto latest = parse_model_ref("gh:owner/.github:tiny.gguf");
+  ASSERT_TRUE(latest) << to_string(latest.error());
+  EXPECT_EQ(latest->revision, "latest");
+  EXPECT_EQ(latest->repo, "owner/.github");
+}
+
+TEST(ModelRefTest, RefusesBadGithubReferencesWithAReason) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"gh:owner/repo@v1", "'gh:owner/repo@tag:asset-name'"},
+      {"gh:owner@v1:a.gguf", "'owner/repo'"},
+      {"gh:owner/re/po@v1:a.gguf", "'owner/repo'"},
+      {"gh:../repo@v1:a.gguf", "'owner/repo'"},
+      {"gh:owner/..@v1:a.gguf", "'owner/repo'"},
+      {"gh:owner/re po@v1:a.gguf", "'owner/repo'"},
+      {"gh:owner/repo@:a.gguf", "invalid release tag ''"},
+      {"gh:owner/repo@v1/../x:a.gguf", "invalid release tag 'v1/../x'"},
+      {"gh:owner/repo@/v1:a.gguf", "invalid release tag '/v1'"},
+      {"gh:owner/repo@v1 x:a.gguf", "invalid release tag 'v1 x'"},
+      {"gh:owner/repo@v1:dir/a.gguf", "invalid asset name 'dir/a.gguf'"},
+      {"gh:owner/repo@v1:..", "invalid asset name '..'"},
+      {"gh:owner/repo@v1:a..gguf", "invalid asset name 'a..gguf'"},
+      {"gh:owner/repo@v1:.hidden", "invalid asset name '.hidden'"},
+      {"gh:owner/repo@v1:", "invalid asset name ''"},
+      {"gh:owner/repo@v1:a\\b", "invalid asset name 'a\\b'"},
+      {"gh:owner/repo@v1:metadata.json", "reserved for the catalog"},
+  };
+  for (const auto& [bad, why] : cases) {
+    auto ref = parse_model_ref(bad);
+    ASSERT_FALSE(ref) << bad;
+    auto view = describe(ref.error());
+    EXPECT_EQ(view.code, "invalid_model_ref") << bad;
+    EXPECT_NE(view.message.find(why), std::string::npos) << bad << ": " << view.message;
+  }
+}

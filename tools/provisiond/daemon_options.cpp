@@ -101,6 +101,16 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.hf_cache = v;
      }},
+    {"github-api", "URL", "GitHub REST API (default $GITHUB_API_URL or api.github.com)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.github_api = v.substr(0, v.find_last_not_of('/') + 1);
+     }},
+    {"github-token", "TOKEN",
+     "GitHub token, for private repositories and a higher rate limit "
+     "(default $GITHUB_TOKEN)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.github_token = v;
+     }},
     {"ollama-registry", "URL",
      "Ollama registry of references that name no host (default https://registry.ollama.ai)",
      [](daemon_options& o, const std::string&, const std::string& v) {
@@ -178,7 +188,10 @@ daemon_options parse_daemon_options(const std::vector<std::string>& args) {
   daemon_options result;
   result.runtime.jobs.models_dir = default_models_dir();
   result.runtime.jobs.proxy = net::proxy_settings::from_environment();
-  for (auto [name, key] : {std::pair{"HF_ENDPOINT", "hf-endpoint"}, {"HF_TOKEN", "hf-token"}})
+  for (auto [name, key] : {std::pair{"HF_ENDPOINT", "hf-endpoint"},
+                           {"HF_TOKEN", "hf-token"},
+                           {"GITHUB_API_URL", "github-api"},
+                           {"GITHUB_TOKEN", "github-token"}})
     if (const char* value = std::getenv(name); value && *value)
       apply(result, key, value);
   result.runtime.jobs.hf_cache = hf::cache_root_from_environment({});
