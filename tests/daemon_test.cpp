@@ -1,6 +1,7 @@
 // The real binaries: options, config file, signals, CLI exit codes.
 
 #include "tests/support/test_file_server.hpp"
+#include "tests/support/test_github_server.hpp"
 #include "tests/support/test_hub_server.hpp"
 #include "tests/support/test_registry.hpp"
 
@@ -250,10 +251,9 @@ TEST_F(DaemonTest, CliFetchesAQuantisationAndAFilteredSnapshotFromTheHub) {
 TEST_F(DaemonTest, CliPullsFromTheConfiguredOllamaRegistryIntoOllamasStore) {
   test_registry registry;
   auto model = make_test_bytes(300 * 1024, 23);
-  auto manifest = registry.push_model(
-      "library/tiny", "latest",
-      {{"application/vnd.ollama.image.model", model},
-       {"application/vnd.ollama.image.template", "{{ .Prompt }}"}});
+  auto manifest = registry.push_model("library/tiny", "latest",
+                                      {{"application/vnd.ollama.image.model", model},
+                                       {"application/vnd.ollama.image.template", "{{ .Prompt }}"}});
   auto store = dir / "ollama";
   daemon_process daemon{{"--models-dir", (dir / "models").string(), "--ollama-registry",
                          registry.base(), "--ollama-models", store.string()}};
@@ -265,6 +265,26 @@ TEST_F(DaemonTest, CliPullsFromTheConfiguredOllamaRegistryIntoOllamasStore) {
   EXPECT_EQ(read_file(store / "blobs" / ("sha256-" + sha256_hex(model))), model);
   auto [models_code, models] = run(cli(daemon) + "models");
   EXPECT_NE(models.find("tiny.latest"), std::string::npos) << models;
+}
+
+TEST_F(DaemonTest, CliFetchesAGithubAssetAndImportsALocalFile) {
+  test_github_server github;
+  auto asset = make_test_bytes(200 * 1024, 24);
+  github.add_release("acme/models", "v1");
+  github.add_asset("acme/models", "v1", "tiny.Q4_K_M.gguf", asset);
+  auto local = dir / "weights.bin";
+  std::ofstream{local, std::ios::binary} << "local weights";
+  auto models = dir / "models";
+  daemon_process daemon{{"--models-dir", models.string(), "--github-api", github.api_url()}};
+  auto [gh_code, gh_out] = run(cli(daemon) + "download 'gh:acme/models@v1:*.gguf'");
+  ASSERT_EQ(gh_code, 0) << gh_out;
+  EXPECT_EQ(read_file(models / "models.v1" / "tiny.Q4_K_M.gguf"), asset);
+  auto [local_code, local_out] = run(cli(daemon) + "download local:" + local.string());
+  ASSERT_EQ(local_code, 0) << local_out;
+  EXPECT_EQ(read_file(models / "weights" / "weights.bin"), "local weights");
+  auto [missing_code, missing_out] = run(cli(daemon) + "download local:" + (dir / "nope").string());
+  EXPECT_EQ(missing_code, 1) << missing_out;
+  EXPECT_NE(missing_out.find("entry_not_found"), std::string::npos) << missing_out;
 }
 
 TEST_F(DaemonTest, CliSaysWhenTheServerIsDown) {
