@@ -99,10 +99,15 @@ caf::behavior file_import_actor(file_import_actor_type* self, vendor_context ctx
         caf::anon_send(tracker, progress_update{file, bytes, total});
       },
       [me](net::import_outcome out) {
-        caf::anon_send(me,
-                       transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
-                                       std::move(out.message), out.bytes, out.bytes,
-                                       std::move(out.sha256), 0, {}});
+        caf::anon_send(me, transfer_result{out.ok,
+                                           out.cancelled,
+                                           static_cast<std::uint8_t>(out.code),
+                                           std::move(out.message),
+                                           out.bytes,
+                                           out.bytes,
+                                           std::move(out.sha256),
+                                           0,
+                                           {}});
       });
   return {
       [self](transfer_result& r) { on_result(self, r); },

@@ -4,6 +4,7 @@
 
 #include "actors/gh_refusals.hpp"
 #include "messages/errc.hpp"
+#include "net/sha256.hpp"
 #include "net/url.hpp"
 
 #include <simdjson.h>
@@ -33,19 +34,6 @@ caf::error not_github(const std::string& what, const std::string& why) {
                     what + " " + why + " (is GITHUB_API_URL GitHub's REST API?)");
 }
 
-/// `sha256:<hex>` as lower-case hex, "" for anything else.
-std::string sha256_of(std::string_view digest) {
-  if (!digest.starts_with("sha256:") || digest.size() != 7 + 64)
-    return {};
-  std::string hex{digest.substr(7)};
-  std::transform(hex.begin(), hex.end(), hex.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  bool is_hex = std::all_of(hex.begin(), hex.end(), [](unsigned char c) {
-    return std::isdigit(c) != 0 || (c >= 'a' && c <= 'f');
-  });
-  return is_hex ? hex : std::string{};
-}
-
 caf::expected<release> parse_release(const std::string& body, const std::string& what) {
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
@@ -68,7 +56,7 @@ caf::expected<release> parse_release(const std::string& body, const std::string&
       return not_github(what, "listed an asset without id, name or size");
     a.name = name;
     if (entry["digest"].get(text) == simdjson::SUCCESS) // absent or null on older assets
-      a.sha256 = sha256_of(text);
+      a.sha256 = net::sha256_of_digest(text);
     out.assets.push_back(std::move(a));
   }
   return out;

@@ -35,6 +35,11 @@ caf::expected<file_task> folder_entry(const fs::directory_entry& entry, const fs
     return make_error(download_errc::unsafe_path,
                       entry.path().string()
                           + " would replace the catalog's metadata.json; nothing was imported");
+  if (name.ends_with(".part")) // the partial file of its namesake without `.part`
+    return make_error(download_errc::unsafe_path,
+                      entry.path().string()
+                          + ": names ending in .part are the import's own partial files; "
+                            "nothing was imported");
   std::error_code ec;
   if (entry.is_symlink(ec)) {
     auto target = fs::canonical(entry.path(), ec);
@@ -79,6 +84,15 @@ caf::expected<std::vector<file_task>> list_local_files(const fs::path& source,
   auto status = fs::status(source, ec);
   if (status.type() == fs::file_type::not_found)
     return not_there(source);
+  // Importing the model's own folder (or one around or inside it) would
+  // link files onto themselves, and a failure would then delete the sources.
+  auto real_source = fs::weakly_canonical(source, ec);
+  auto real_dest = fs::weakly_canonical(dest_dir, ec);
+  if (real_source == real_dest || is_inside(real_source, real_dest)
+      || is_inside(real_dest, real_source))
+    return make_error(download_errc::unsafe_path,
+                      source.string() + " overlaps the model's own folder " + dest_dir.string()
+                          + "; nothing was imported");
   std::vector<file_task> tasks;
   if (status.type() != fs::file_type::directory) {
     auto task = import_task(source, source.filename().string(), dest_dir);

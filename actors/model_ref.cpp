@@ -178,7 +178,10 @@ caf::expected<model_ref> parse_ollama_ref(std::string_view text, std::string_vie
       return invalid(text, "invalid " + std::string{what} + " '" + std::string{name} + "'");
   ref.repo = std::string{ns} + "/" + std::string{model};
   ref.revision = tag;
-  ref.model_id = sanitize_segment((ns == "library" ? "" : std::string{ns} + ".")
+  // A registry other than the default one is part of the name: `ollama:tiny`
+  // and `ollama:mirror:5000/library/tiny` are two models.
+  auto host = parts.size() == 3 ? std::string{parts[0]} + "." : std::string{};
+  ref.model_id = sanitize_segment(host + (ns == "library" ? "" : std::string{ns} + ".")
                                   + std::string{model} + "." + std::string{tag});
   return ref;
 }

@@ -19,20 +19,6 @@ namespace asio = boost::asio;
 
 constexpr std::string_view manifest_type = "application/vnd.docker.distribution.manifest.v2+json";
 
-bool is_sha256_hex(std::string_view hex) {
-  return hex.size() == 64 && std::all_of(hex.begin(), hex.end(), [](unsigned char c) {
-           return std::isdigit(c) != 0 || (c >= 'a' && c <= 'f');
-         });
-}
-
-/// `sha256:<hex>` -> `<hex>`, or "" when it is not that.
-std::string sha256_of(std::string_view digest) {
-  constexpr std::string_view prefix = "sha256:";
-  if (!digest.starts_with(prefix) || !is_sha256_hex(digest.substr(prefix.size())))
-    return {};
-  return std::string{digest.substr(prefix.size())};
-}
-
 caf::error not_a_manifest(const std::string& what, const std::string& why) {
   return make_error(download_errc::http_status, what + " is not an Ollama model manifest: " + why);
 }
@@ -44,7 +30,7 @@ caf::expected<blob_ref> read_blob(simdjson::dom::element entry, const std::strin
       || entry["digest"].get(digest) != simdjson::SUCCESS
       || entry["size"].get(size) != simdjson::SUCCESS)
     return not_a_manifest(what, "a blob without mediaType, digest or size");
-  auto hex = sha256_of(digest);
+  auto hex = net::sha256_of_digest(digest);
   if (hex.empty())
     return not_a_manifest(what, "digest '" + std::string{digest} + "' is not sha256:<64 hex>");
   return blob_ref{std::string{media_type}, std::move(hex), size, role_of(media_type)};

@@ -11,6 +11,8 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -52,10 +54,31 @@ std::string describe(const ollama::manifest& m) {
   return out;
 }
 
+/// With a user's sha256: it must be the digest of one of the model layers.
+caf::error check_expected(const vendor_context& ctx, const ollama::manifest& m) {
+  if (ctx.expected_sha256.empty())
+    return {};
+  std::string layers;
+  for (const auto& blob : m.blobs) {
+    if (blob.role != "model")
+      continue;
+    if (blob.sha256 == ctx.expected_sha256)
+      return {};
+    layers += (layers.empty() ? "sha256:" : ", sha256:") + blob.sha256;
+  }
+  return make_error(download_errc::checksum_mismatch,
+                    ctx.ref.display_name() + "'s model layer is "
+                        + (layers.empty() ? std::string{"missing"} : layers) + ", not "
+                        + ctx.expected_sha256);
+}
+
 /// The manifest's blobs as the job's files: the ones the store has, the ones
-/// to fetch into it, and the manifest itself to write last.
+/// to fetch into it, and the manifest itself to write last (unless the store
+/// has this very one already: then it is left as it is).
 caf::expected<job_files> place(const vendor_context& ctx, const ollama::registry_client& client,
                                const ollama::manifest& m) {
+  if (auto err = check_expected(ctx, m))
+    return err;
   ollama::store store{store_root(ctx.settings)};
   job_files out;
   std::map<std::string, int> roles; // names must differ: a second license is `license-2`
@@ -65,10 +88,6 @@ caf::expected<job_files> place(const vendor_context& ctx, const ollama::registry
       continue; // one file, named twice
     auto count = ++roles[blob.role];
     auto name = count == 1 ? blob.role : blob.role + "-" + std::to_string(count);
-    if (blob.role == "model" && !ctx.expected_sha256.empty() && blob.sha256 != ctx.expected_sha256)
-      return make_error(download_errc::checksum_mismatch,
-                        ctx.ref.display_name() + "'s model layer is sha256:" + blob.sha256
-                            + ", not " + ctx.expected_sha256);
     auto path = store.blob(blob.sha256);
     std::error_code ec;
     if (fs::file_size(path, ec) == blob.size && !ec) {
@@ -88,7 +107,11 @@ caf::expected<job_files> place(const vendor_context& ctx, const ollama::registry
     out.tasks.push_back(std::move(task));
   }
   auto manifest = store.manifest(origin_of(ctx).host, ctx.ref.repo, ctx.ref.revision);
-  out.written_last.push_back({"manifest", manifest.string(), m.raw});
+  std::ifstream in{manifest, std::ios::binary};
+  if (std::string{std::istreambuf_iterator<char>{in}, {}} == m.raw)
+    out.present.push_back({"manifest", manifest.string(), m.raw.size(), "", ""});
+  else
+    out.written_last.push_back({"manifest", manifest.string(), m.raw});
   return out;
 }
 

@@ -63,6 +63,9 @@ private:
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 2);
     posix_spawn_file_actions_addchdir_np(&actions, req_.workdir.c_str());
+    // Nothing else of ours: Asio's sockets are not close-on-exec, and a
+    // process the build leaves behind must not keep the API's port open.
+    posix_spawn_file_actions_addclosefrom_np(&actions, 3);
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK

@@ -1,5 +1,7 @@
 #include "net/sha256.hpp"
 
+#include <cctype>
+
 #include <openssl/evp.h>
 
 #include <fstream>
@@ -55,6 +57,19 @@ std::string git_blob_sha1(const std::filesystem::path& file, std::error_code& ec
   while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0)
     hasher.update(buf.data(), static_cast<std::size_t>(in.gcount()));
   return hasher.hex_digest();
+}
+
+std::string sha256_of_digest(std::string_view digest) {
+  constexpr std::string_view prefix = "sha256:";
+  if (!digest.starts_with(prefix) || digest.size() != prefix.size() + 64)
+    return {};
+  std::string hex{digest.substr(prefix.size())};
+  for (auto& c : hex) {
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!std::isdigit(static_cast<unsigned char>(c)) && (c < 'a' || c > 'f'))
+      return {};
+  }
+  return hex;
 }
 
 } // namespace hive::net

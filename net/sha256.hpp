@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 struct evp_md_ctx_st;
@@ -35,5 +36,9 @@ private:
 /// Git's id of a file's content: sha1 of `blob <size>\0<bytes>`, lower-case
 /// hex (what the Hugging Face Hub gives as the ETag of a file not in LFS).
 std::string git_blob_sha1(const std::filesystem::path& file, std::error_code& ec);
+
+/// The hex of a `sha256:<hex>` digest (registries, GitHub), in lower case;
+/// "" for anything else.
+std::string sha256_of_digest(std::string_view digest);
 
 } // namespace hive::net

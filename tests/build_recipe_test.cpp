@@ -51,6 +51,8 @@ protected:
         {"never.bin"},
         ""};
     s.jobs.recipes["makes-nothing"] = {workdir, {"true"}, {"model.bin"}, ""};
+    s.jobs.recipes["open-files"] = {
+        workdir, {"/bin/sh", "-c", "exec > fds.txt; ls /proc/$$/fd"}, {"fds.txt"}, ""};
     s.jobs.recipes["no-program"] = {workdir, {"no-such-program-here"}, {"model.bin"}, ""};
     restart(s);
   }
@@ -161,6 +163,13 @@ TEST_F(BuildRecipeTest, AFailingRecipeNamesItsExitCodeAndLastLines) {
   EXPECT_FALSE(fs::exists(models_dir / "failing"));
 }
 
+TEST_F(BuildRecipeTest, ABuildInheritsNoneOfTheDaemonsFilesOrSockets) {
+  // The API's listening socket and this job's stream are open in this process.
+  ASSERT_EQ(follow(start_download("build:open-files")).final_data(), "[DONE]");
+  EXPECT_EQ(read_file(models_dir / "open-files" / "fds.txt"), "0\n1\n2\n")
+      << "stdin, the output pipe twice, and nothing else";
+}
+
 TEST_F(BuildRecipeTest, ARecipeThatMakesNothingOrCannotStartFails) {
   auto nothing = follow(start_download("build:makes-nothing")).final_data();
   EXPECT_EQ(nothing, "[ERROR] build_failed: recipe 'makes-nothing' succeeded but did not make "
@@ -184,7 +193,7 @@ TEST_F(BuildRecipeTest, AnUnknownRecipeIsRefusedAtSubmission) {
   ASSERT_EQ(doc["error"]["message"].get(message), simdjson::SUCCESS) << reply.body;
   EXPECT_EQ(code, "not_found");
   EXPECT_EQ(message, "no build recipe 'nope' on this node (its --recipes file defines failing, "
-                     "makes-nothing, no-program, slow, tiny-model)");
+                     "makes-nothing, no-program, open-files, slow, tiny-model)");
   auto bad = post_job(R"({"operation":"model_download","model":"build:../x"})");
   EXPECT_EQ(bad.status, 400u);
 }

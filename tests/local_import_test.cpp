@@ -137,6 +137,24 @@ TEST_F(LocalImportTest, ALinkOutOfTheFolderRefusesTheWholeImport) {
   EXPECT_EQ(models_entries(), std::vector<std::string>{});
 }
 
+TEST_F(LocalImportTest, NamesThatWouldCollideWithTheImportsOwnFilesAreRefused) {
+  write("llama/model.gguf", "weights");
+  write("llama/model.gguf.part", "a user's file");
+  auto end = import(source / "llama");
+  EXPECT_EQ(end.rfind("[ERROR] unsafe_path: ", 0), 0u) << end;
+  EXPECT_NE(end.find("names ending in .part"), std::string::npos) << end;
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+
+  // The model's own folder, imported again: its files would be linked onto themselves.
+  fs::remove(source / "llama" / "model.gguf.part");
+  ASSERT_EQ(import(source / "llama"), "[DONE]");
+  end = import(models_dir / "llama");
+  EXPECT_EQ(end.rfind("[ERROR] unsafe_path: ", 0), 0u) << end;
+  EXPECT_NE(end.find("overlaps the model's own folder"), std::string::npos) << end;
+  EXPECT_EQ(read_file(models_dir / "llama" / "model.gguf"), "weights");
+  EXPECT_EQ(get("/v1/models/llama").status, 200u);
+}
+
 TEST_F(LocalImportTest, APathThatDoesNotExistSaysSo) {
   auto end = import(source / "missing.gguf");
   EXPECT_EQ(end,

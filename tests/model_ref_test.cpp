@@ -98,9 +98,9 @@ TEST(ModelRefTest, ParsesOllamaNamesAsOllamaDoes) {
        {expected{"ollama:tinyllama", "", "library/tinyllama", "latest", "tinyllama.latest"},
         expected{"ollama:jane/mistral:7b-q4", "", "jane/mistral", "7b-q4", "jane.mistral.7b-q4"},
         expected{"ollama:registry.example.com/ns/m:v1", "https://registry.example.com", "ns/m",
-                 "v1", "ns.m.v1"},
+                 "v1", "registry.example.com.ns.m.v1"},
         expected{"ollama:http://127.0.0.1:5000/library/tiny:latest", "http://127.0.0.1:5000",
-                 "library/tiny", "latest", "tiny.latest"}}) {
+                 "library/tiny", "latest", "127.0.0.1-5000.tiny.latest"}}) {
     auto ref = parse_model_ref(e.text);
     ASSERT_TRUE(ref) << e.text << ": " << to_string(ref.error());
     EXPECT_EQ(ref->vendor, "ollama");

@@ -42,6 +42,13 @@ protected:
     return "ollama:" + registry.base() + "/" + name;
   }
 
+  /// The catalog id of `library/<model>:latest` from the test registry.
+  std::string model_id(const std::string& model = "tiny") const {
+    auto host = registry.host();
+    std::replace(host.begin(), host.end(), ':', '-');
+    return host + "." + model + ".latest";
+  }
+
   fs::path blob(const std::string& content) const {
     return store / "blobs" / ("sha256-" + sha256_hex(content));
   }
@@ -102,7 +109,7 @@ TEST_F(OllamaDownloadTest, APullLandsInTheLayoutOllamaReads) {
   EXPECT_TRUE(said(log, "downloaded template"));
   EXPECT_TRUE(said(log, "downloaded license"));
 
-  auto entry = get("/v1/models/tiny.latest");
+  auto entry = get("/v1/models/" + model_id());
   ASSERT_EQ(entry.status, 200u) << entry.body;
   EXPECT_NE(entry.body.find("\"vendor\":\"ollama\""), std::string::npos) << entry.body;
   EXPECT_NE(entry.body.find(manifest().string()), std::string::npos) << entry.body;
@@ -112,10 +119,12 @@ TEST_F(OllamaDownloadTest, AModelAlreadyInTheStoreIsNotFetchedAgain) {
   push_tiny();
   ASSERT_EQ(follow(start_download(ref())).final_data(), "[DONE]");
   auto written = fs::last_write_time(blob(model));
+  auto listed = fs::last_write_time(manifest());
   auto log = follow(start_download(ref()));
   ASSERT_EQ(log.final_data(), "[DONE]");
   EXPECT_TRUE(said(log, "nothing to download")) << "every blob is in the store";
   EXPECT_EQ(fs::last_write_time(blob(model)), written);
+  EXPECT_EQ(fs::last_write_time(manifest()), listed) << "the same manifest is left as it is";
   EXPECT_FALSE(said(log, "downloaded")) << "no blob was fetched";
 }
 
@@ -134,7 +143,7 @@ TEST_F(OllamaDownloadTest, AMissingTagOrModelIsAClearErrorAndWritesNothing) {
             0u)
       << log.final_data();
   EXPECT_TRUE(store_files().empty());
-  EXPECT_EQ(get("/v1/models/absent.latest").status, 404u);
+  EXPECT_EQ(get("/v1/models/" + model_id("absent")).status, 404u);
 }
 
 TEST_F(OllamaDownloadTest, AnExpectedSha256OtherThanTheModelLayersFailsBeforeAnyTransfer) {
@@ -162,7 +171,7 @@ TEST_F(OllamaDownloadTest, ABlobThatDoesNotMatchItsDigestIsNotKeptAndNoManifestI
   auto files = store_files();
   EXPECT_TRUE(std::none_of(files.begin(), files.end(),
                            [](const std::string& f) { return f.find("-partial") != f.npos; }));
-  EXPECT_EQ(get("/v1/models/tiny.latest").status, 404u);
+  EXPECT_EQ(get("/v1/models/" + model_id()).status, 404u);
 }
 
 TEST_F(OllamaDownloadTest, CancelMidLayerStopsAtOnceAndLeavesNoPartial) {
@@ -187,13 +196,13 @@ TEST_F(OllamaDownloadTest, DeleteForgetsTheManifestAndTheBlobsNoOtherModelNames)
   ASSERT_EQ(follow(start_download(ref())).final_data(), "[DONE]");
   ASSERT_EQ(follow(start_download(ref("library/other"))).final_data(), "[DONE]");
 
-  auto reply = call("DELETE", "/v1/models/tiny.latest");
+  auto reply = call("DELETE", "/v1/models/" + model_id());
   ASSERT_EQ(reply.status, 200u) << reply.body;
   EXPECT_FALSE(fs::exists(manifest()));
   EXPECT_FALSE(fs::exists(blob(model)));
   EXPECT_TRUE(fs::exists(blob(layers[3].second))) << "the other model's licence stays";
   EXPECT_TRUE(fs::exists(blob(small.second)));
-  EXPECT_EQ(get("/v1/models/other.latest").status, 200u);
+  EXPECT_EQ(get("/v1/models/" + model_id("other")).status, 200u);
 }
 
 } // namespace

@@ -140,6 +140,15 @@ struct test_registry::impl {
   fs::path dir;
   std::uint16_t port = 0;
   pid_t pid = -1;
+
+  ~impl() {
+    if (pid > 0) {
+      ::kill(pid, SIGTERM);
+      ::waitpid(pid, nullptr, 0);
+    }
+    std::error_code ec;
+    fs::remove_all(dir, ec);
+  }
   loopback_server tokens{[this](tcp::socket socket) { return serve_token(std::move(socket)); }};
   loopback_server slow{[this](tcp::socket socket) { return relay(std::move(socket)); }};
 
@@ -241,9 +250,13 @@ struct test_registry::impl {
     if (rc != 0)
       throw std::runtime_error("test_registry: cannot start docker-registry (apt install "
                                "docker-registry)");
-    for (int i = 0; i < 200; ++i) { // ready once it answers /v2/ (with its challenge)
+    // Ready once it answers /v2/ with a challenge naming our token service (the
+    // port it was given may have been taken meanwhile: then it exits).
+    auto realm = "127.0.0.1:" + std::to_string(tokens.port()) + "/token";
+    for (int i = 0; i < 200 && ::waitpid(pid, nullptr, WNOHANG) == 0; ++i) {
       try {
-        if (call(http::verb::get, "/v2/", "").result() == http::status::unauthorized)
+        auto res = call(http::verb::get, "/v2/", "");
+        if (std::string{res[http::field::www_authenticate]}.find(realm) != std::string::npos)
           return;
       } catch (const std::exception&) {
       }
@@ -273,14 +286,7 @@ test_registry::test_registry() : impl_(std::make_unique<impl>()) {
   impl_->start();
 }
 
-test_registry::~test_registry() {
-  if (impl_->pid > 0) {
-    ::kill(impl_->pid, SIGTERM);
-    ::waitpid(impl_->pid, nullptr, 0);
-  }
-  std::error_code ec;
-  fs::remove_all(impl_->dir, ec);
-}
+test_registry::~test_registry() = default;
 
 std::string test_registry::base() const {
   return "http://" + host();
