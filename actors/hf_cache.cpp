@@ -1,6 +1,6 @@
 #include "actors/hf_cache.hpp"
 
-#include "net/atomic_file.hpp"
+#include "net/file_system.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -85,14 +85,6 @@ std::set<fs::path> linked_blobs(const fs::path& repo) {
   return out;
 }
 
-/// Removes empty folders from `dir` up to and including `last`.
-void prune(fs::path dir, const fs::path& last, std::error_code& ec) {
-  for (;; dir = dir.parent_path()) {
-    if (!fs::is_empty(dir, ec) || ec || !fs::remove(dir, ec) || dir == last)
-      return;
-  }
-}
-
 void drop_refs_to(const fs::path& repo, const std::string& commit) {
   std::error_code ec;
   std::vector<fs::path> stale;
@@ -127,7 +119,7 @@ std::size_t release_pointers(const std::vector<fs::path>& pointers, std::error_c
     auto blobs = fs::weakly_canonical(place->repo / "blobs", link_ec);
     if (!link_ec && blob.parent_path() == blobs)
       orphans[place->repo].insert(std::move(blob));
-    prune(pointer.parent_path(), place->snapshot, link_ec);
+    net::remove_empty_up_to(pointer.parent_path(), place->snapshot.parent_path());
     snapshots.emplace(place->repo, place->snapshot);
   }
   for (const auto& [repo, blobs] : orphans) {

@@ -6,7 +6,7 @@
 #include "messages/human_units.hpp"
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
-#include "net/atomic_file.hpp"
+#include "net/file_system.hpp"
 #include "net/part_file.hpp"
 
 #include <caf/event_based_actor.hpp>

@@ -5,7 +5,7 @@
 #include "actors/ollama_store.hpp"
 #include "messages/errc.hpp"
 #include "messages/json_writer.hpp"
-#include "net/atomic_file.hpp"
+#include "net/file_system.hpp"
 
 #include <simdjson.h>
 

@@ -1,5 +1,7 @@
 #include "actors/ollama_store.hpp"
 
+#include "net/file_system.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -44,15 +46,6 @@ std::set<std::string> named_blobs(const fs::path& root) {
   return named;
 }
 
-/// Removes the folders from `dir` up to (not including) `stop` while empty.
-void prune(fs::path dir, const fs::path& stop) {
-  std::error_code ec;
-  while (dir != stop && dir.has_parent_path() && fs::is_empty(dir, ec) && !ec) {
-    fs::remove(dir, ec);
-    dir = dir.parent_path();
-  }
-}
-
 } // namespace
 
 fs::path store::blob(const std::string& sha256) const {
@@ -77,7 +70,7 @@ std::size_t release_files(const std::vector<fs::path>& paths, std::error_code& e
     if (auto root = root_of_manifest(path)) {
       if (fs::remove(path, ec))
         ++removed;
-      prune(path.parent_path(), *root / "manifests");
+      net::remove_empty_up_to(path.parent_path(), *root / "manifests");
     } else if (auto blob_root = root_of_blob(path)) {
       blobs[*blob_root].push_back(path);
     }

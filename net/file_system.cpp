@@ -1,4 +1,4 @@
-#include "net/atomic_file.hpp"
+#include "net/file_system.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -32,6 +32,13 @@ std::error_code write_atomically(const fs::path& path, std::string_view text) {
     fs::remove(tmp, ignored);
   }
   return ec;
+}
+
+void remove_empty_up_to(fs::path dir, const fs::path& stop) {
+  std::error_code ec;
+  for (; dir != stop && dir.has_relative_path(); dir = dir.parent_path())
+    if (!fs::is_empty(dir, ec) || ec || !fs::remove(dir, ec))
+      return;
 }
 
 } // namespace hive::net

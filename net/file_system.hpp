@@ -1,5 +1,8 @@
 #pragma once
 
+// Small file-system steps that must be done right: atomic writes, and
+// pruning the folders a removal leaves empty.
+
 #include <filesystem>
 #include <string_view>
 #include <system_error>
@@ -10,5 +13,9 @@ namespace hive::net {
 /// one, never a part: a temporary `<path>.tmp`, fsync, rename. Creates the
 /// missing parent folders.
 std::error_code write_atomically(const std::filesystem::path& path, std::string_view text);
+
+/// Removes `dir`, then its parents, while they are empty, stopping below
+/// `stop` (which stays, as does anything above it).
+void remove_empty_up_to(std::filesystem::path dir, const std::filesystem::path& stop);
 
 } // namespace hive::net
