@@ -55,7 +55,7 @@ function formatDuration(secs) {
 function formatValue(key, value) {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'object') return JSON.stringify(value);
-  if (typeof value === 'number' && key.endsWith('_ms') && key !== 'id') {
+  if (typeof value === 'number' && key.endsWith('_ms')) {
     return key.includes('uptime') || key.includes('age') ? formatDuration(value / 1000) : `${value} ms`;
   }
   if (typeof value === 'number' && key.endsWith('bytes')) return formatBytes(value);
@@ -378,18 +378,21 @@ async function onDeleteDialogClose() {
 
 // -- actors -------------------------------------------------------------------
 
-const ACTOR_HEADLINE = new Set(['id', 'name', 'parent']);
+// Shown as the headline; `parent` is shown by the nesting (or, for an actor
+// whose parent is not listed, as a field).
+const ACTOR_HEADLINE = new Set(['id', 'name']);
 let lastActors = '';
 
-function actorItem(actor, children) {
+function actorItem(actor, children, ids) {
+  const nested = (key) => key === 'parent' && (!actor.parent || ids.has(actor.parent));
   const fields = Object.entries(actor)
-    .filter(([key, value]) => !ACTOR_HEADLINE.has(key) && value !== '' && value !== null)
+    .filter(([key, value]) => !ACTOR_HEADLINE.has(key) && !nested(key) && value !== '' && value !== null)
     .map(([key, value]) => el('span', { class: 'actor-field' }, `${key} `, el('b', { text: formatValue(key, value) })));
   const item = el('li', { 'data-actor-id': String(actor.id) },
     el('span', { class: 'actor-name', text: actor.name || actor.kind || 'actor' }),
     el('span', { class: 'actor-field' }, '#', el('b', { text: String(actor.id) })), ...fields);
   const kids = children.get(actor.id) || [];
-  if (kids.length) item.append(el('ul', {}, ...kids.map((kid) => actorItem(kid, children))));
+  if (kids.length) item.append(el('ul', {}, ...kids.map((kid) => actorItem(kid, children, ids))));
   return item;
 }
 
@@ -417,7 +420,7 @@ async function refreshActors() {
       roots.push(actor);
     }
   }
-  $('#actors').replaceChildren(el('ul', { 'aria-label': 'Actor tree' }, ...roots.map((a) => actorItem(a, children))));
+  $('#actors').replaceChildren(el('ul', { 'aria-label': 'Actor tree' }, ...roots.map((a) => actorItem(a, children, ids))));
 }
 
 // -- start ----------------------------------------------------------------------
