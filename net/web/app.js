@@ -358,7 +358,10 @@ async function refreshModels() {
 function confirmDelete(id) {
   deleting = id;
   $('#confirm-delete-name').textContent = id;
-  $('#confirm-delete').showModal();
+  const dialog = $('#confirm-delete');
+  // Escape closes a dialog without touching returnValue: clear the last answer.
+  dialog.returnValue = '';
+  dialog.showModal();
 }
 
 async function onDeleteDialogClose() {

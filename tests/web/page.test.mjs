@@ -159,8 +159,15 @@ async function scenario(page, base, fileServer, modelsDir) {
   // Delete the model through its button and the confirmation dialog.
   const modelRow = page.locator('tr[data-model-id="small"]');
   await modelRow.waitFor();
-  await modelRow.getByRole('button', { name: 'Delete small' }).click();
   const dialog = page.getByRole('dialog', { name: 'Delete model?' });
+  // Escape keeps the model.
+  await modelRow.getByRole('button', { name: 'Delete small' }).click();
+  await dialog.waitFor();
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await page.waitForTimeout(300);
+  assert.equal((await fetch(`${base}/v1/models/small`)).status, 200, 'Escape deleted nothing');
+  await modelRow.getByRole('button', { name: 'Delete small' }).click();
   await dialog.waitFor();
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await modelRow.waitFor({ state: 'detached' });
