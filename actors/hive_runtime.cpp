@@ -7,6 +7,7 @@
 #include "actors/registry_actor.hpp"
 #include "messages/type_ids.hpp"
 #include "net/jobs_api.hpp"
+#include "net/web_page.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -50,7 +51,8 @@ struct hive_runtime::impl {
     announce(registry, router, "job_router", "", 0);
     net::jobs_api_context api{system.get(), router, catalog, registry, board};
     try {
-      server = std::make_unique<net::http_server>(ioc, endpoint, net::make_jobs_api(api));
+      server = std::make_unique<net::http_server>(ioc, endpoint,
+                                                  net::with_web_page(net::make_jobs_api(api)));
     } catch (...) { // e.g. the port is taken: let the actors go, or ~actor_system waits
       for (const auto& a : {router, catalog, registry})
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);

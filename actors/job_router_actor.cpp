@@ -32,11 +32,13 @@ std::string new_job_id(std::mt19937_64& rng) {
 }
 
 std::shared_ptr<job_journal> open_journal(job_router_actor_type* self, const std::string& job_id,
-                                          const std::string& operation, const std::string& model) {
+                                          const std::string& operation, const std::string& model,
+                                          const std::string& vendor = {}) {
   job_summary summary;
   summary.job_id = job_id;
   summary.operation = operation;
   summary.model = model;
+  summary.vendor = vendor;
   summary.created_ms = wall_clock_ms();
   auto journal = std::make_shared<job_journal>(std::move(summary));
   self->state.board->add(journal);
@@ -100,7 +102,7 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
       return make_error(api_errc::already_downloading,
                         "model '" + ref->model_id + "' is already being downloaded by " + id);
   auto job_id = new_job_id(st.rng);
-  auto journal = open_journal(self, job_id, "model_download", spec.model);
+  auto journal = open_journal(self, job_id, "model_download", spec.model, ref->vendor);
   job_plan plan{job_id,     *ref,    spec.model, spec.sha256, spec.include, spec.exclude,
                 spec.token, journal, st.catalog, st.registry, st.settings,  st.make_vendors};
   auto sup = self->spawn<caf::linked + caf::monitored>(job_supervisor_actor,

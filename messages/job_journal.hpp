@@ -26,6 +26,8 @@ struct job_summary {
   std::string job_id;
   std::string operation;
   std::string model;
+  /// The reference's vendor prefix (`url`, `hf`, `gh`, ...); empty for catalog operations.
+  std::string vendor;
   /// `queued`, `running`, `completed`, `failed` or `cancelled`.
   std::string state = "queued";
   std::uint64_t bytes = 0;

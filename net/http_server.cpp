@@ -55,9 +55,16 @@ public:
 
   asio::awaitable<void> reply(unsigned status, std::string body,
                               std::string_view content_type) override {
+    co_await reply(status, std::move(body), content_type, {});
+  }
+
+  asio::awaitable<void> reply(unsigned status, std::string body, std::string_view content_type,
+                              std::span<const http_header> headers) override {
     http::response<http::string_body> res{static_cast<http::status>(status), version_};
     res.set(http::field::server, "rbee-hive-provisioner");
     res.set(http::field::content_type, content_type);
+    for (const auto& h : headers)
+      res.set(h.name, h.value);
     res.keep_alive(keep_alive_);
     res.body() = std::move(body);
     res.prepare_payload();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,12 @@ struct http_request_view {
   std::string last_event_id;
 };
 
+/// A response header beyond those the server always sets.
+struct http_header {
+  std::string_view name;
+  std::string_view value;
+};
+
 /// One request being answered: either a whole response or a chunked stream.
 class http_exchange {
 public:
@@ -36,6 +43,10 @@ public:
   /// Sends a complete response of any content type.
   virtual boost::asio::awaitable<void> reply(unsigned status, std::string body,
                                              std::string_view content_type) = 0;
+  /// The same with more headers (caching, security policy).
+  virtual boost::asio::awaitable<void> reply(unsigned status, std::string body,
+                                             std::string_view content_type,
+                                             std::span<const http_header> headers) = 0;
   /// Starts a chunked 200 response; false when the client is gone.
   virtual boost::asio::awaitable<bool> begin_stream(std::string_view content_type) = 0;
   /// Sends one chunk (flushed at once); false when the client is gone.

@@ -38,6 +38,7 @@ std::string summary_json(const job_summary& s) {
   obj.field("job_id", s.job_id)
       .field("operation", s.operation)
       .field("model", s.model)
+      .field("vendor", s.vendor)
       .field("state", s.state)
       .field("bytes", s.bytes)
       .field("total", s.total)

@@ -77,6 +77,7 @@ TEST_F(ApiDownloadTest, DownloadsAFileWithRisingProgressAndTheRightChecksum) {
   EXPECT_EQ(std::uint64_t{doc["total_size"]}, data.size());
   auto state = get("/v1/jobs/" + job);
   EXPECT_EQ(field(state.body, "state"), "completed");
+  EXPECT_EQ(field(state.body, "vendor"), "url");
 }
 
 TEST_F(ApiDownloadTest, CancelMidTransferStopsAtOnceAndLeavesNothing) {
@@ -309,6 +310,7 @@ TEST_F(ApiDownloadTest, CatalogOperationsAreJobsToo) {
   auto list = post_job(R"({"operation":"model_list"})");
   ASSERT_EQ(list.status, 201u);
   auto log = follow(field(list.body, "job_id"));
+  EXPECT_EQ(field(get("/v1/jobs/" + field(list.body, "job_id")).body, "vendor"), "");
   ASSERT_EQ(log.final_data(), "[DONE]");
   auto data = log.named("data");
   ASSERT_EQ(data.size(), 1u);

@@ -78,7 +78,7 @@ TEST_F(ApiErrorsTest, RefusesOversizedBodies) {
 
 TEST_F(ApiErrorsTest, UnknownRoutesJobsAndMethods) {
   expect_error(get("/v2/jobs"), 404, "not_found");
-  expect_error(get("/"), 404, "not_found");
+  expect_error(get("/index.htm"), 404, "not_found");
   expect_error(get("/v1/jobs/job-nope"), 404, "not_found");
   expect_error(get("/v1/jobs/job-nope/stream"), 404, "not_found");
   expect_error(call("POST", "/v1/jobs/job-nope/cancel"), 404, "not_found");

@@ -1,0 +1,443 @@
+// The provisioner's page: jobs live over Server-Sent Events, the model catalog,
+// the actor tree. Plain DOM, no framework, nothing loaded from elsewhere.
+'use strict';
+
+// Browsers open at most 6 HTTP/1.1 connections per host and every event stream
+// holds one: a few streams at once leave room for the page's other requests.
+// Jobs waiting for a stream show what the job list says until one frees up.
+const MAX_STREAMS = 4;
+// Finished jobs replay their history only to show their last narration line.
+const MAX_REPLAYED_FINISHED = 30;
+const JOB_LIST_INTERVAL_MS = 3000;
+const MODELS_INTERVAL_MS = 10000;
+const ACTORS_INTERVAL_MS = 2000;
+const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+
+const $ = (selector) => document.querySelector(selector);
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key.startsWith('data-') || key.startsWith('aria-')) node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  node.append(...children);
+  return node;
+}
+
+function announce(text) {
+  $('#status').textContent = text;
+}
+
+// -- formatting ---------------------------------------------------------------
+
+function formatBytes(n) {
+  if (n === undefined || n === null || n < 0) return '—';
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let i = 0;
+  let value = n;
+  while (value >= 1000 && i < units.length - 1) {
+    value /= 1000;
+    i += 1;
+  }
+  return i === 0 ? `${value} B` : `${value.toFixed(1)} ${units[i]}`;
+}
+
+function formatDuration(secs) {
+  if (secs === undefined || secs === null || secs < 0) return '—';
+  if (secs < 60) return `${Math.round(secs)} s`;
+  if (secs < 3600) return `${Math.floor(secs / 60)} min ${Math.round(secs % 60)} s`;
+  return `${Math.floor(secs / 3600)} h ${Math.floor((secs % 3600) / 60)} min`;
+}
+
+function formatValue(key, value) {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'number' && key.endsWith('_ms')) {
+    return key.includes('uptime') || key.includes('age') ? formatDuration(value / 1000) : `${value} ms`;
+  }
+  if (typeof value === 'number' && key.endsWith('bytes')) return formatBytes(value);
+  return String(value);
+}
+
+// -- API ----------------------------------------------------------------------
+
+async function api(method, path, body) {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, init);
+  let json = null;
+  try {
+    json = await response.json();
+  } catch {
+    json = null;
+  }
+  return { status: response.status, ok: response.ok, json };
+}
+
+function errorText(reply) {
+  const error = reply.json && reply.json.error;
+  return error ? `${error.message} (${error.code})` : `HTTP ${reply.status}`;
+}
+
+// -- jobs ---------------------------------------------------------------------
+
+/** job id -> { summary, progress, latest, row: {...cells}, stream, replayed } */
+const jobs = new Map();
+let openStreams = 0;
+
+function jobRow(id) {
+  const cells = {
+    model: el('td', { class: 'model' }),
+    vendor: el('td'),
+    state: el('td', {}, el('span', { class: 'state' })),
+    progress: el('td', { class: 'num' }),
+    bytes: el('td', { class: 'num' }),
+    speed: el('td', { class: 'num' }),
+    eta: el('td', { class: 'num' }),
+    latest: el('td', { class: 'latest' }),
+    outcome: el('td', { class: 'outcome' }),
+  };
+  cells.bar = el('progress', { max: 100 });
+  cells.percent = el('span', { class: 'percent' });
+  cells.progress.append(cells.bar, ' ', cells.percent);
+  cells.cancel = el('button', { type: 'button', text: 'Cancel' });
+  cells.note = el('span', { class: 'note' });
+  cells.outcome.append(cells.cancel, ' ', cells.note);
+  cells.cancel.addEventListener('click', () => cancelJob(id));
+  cells.tr = el('tr', { 'data-job-id': id }, cells.model, cells.vendor, cells.state, cells.progress,
+    cells.bytes, cells.speed, cells.eta, cells.latest, cells.outcome);
+  return cells;
+}
+
+function renderJob(job) {
+  const { summary, progress, row } = job;
+  const state = summary.state;
+  row.tr.dataset.state = state;
+  row.model.textContent = summary.operation === 'model_download'
+    ? summary.model : `${summary.operation} ${summary.model}`;
+  row.vendor.textContent = summary.vendor || '—';
+  const badge = row.state.firstChild;
+  badge.textContent = state;
+  badge.className = `state state-${state}`;
+  if (summary.error && state === 'failed') badge.title = `${summary.error.code}: ${summary.error.message}`;
+
+  const bytes = progress ? progress.bytes : summary.bytes;
+  const total = progress ? progress.total : summary.total;
+  let percent = null;
+  if (state === 'completed') percent = 100;
+  else if (total > 0) percent = (100 * bytes) / total;
+  if (percent === null) {
+    row.bar.removeAttribute('value');
+    row.percent.textContent = '';
+  } else {
+    row.bar.value = percent;
+    row.percent.textContent = `${percent.toFixed(1)}%`;
+  }
+  row.bar.setAttribute('aria-label', `Progress of ${summary.model}`);
+  row.bytes.textContent = total > 0 ? `${formatBytes(bytes)} / ${formatBytes(total)}` : formatBytes(bytes);
+  const live = state === 'running' && progress;
+  row.speed.textContent = live ? `${formatBytes(progress.bytes_per_sec)}/s` : '—';
+  row.eta.textContent = live ? formatDuration(progress.eta_secs) : '—';
+  row.latest.textContent = job.latest || (summary.error ? summary.error.message : '');
+  const cancellable = !FINISHED.has(state);
+  row.cancel.hidden = !cancellable;
+  row.cancel.setAttribute('aria-label', `Cancel ${summary.model}`);
+}
+
+function addJob(summary) {
+  const job = { summary, progress: null, latest: '', row: jobRow(summary.job_id), stream: null, replayed: false };
+  jobs.set(summary.job_id, job);
+  // Newest first.
+  $('#jobs tbody').prepend(job.row.tr);
+  $('#jobs-empty').hidden = true;
+  $('#jobs').hidden = false;
+  renderJob(job);
+  return job;
+}
+
+function finishFromEnd(job, data) {
+  if (data === '[DONE]') job.summary.state = 'completed';
+  else if (data === '[CANCELLED]') job.summary.state = 'cancelled';
+  else {
+    job.summary.state = 'failed';
+    job.latest = data.replace(/^\[ERROR\] /, '');
+  }
+}
+
+function openStream(job) {
+  const id = job.summary.job_id;
+  const wasFinished = FINISHED.has(job.summary.state);
+  const source = new EventSource(`/v1/jobs/${encodeURIComponent(id)}/stream`);
+  job.stream = source;
+  job.replayed = true;
+  openStreams += 1;
+  const close = () => {
+    if (job.stream !== source) return;
+    source.close();
+    job.stream = null;
+    openStreams -= 1;
+    pumpStreams();
+  };
+  source.addEventListener('progress', (event) => {
+    job.progress = JSON.parse(event.data);
+    if (job.summary.state === 'queued') job.summary.state = 'running';
+    renderJob(job);
+  });
+  source.addEventListener('narration', (event) => {
+    const narration = JSON.parse(event.data);
+    job.latest = narration.human;
+    renderJob(job);
+  });
+  source.addEventListener('end', (event) => {
+    finishFromEnd(job, event.data);
+    renderJob(job);
+    close();
+    if (!wasFinished) {
+      announce(`${job.summary.model}: ${job.summary.state}`);
+      if (job.summary.state === 'completed') refreshModels();
+    }
+  });
+  source.addEventListener('error', () => {
+    // The browser reconnects by itself (resuming after the last event id)
+    // unless the server refused the stream, e.g. a job it no longer knows.
+    if (source.readyState === EventSource.CLOSED) close();
+  });
+}
+
+/** Opens streams for jobs without one: running first, then queued, then history. */
+function pumpStreams() {
+  const rank = { running: 0, queued: 1 };
+  const waiting = [...jobs.values()]
+    .filter((job) => !job.stream && !job.replayed)
+    .sort((a, b) => (rank[a.summary.state] ?? 2) - (rank[b.summary.state] ?? 2)
+      || b.summary.created_ms - a.summary.created_ms);
+  for (const job of waiting) {
+    if (openStreams >= MAX_STREAMS) return;
+    openStream(job);
+  }
+}
+
+async function refreshJobs() {
+  let reply;
+  try {
+    reply = await api('GET', '/v1/jobs');
+  } catch {
+    announce('The provisioner does not answer; retrying…');
+    return;
+  }
+  if (!reply.ok) return;
+  const list = reply.json.jobs;
+  const finishedSeen = list.filter((s) => FINISHED.has(s.state)).length;
+  let finishedIndex = 0;
+  for (const summary of list) {
+    let job = jobs.get(summary.job_id);
+    const finished = FINISHED.has(summary.state);
+    if (!job) {
+      job = addJob(summary);
+      // History beyond the newest finished jobs needs no replay: the list says it all.
+      if (finished && finishedSeen - finishedIndex > MAX_REPLAYED_FINISHED) job.replayed = true;
+    } else if (!FINISHED.has(job.summary.state)) {
+      // The state (queued to running) and, for a job still waiting for a
+      // stream, the bytes so far; the end event stays authoritative.
+      job.summary = { ...job.summary, ...summary };
+      renderJob(job);
+    }
+    if (finished) finishedIndex += 1;
+  }
+  pumpStreams();
+}
+
+async function cancelJob(id) {
+  const job = jobs.get(id);
+  job.row.cancel.disabled = true;
+  job.row.note.textContent = 'Cancelling…';
+  let reply;
+  try {
+    reply = await api('POST', `/v1/jobs/${encodeURIComponent(id)}/cancel`);
+  } catch {
+    reply = { status: 0, ok: false, json: null };
+  }
+  job.row.cancel.disabled = false;
+  if (reply.ok || reply.status === 409) {
+    const state = reply.json.status;
+    job.summary.state = state;
+    job.row.note.textContent = reply.ok ? 'Cancelled' : `Already ${state}`;
+    announce(`${job.summary.model}: ${reply.ok ? 'cancelled' : `already ${state}`}`);
+  } else {
+    const text = reply.status === 0 ? 'The provisioner does not answer' : errorText(reply);
+    job.row.note.textContent = `Cancel failed: ${text}`;
+    announce(`Cancel failed: ${text}`);
+  }
+  renderJob(job);
+}
+
+// -- the download form --------------------------------------------------------
+
+function showFieldError(field, text) {
+  const input = $(`#${field}`);
+  $(`#${field}-error`).textContent = text;
+  if (text) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+}
+
+async function startDownload(event) {
+  event.preventDefault();
+  const form = event.target;
+  const model = form.model.value.trim();
+  const sha256 = form.sha256.value.trim();
+  showFieldError('model', '');
+  showFieldError('sha256', '');
+  if (!model) {
+    showFieldError('model', 'Enter a model reference.');
+    form.model.focus();
+    return;
+  }
+  const body = { operation: 'model_download', model };
+  if (sha256) body.sha256 = sha256;
+  const button = form.querySelector('button[type="submit"]');
+  button.disabled = true;
+  let reply;
+  try {
+    reply = await api('POST', '/v1/jobs', body);
+  } catch {
+    reply = { status: 0, ok: false, json: null };
+  } finally {
+    button.disabled = false;
+  }
+  if (reply.ok) {
+    announce(`Started ${model} as ${reply.json.job_id}`);
+    form.reset();
+    await refreshJobs();
+    return;
+  }
+  const text = reply.status === 0 ? 'The provisioner does not answer.' : errorText(reply);
+  const message = reply.json && reply.json.error ? reply.json.error.message : '';
+  const field = /sha256/i.test(message) ? 'sha256' : 'model';
+  showFieldError(field, text);
+  form[field].focus();
+}
+
+// -- models -------------------------------------------------------------------
+
+let deleting = null;
+
+function modelRow(model) {
+  const files = el('ul', { class: 'files' },
+    ...(model.files || []).map((f) => el('li', { text: `${f.path || f.name} (${formatBytes(f.size)})` })));
+  const remove = el('button', { type: 'button', class: 'danger', text: 'Delete', 'aria-label': `Delete ${model.id}` });
+  remove.addEventListener('click', () => confirmDelete(model.id));
+  return el('tr', { 'data-model-id': model.id },
+    el('td', { class: 'model', text: model.name && model.name !== model.id ? `${model.id} (${model.name})` : model.id }),
+    el('td', { text: model.vendor || '—' }),
+    el('td', { class: 'num', text: formatBytes(model.total_size) }),
+    el('td', {}, files),
+    el('td', { class: 'num', text: model.added_at || '—' }),
+    el('td', {}, remove));
+}
+
+async function refreshModels() {
+  let reply;
+  try {
+    reply = await api('GET', '/v1/models');
+  } catch {
+    return;
+  }
+  if (!reply.ok) return;
+  const models = reply.json.models;
+  $('#models tbody').replaceChildren(...models.map(modelRow));
+  $('#models-empty').hidden = models.length > 0;
+  $('#models').hidden = models.length === 0;
+}
+
+function confirmDelete(id) {
+  deleting = id;
+  $('#confirm-delete-name').textContent = id;
+  const dialog = $('#confirm-delete');
+  // Escape closes a dialog without touching returnValue: clear the last answer.
+  dialog.returnValue = '';
+  dialog.showModal();
+}
+
+async function onDeleteDialogClose() {
+  const dialog = $('#confirm-delete');
+  const id = deleting;
+  deleting = null;
+  if (dialog.returnValue !== 'delete' || !id) return;
+  let reply;
+  try {
+    reply = await api('DELETE', `/v1/models/${encodeURIComponent(id)}`);
+  } catch {
+    reply = { status: 0, ok: false, json: null };
+  }
+  announce(reply.ok ? `Deleted ${id}` : `Could not delete ${id}: ${errorText(reply)}`);
+  await refreshModels();
+}
+
+// -- actors -------------------------------------------------------------------
+
+// Shown as the headline; `parent` is shown by the nesting (or, for an actor
+// whose parent is not listed, as a field).
+const ACTOR_HEADLINE = new Set(['id', 'name']);
+let lastActors = '';
+
+function actorItem(actor, children, ids) {
+  const nested = (key) => key === 'parent' && (!actor.parent || ids.has(actor.parent));
+  const fields = Object.entries(actor)
+    .filter(([key, value]) => !ACTOR_HEADLINE.has(key) && !nested(key) && value !== '' && value !== null)
+    .map(([key, value]) => el('span', { class: 'actor-field' }, `${key} `, el('b', { text: formatValue(key, value) })));
+  const item = el('li', { 'data-actor-id': String(actor.id) },
+    el('span', { class: 'actor-name', text: actor.name || actor.kind || 'actor' }),
+    el('span', { class: 'actor-field' }, '#', el('b', { text: String(actor.id) })), ...fields);
+  const kids = children.get(actor.id) || [];
+  if (kids.length) item.append(el('ul', {}, ...kids.map((kid) => actorItem(kid, children, ids))));
+  return item;
+}
+
+async function refreshActors() {
+  if (document.hidden) return;
+  let reply;
+  try {
+    reply = await api('GET', '/v1/actors');
+  } catch {
+    return;
+  }
+  if (!reply.ok) return;
+  const text = JSON.stringify(reply.json.actors);
+  if (text === lastActors) return;
+  lastActors = text;
+  const actors = reply.json.actors;
+  const ids = new Set(actors.map((a) => a.id));
+  const children = new Map();
+  const roots = [];
+  for (const actor of actors) {
+    if (actor.parent && ids.has(actor.parent) && actor.parent !== actor.id) {
+      if (!children.has(actor.parent)) children.set(actor.parent, []);
+      children.get(actor.parent).push(actor);
+    } else {
+      roots.push(actor);
+    }
+  }
+  $('#actors').replaceChildren(el('ul', { 'aria-label': 'Actor tree' }, ...roots.map((a) => actorItem(a, children, ids))));
+}
+
+// -- start ----------------------------------------------------------------------
+
+function start() {
+  $('#download-form').addEventListener('submit', startDownload);
+  $('#confirm-delete').addEventListener('close', onDeleteDialogClose);
+  refreshJobs();
+  refreshModels();
+  refreshActors();
+  // The list only discovers jobs started elsewhere; progress comes from the streams.
+  setInterval(refreshJobs, JOB_LIST_INTERVAL_MS);
+  setInterval(refreshModels, MODELS_INTERVAL_MS);
+  setInterval(refreshActors, ACTORS_INTERVAL_MS);
+}
+
+start();
