@@ -9,6 +9,39 @@
 
 namespace hive {
 
+namespace {
+
+/// A figure that may be unknown (negative): a number or `null`.
+void known_or_null(json_object& obj, std::string_view key, std::int64_t value) {
+  if (value < 0)
+    obj.raw(key, "null");
+  else
+    obj.field(key, value);
+}
+
+std::string actor_json(caf::actor_id id, const registry_state::entry& e, std::int64_t now) {
+  json_object obj;
+  obj.field("id", static_cast<std::uint64_t>(id))
+      .field("name", e.name)
+      .field("kind", e.info.kind)
+      .field("job_id", e.info.job_id)
+      .field("parent", e.info.parent)
+      .field("uptime_ms", now - e.spawned_ms)
+      .field("started_ms", e.spawned_ms);
+  const auto* stats = e.info.stats.get();
+  constexpr auto relaxed = std::memory_order_relaxed;
+  obj.field("state", stats ? stats->state.load(relaxed) : "running");
+  if (stats)
+    obj.field("messages", stats->messages.load(relaxed));
+  else
+    obj.raw("messages", "null");
+  known_or_null(obj, "mailbox", stats ? stats->mailbox.load(relaxed) : -1);
+  known_or_null(obj, "bytes_per_sec", stats ? stats->bytes_per_sec.load(relaxed) : -1);
+  return obj.str();
+}
+
+} // namespace
+
 caf::behavior registry_actor(registry_actor_type* self) {
   self->set_down_handler([self](caf::down_msg& msg) { self->state.actors.erase(msg.source.id()); });
   return {
@@ -23,24 +56,15 @@ caf::behavior registry_actor(registry_actor_type* self) {
         auto now = wall_clock_ms();
         json_array items;
         for (const auto& [id, e] : self->state.actors)
-          items.raw(json_object{}
-                        .field("id", static_cast<std::uint64_t>(id))
-                        .field("name", e.name)
-                        .field("kind", e.info.kind)
-                        .field("job_id", e.info.job_id)
-                        .field("parent", e.info.parent)
-                        .field("uptime_ms", now - e.spawned_ms)
-                        .str());
+          items.raw(actor_json(id, e, now));
         return json_object{}.raw("actors", items.str()).str();
       },
   };
 }
 
-void announce(const caf::actor& registry, const caf::actor& who, std::string kind,
-              std::string job_id, caf::actor_id parent) {
+void announce(const caf::actor& registry, const caf::actor& who, actor_info info) {
   if (registry)
-    caf::anon_send(registry, register_atom_v, who,
-                   actor_info{std::move(kind), std::move(job_id), parent});
+    caf::anon_send(registry, register_atom_v, who, std::move(info));
 }
 
 } // namespace hive
