@@ -95,19 +95,19 @@ caf::behavior file_import_actor(file_import_actor_type* self, vendor_context ctx
   net::import_request req{st.task.source_path, st.task.part_path};
   req.progress_interval = st.ctx.settings.progress_interval;
   auto me = caf::actor_cast<caf::actor>(self);
-  st.cancel_import =
-      net::start_import(*st.ctx.settings.disk, std::move(req),
-                        progress_reporter(st.ctx, st.task.name), [me](net::import_outcome out) {
-                          caf::anon_send(me, transfer_result{out.ok,
-                                                             out.cancelled,
-                                                             static_cast<std::uint8_t>(out.code),
-                                                             std::move(out.message),
-                                                             out.bytes,
-                                                             out.bytes,
-                                                             std::move(out.sha256),
-                                                             0,
-                                                             {}});
-                        });
+  auto progress = progress_reporter(st.ctx, st.task.name);
+  st.cancel_import = net::start_import(
+      *st.ctx.settings.disk, std::move(req), std::move(progress), [me](net::import_outcome out) {
+        caf::anon_send(me, transfer_result{out.ok,
+                                           out.cancelled,
+                                           static_cast<std::uint8_t>(out.code),
+                                           std::move(out.message),
+                                           out.bytes,
+                                           out.bytes,
+                                           std::move(out.sha256),
+                                           0,
+                                           {}});
+      });
   return {
       [self](transfer_result& r) { on_result(self, r); },
       [self](caf::timeout_atom) { quit_cancelled(self); },

@@ -19,6 +19,9 @@ namespace {
 /// How long a cancelled transfer may take to unwind before we stop waiting.
 constexpr auto unwind_limit = std::chrono::seconds{2};
 
+/// The state shown until the source answers; one pointer, compared below.
+constexpr const char* connecting = "connecting";
+
 void narrate(url_vendor_actor_type* self, std::string action, std::string human,
              std::string level = "info") {
   auto& ctx = self->state.ctx;
@@ -53,7 +56,9 @@ net::fetch_observer make_observer(const vendor_context& ctx, const std::string& 
   net::fetch_observer obs;
   obs.on_response = [narration = ctx.narration, stats = ctx.stats, file](
                         const std::string& url, std::uint64_t total, std::uint64_t resumed_from) {
-    show_state(stats, "transferring");
+    // From the transfer's thread: a cancel that came first keeps its state.
+    if (auto expected = connecting; stats)
+      stats->state.compare_exchange_strong(expected, "transferring", std::memory_order_relaxed);
     auto size = total ? format_bytes(total) : std::string{"unknown size"};
     auto human = resumed_from ? "resuming " + file + " at " + format_bytes(resumed_from) + " of "
                                     + size + " from " + url
@@ -196,7 +201,7 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
     return {};
   }
   narrate(self, "resolve", "connecting to fetch " + st.task.url);
-  show_state(st.ctx.stats, "connecting");
+  show_state(st.ctx.stats, connecting);
   auto me = caf::actor_cast<caf::actor>(self);
   st.cancel_transfer = net::start_fetch(
       *st.ctx.settings.io, make_request(st), make_observer(st.ctx, st.task.name),
