@@ -3,6 +3,7 @@
 #include "messages/json_writer.hpp"
 #include "messages/type_ids.hpp"
 
+#include <caf/default_attachable.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/local_actor.hpp>
 #include <caf/send.hpp>
@@ -50,7 +51,6 @@ caf::behavior registry_actor(registry_actor_type* self) {
         std::string name = local ? local->name() : info.kind;
         self->state.actors[who.id()] =
             registry_state::entry{std::move(name), std::move(info), wall_clock_ms()};
-        self->monitor(who);
       },
       [self](list_atom) -> std::string {
         auto now = wall_clock_ms();
@@ -63,8 +63,15 @@ caf::behavior registry_actor(registry_actor_type* self) {
 }
 
 void announce(const caf::actor& registry, const caf::actor& who, actor_info info) {
-  if (registry)
-    caf::anon_send(registry, register_atom_v, who, std::move(info));
+  if (!registry || !who)
+    return;
+  caf::anon_send(registry, register_atom_v, who, std::move(info));
+  // Monitored for the registry now rather than when it gets to the
+  // registration: the down message is then queued as the actor ends (behind
+  // its registration), so a busy registry never lists an actor whose end
+  // its parent has already seen (a cancelled job's vendor, say).
+  caf::actor_cast<caf::abstract_actor*>(who)->attach(
+      caf::default_attachable::make_monitor(who.address(), registry.address()));
 }
 
 } // namespace hive

@@ -18,8 +18,8 @@
 namespace hive {
 
 /// The registry of live actors behind `GET /v1/actors`. CAF cannot enumerate
-/// running actors, so every actor we spawn is announced here; the registry
-/// monitors it and forgets it on its `down_msg`.
+/// running actors, so every actor we spawn is announced here; `announce`
+/// monitors it for the registry, which forgets it on its `down_msg`.
 struct registry_state {
   struct entry {
     std::string name;
