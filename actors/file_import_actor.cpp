@@ -1,5 +1,6 @@
 #include "actors/file_import_actor.hpp"
 
+#include "actors/vendor_progress.hpp"
 #include "messages/errc.hpp"
 #include "messages/human_units.hpp"
 #include "messages/type_ids.hpp"
@@ -72,6 +73,7 @@ caf::behavior file_import_actor(file_import_actor_type* self, vendor_context ctx
     if (!is_cancellation(msg.reason))
       return self->quit(msg.reason);
     st.cancelling = true;
+    show_state(st.ctx.stats, "cancelling");
     self->delayed_send(self, unwind_limit, caf::timeout_atom_v);
   });
   if (!st.ctx.settings.disk) {
@@ -93,12 +95,9 @@ caf::behavior file_import_actor(file_import_actor_type* self, vendor_context ctx
   net::import_request req{st.task.source_path, st.task.part_path};
   req.progress_interval = st.ctx.settings.progress_interval;
   auto me = caf::actor_cast<caf::actor>(self);
+  auto progress = progress_reporter(st.ctx, st.task.name);
   st.cancel_import = net::start_import(
-      *st.ctx.settings.disk, std::move(req),
-      [tracker = st.ctx.tracker, file = st.task.name](std::uint64_t bytes, std::uint64_t total) {
-        caf::anon_send(tracker, progress_update{file, bytes, total});
-      },
-      [me](net::import_outcome out) {
+      *st.ctx.settings.disk, std::move(req), std::move(progress), [me](net::import_outcome out) {
         caf::anon_send(me, transfer_result{out.ok,
                                            out.cancelled,
                                            static_cast<std::uint8_t>(out.code),

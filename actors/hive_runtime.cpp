@@ -42,13 +42,14 @@ struct hive_runtime::impl {
     system = std::make_unique<caf::actor_system>(cfg);
     settings.jobs.io = &ioc;
     settings.jobs.disk = &disk;
-    registry = system->spawn(registry_actor);
-    announce(registry, registry, "actor_registry", "", 0);
-    catalog = system->spawn(catalog_actor, settings.jobs.models_dir);
-    announce(registry, catalog, "catalog", "", 0);
-    router = system->spawn(job_router_actor, settings.jobs, board, catalog, registry,
-                           vendor_factory{spawn_vendor});
-    announce(registry, router, "job_router", "", 0);
+    auto registry_stats = std::make_shared<actor_stats>();
+    registry = system->spawn(observed(registry_actor, registry_stats));
+    announce(registry, registry, actor_info{"actor_registry", "", 0, registry_stats});
+    catalog = spawn_announced(*system, registry, actor_info{"catalog", "", 0, {}}, catalog_actor,
+                              settings.jobs.models_dir);
+    router =
+        spawn_announced(*system, registry, actor_info{"job_router", "", 0, {}}, job_router_actor,
+                        settings.jobs, board, catalog, registry, vendor_factory{spawn_vendor});
     net::jobs_api_context api{system.get(), router, catalog, registry, board};
     try {
       server = std::make_unique<net::http_server>(ioc, endpoint,

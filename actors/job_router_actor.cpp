@@ -103,11 +103,13 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
                         "model '" + ref->model_id + "' is already being downloaded by " + id);
   auto job_id = new_job_id(st.rng);
   auto journal = open_journal(self, job_id, "model_download", spec.model, ref->vendor);
+  auto stats = std::make_shared<actor_stats>();
   job_plan plan{job_id,     *ref,    spec.model, spec.sha256, spec.include, spec.exclude,
-                spec.token, journal, st.catalog, st.registry, st.settings,  st.make_vendors};
-  auto sup = self->spawn<caf::linked + caf::monitored>(job_supervisor_actor,
-                                                       caf::actor_cast<caf::actor>(self), plan);
-  announce(st.registry, sup, "job_supervisor", job_id, self->id());
+                spec.token, journal, st.catalog, st.registry, st.settings,  st.make_vendors,
+                stats};
+  auto sup = spawn_announced<caf::linked + caf::monitored>(
+      *self, st.registry, actor_info{"job_supervisor", job_id, self->id(), stats},
+      job_supervisor_actor, caf::actor_cast<caf::actor>(self), plan);
   st.live[job_id] = {sup, ref->model_id, false};
   st.queue.push_back(job_id);
   pump(self);

@@ -21,6 +21,26 @@ namespace {
 
 using phase = job_supervisor_state::phase;
 
+/// Shows the phase (or that a cancel is under way) as the supervisor's state
+/// in the actor registry.
+void show_state(const job_supervisor_state& st) {
+  const char* name = "done";
+  if (st.cancelled && st.at != phase::done)
+    name = "cancelling";
+  else if (st.at == phase::queued)
+    name = "queued";
+  else if (st.at == phase::running)
+    name = "running";
+  else if (st.at == phase::finalizing)
+    name = "finalizing";
+  show_state(st.plan.stats, name);
+}
+
+void enter(job_supervisor_actor_type* self, phase next) {
+  self->state.at = next;
+  show_state(self->state);
+}
+
 void narrate(job_supervisor_actor_type* self, std::string action, std::string human,
              std::string level = "info") {
   auto& st = self->state;
@@ -69,7 +89,7 @@ void publish(job_supervisor_actor_type* self, const job_outcome& outcome) {
 
 void finish(job_supervisor_actor_type* self, job_outcome outcome) {
   auto& st = self->state;
-  st.at = phase::done;
+  enter(self, phase::done);
   // Through the tracker, so that its last progress report comes first; the
   // narration actor answers once the journal holds the final state, and only
   // then does anyone hear that the job is over.
@@ -90,7 +110,7 @@ void finish_cancelled(job_supervisor_actor_type* self) {
 
 void finalize(job_supervisor_actor_type* self) {
   auto& st = self->state;
-  st.at = phase::finalizing;
+  enter(self, phase::finalizing);
   // Still `running` to the API: finalizing is a step, not one of its states.
   narrate(self, "finalize", "all files verified; recording the model in the catalog");
   model_record record;
@@ -159,11 +179,13 @@ void conclude(job_supervisor_actor_type* self) {
   finalize(self);
 }
 
-caf::actor spawn_tracked(job_supervisor_actor_type* self, const vendor_context& ctx) {
+caf::actor spawn_tracked(job_supervisor_actor_type* self, vendor_context ctx) {
   auto& st = self->state;
+  ctx.stats = std::make_shared<actor_stats>();
   auto vendor = st.plan.make_vendors(self, ctx);
   st.vendors.insert(vendor.address());
-  announce(st.plan.registry, vendor, ctx.ref.vendor + "_vendor", st.plan.job_id, self->id());
+  announce(st.plan.registry, vendor,
+           actor_info{ctx.ref.vendor + "_vendor", st.plan.job_id, self->id(), ctx.stats});
   return vendor;
 }
 
@@ -175,7 +197,7 @@ void pump(job_supervisor_actor_type* self) {
     auto ctx = st.context;
     ctx.task = std::move(st.pending.front());
     st.pending.pop_front();
-    spawn_tracked(self, ctx);
+    spawn_tracked(self, std::move(ctx));
   }
 }
 
@@ -213,7 +235,7 @@ void start(job_supervisor_actor_type* self) {
   auto& st = self->state;
   if (st.at != phase::queued || st.cancelled)
     return;
-  st.at = phase::running;
+  enter(self, phase::running);
   self->send(st.narration, job_state{"running"});
   narrate(self, "start", "starting download of " + st.plan.source);
   st.context = vendor_context{.job_id = st.plan.job_id,
@@ -229,7 +251,8 @@ void start(job_supervisor_actor_type* self) {
                               .supervisor = caf::actor_cast<caf::actor>(self),
                               .tracker = st.tracker,
                               .narration = st.narration,
-                              .settings = st.plan.settings};
+                              .settings = st.plan.settings,
+                              .stats = {}}; // each vendor gets its own
   spawn_tracked(self, st.context);
 }
 
@@ -240,13 +263,14 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
   auto& st = self->state;
   st.parent = std::move(parent);
   st.plan = std::move(plan);
-  st.narration = self->spawn<caf::linked>(narration_actor, st.plan.job_id, st.plan.journal);
-  st.tracker =
-      self->spawn<caf::linked>(tracker_actor, st.narration,
-                               tracker_settings{st.plan.source, st.plan.settings.progress_interval,
-                                                st.plan.settings.heartbeat_interval});
-  announce(st.plan.registry, st.narration, "narration", st.plan.job_id, self->id());
-  announce(st.plan.registry, st.tracker, "tracker", st.plan.job_id, self->id());
+  auto child = [&](const char* kind) { return actor_info{kind, st.plan.job_id, self->id(), {}}; };
+  st.narration = spawn_announced<caf::linked>(*self, st.plan.registry, child("narration"),
+                                              narration_actor, st.plan.job_id, st.plan.journal);
+  st.tracker = spawn_announced<caf::linked>(
+      *self, st.plan.registry, child("tracker"), tracker_actor, st.narration,
+      tracker_settings{st.plan.source, st.plan.settings.progress_interval,
+                       st.plan.settings.heartbeat_interval});
+  show_state(st);
   narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)");
   self->set_exit_handler([self](caf::exit_msg& msg) {
     // Vendors report through down messages; only our parent's exit ends us.
@@ -281,6 +305,7 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
         if (st.cancelled || st.at == phase::done) // answered once the journal is final
           return promise;
         st.cancelled = true;
+        show_state(st);
         narrate(self, "cancel", "cancellation requested", "warn");
         if (st.at == phase::queued)
           finish_cancelled(self);

@@ -2,6 +2,7 @@
 
 #include "actors/tracker_actor.hpp"
 #include "actors/vendor_context.hpp"
+#include "messages/actor_stats.hpp"
 #include "messages/job_journal.hpp"
 #include "messages/transfer_messages.hpp"
 
@@ -34,6 +35,8 @@ struct job_plan {
   caf::actor registry;
   job_settings settings;
   vendor_factory make_vendors;
+  /// The supervisor's own figures in the actor registry (its phase as `state`).
+  std::shared_ptr<actor_stats> stats;
 };
 
 /// One download job: a supervision tree of vendor actors plus the job's

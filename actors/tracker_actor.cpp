@@ -11,8 +11,6 @@ namespace hive {
 
 namespace {
 
-constexpr auto speed_window = std::chrono::seconds{5};
-
 progress_report make_report(tracker_actor_type* self) {
   auto& st = self->state;
   progress_report r;
@@ -28,14 +26,7 @@ progress_report make_report(tracker_actor_type* self) {
   r.files_total = static_cast<std::uint32_t>(st.files.size());
   if (r.total > 0)
     r.percent = 100.0 * static_cast<double>(r.bytes) / static_cast<double>(r.total);
-  if (st.samples.size() >= 2) {
-    auto& first = st.samples.front();
-    auto& last = st.samples.back();
-    auto secs = std::chrono::duration<double>(last.at - first.at).count();
-    if (secs > 0)
-      r.bytes_per_sec =
-          static_cast<std::uint64_t>(static_cast<double>(last.bytes - first.bytes) / secs);
-  }
+  r.bytes_per_sec = st.rate.bytes_per_sec();
   if (r.total >= r.bytes && r.bytes_per_sec > 0)
     r.eta_secs = static_cast<std::int64_t>((r.total - r.bytes) / r.bytes_per_sec);
   return r;
@@ -50,13 +41,10 @@ void emit(tracker_actor_type* self) {
 
 void record_sample(tracker_actor_type* self) {
   auto& st = self->state;
-  auto now = self->clock().now();
   std::uint64_t bytes = 0;
   for (const auto& [name, f] : st.files)
     bytes += f.bytes;
-  st.samples.push_back({now, bytes});
-  while (st.samples.size() > 2 && now - st.samples.front().at > speed_window)
-    st.samples.pop_front();
+  st.rate.add(self->clock().now(), bytes);
 }
 
 std::string heartbeat_text(const tracker_settings& settings, const progress_report& r) {

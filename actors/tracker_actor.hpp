@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/transfer_rate.hpp"
+
 #include <caf/actor.hpp>
 #include <caf/actor_clock.hpp>
 #include <caf/behavior.hpp>
@@ -7,7 +9,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 
@@ -29,17 +30,12 @@ struct tracker_state {
     std::uint64_t bytes = 0;
     std::uint64_t total = 0;
   };
-  struct sample {
-    time_point at;
-    std::uint64_t bytes;
-  };
-
   tracker_settings settings;
   caf::actor narration;
   std::map<std::string, file_progress> files;
   std::string last_file;
-  /// Recent (time, bytes) pairs for the speed estimate; a few seconds' worth.
-  std::deque<sample> samples;
+  /// The job's speed over its last few seconds.
+  transfer_rate rate;
   time_point last_emit{};
   /// Progress arrived since the last report.
   bool dirty = false;

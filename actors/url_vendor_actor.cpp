@@ -2,6 +2,7 @@
 
 #include "actors/hf_cache.hpp"
 #include "actors/narration_actor.hpp"
+#include "actors/vendor_progress.hpp"
 #include "messages/errc.hpp"
 #include "messages/human_units.hpp"
 #include "messages/type_ids.hpp"
@@ -17,6 +18,9 @@ namespace {
 
 /// How long a cancelled transfer may take to unwind before we stop waiting.
 constexpr auto unwind_limit = std::chrono::seconds{2};
+
+/// The state shown until the source answers; one pointer, compared below.
+constexpr const char* connecting = "connecting";
 
 void narrate(url_vendor_actor_type* self, std::string action, std::string human,
              std::string level = "info") {
@@ -50,8 +54,11 @@ net::fetch_request make_request(const url_vendor_state& st) {
 
 net::fetch_observer make_observer(const vendor_context& ctx, const std::string& file) {
   net::fetch_observer obs;
-  obs.on_response = [narration = ctx.narration, file](const std::string& url, std::uint64_t total,
-                                                      std::uint64_t resumed_from) {
+  obs.on_response = [narration = ctx.narration, stats = ctx.stats, file](
+                        const std::string& url, std::uint64_t total, std::uint64_t resumed_from) {
+    // From the transfer's thread: a cancel that came first keeps its state.
+    if (auto expected = connecting; stats)
+      stats->state.compare_exchange_strong(expected, "transferring", std::memory_order_relaxed);
     auto size = total ? format_bytes(total) : std::string{"unknown size"};
     auto human = resumed_from ? "resuming " + file + " at " + format_bytes(resumed_from) + " of "
                                     + size + " from " + url
@@ -63,9 +70,7 @@ net::fetch_observer make_observer(const vendor_context& ctx, const std::string& 
                    narration_note{"url_vendor", "redirect", file, "redirected to " + to, "info"});
   };
   obs.on_retry = narrate_retries(ctx.narration, "url_vendor", file);
-  obs.on_progress = [tracker = ctx.tracker, file](std::uint64_t bytes, std::uint64_t total) {
-    caf::anon_send(tracker, progress_update{file, bytes, total});
-  };
+  obs.on_progress = progress_reporter(ctx, file);
   return obs;
 }
 
@@ -156,6 +161,8 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
       // Keep the partial file on shutdown; delete it on cancel once the
       // coroutine has closed it (in on_transfer_result).
       st.cancelling = cancel;
+      if (cancel)
+        show_state(st.ctx.stats, "cancelling");
       st.cancel_transfer();
       if (cancel)
         self->delayed_send(self, unwind_limit, caf::timeout_atom_v);
@@ -194,6 +201,7 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
     return {};
   }
   narrate(self, "resolve", "connecting to fetch " + st.task.url);
+  show_state(st.ctx.stats, connecting);
   auto me = caf::actor_cast<caf::actor>(self);
   st.cancel_transfer = net::start_fetch(
       *st.ctx.settings.io, make_request(st), make_observer(st.ctx, st.task.name),

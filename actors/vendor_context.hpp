@@ -2,6 +2,7 @@
 
 #include "actors/job_settings.hpp"
 #include "actors/model_ref.hpp"
+#include "messages/actor_stats.hpp"
 #include "messages/transfer_messages.hpp"
 
 #include <caf/actor.hpp>
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +52,9 @@ struct vendor_context {
   /// Receives `narration_note`s.
   caf::actor narration;
   job_settings settings;
+  /// The vendor's figures in the actor registry (its state, transfer rate);
+  /// a fresh one per vendor.
+  std::shared_ptr<actor_stats> stats;
 };
 
 /// Spawns a vendor actor of a job, linked to and monitored by `supervisor`:

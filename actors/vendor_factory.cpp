@@ -1,4 +1,5 @@
 #include "actors/build_actor.hpp"
+#include "actors/counted_behavior.hpp"
 #include "actors/file_import_actor.hpp"
 #include "actors/gh_refusals.hpp"
 #include "actors/gh_resolver_actor.hpp"
@@ -43,11 +44,19 @@ vendor_context for_github(const vendor_context& ctx) {
   return gh;
 }
 
+/// Spawns the vendor actor `fun` for `ctx`, its behavior counted into `ctx.stats`.
+template <class Self>
+caf::actor start(caf::event_based_actor* sv, caf::behavior (*fun)(Self*, vendor_context),
+                 vendor_context ctx) {
+  auto stats = ctx.stats;
+  return sv->spawn<opts>(observed(fun, std::move(stats)), std::move(ctx));
+}
+
 using spawner = caf::actor (*)(caf::event_based_actor* supervisor, const vendor_context& ctx);
 
 /// Local files (`local:`, a build's outputs) are imported, not fetched.
 caf::actor import_file(caf::event_based_actor* sv, const vendor_context& ctx) {
-  return sv->spawn<opts>(file_import_actor, ctx);
+  return start(sv, file_import_actor, ctx);
 }
 
 /// One row per vendor: the actor that starts a job (fetching the one file
@@ -62,38 +71,38 @@ struct vendor_entry {
 constexpr vendor_entry vendors[] = {
     {"url",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(url_vendor_actor, ctx);
+       return start(sv, url_vendor_actor, ctx);
      },
      nullptr},
     {"hf",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(hf_resolver_actor, for_hub(ctx));
+       return start(sv, hf_resolver_actor, for_hub(ctx));
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(url_vendor_actor, for_hub(ctx));
+       return start(sv, url_vendor_actor, for_hub(ctx));
      }},
     {"gh",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(gh_resolver_actor, for_github(ctx));
+       return start(sv, gh_resolver_actor, for_github(ctx));
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(url_vendor_actor, for_github(ctx));
+       return start(sv, url_vendor_actor, for_github(ctx));
      }},
     {"ollama",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(ollama_resolver_actor, ctx);
+       return start(sv, ollama_resolver_actor, ctx);
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(url_vendor_actor, ctx); // each blob carries the registry's token
+       return start(sv, url_vendor_actor, ctx); // each blob carries the registry's token
      }},
     {"local",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(local_resolver_actor, ctx);
+       return start(sv, local_resolver_actor, ctx);
      },
      import_file},
     {"build",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return sv->spawn<opts>(build_actor, ctx);
+       return start(sv, build_actor, ctx);
      },
      import_file},
 };
@@ -108,7 +117,7 @@ caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context
     return make(supervisor, ctx);
   }
   // parse_model_ref only yields vendors listed here.
-  return supervisor->spawn<opts>(url_vendor_actor, ctx);
+  return start(supervisor, url_vendor_actor, ctx);
 }
 
 } // namespace hive

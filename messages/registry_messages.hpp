@@ -1,8 +1,11 @@
 #pragma once
 
+#include "messages/actor_stats.hpp"
+
 #include <caf/meta/type_name.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace hive {
@@ -15,6 +18,9 @@ struct actor_info {
   std::string job_id;
   /// CAF id of its parent, 0 for roots.
   std::uint64_t parent = 0;
+  /// Its live figures, shared with the actor. Within this process only: not
+  /// serialized, so a copy that crossed a network has none.
+  std::shared_ptr<actor_stats> stats;
 };
 
 template <class Inspector>

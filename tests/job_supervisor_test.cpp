@@ -2,6 +2,7 @@
 
 #include "actors/catalog_actor.hpp"
 #include "actors/job_supervisor_actor.hpp"
+#include "actors/registry_actor.hpp"
 #include "messages/errc.hpp"
 
 #include <caf/send.hpp>
@@ -32,10 +33,13 @@ protected:
                   source,   "",
                   {},       {},
                   "",       journal,
-                  catalog,  caf::actor{},
-                  settings, counting};
+                  catalog,  registry,
+                  settings, counting,
+                  stats};
     std::tie(parent, parent_box) = spawn_probe();
-    supervisor = spawn(job_supervisor_actor, parent, plan);
+    // Spawned and announced as the router does it.
+    supervisor = spawn(observed(job_supervisor_actor, stats), parent, plan);
+    announce(registry, supervisor, actor_info{"job_supervisor", "job-1", parent.id(), stats});
     sched.run();
   }
 
@@ -68,6 +72,8 @@ protected:
 
   std::shared_ptr<vendor_script> script = std::make_shared<vendor_script>();
   int factory_calls = 0;
+  caf::actor registry = spawn(registry_actor);
+  std::shared_ptr<actor_stats> stats = std::make_shared<actor_stats>();
   std::shared_ptr<job_journal> journal;
   caf::actor catalog;
   caf::actor parent;
@@ -98,6 +104,42 @@ TEST_F(JobSupervisorTest, CancelStopsTheVendorAndRemovesItsPartFile) {
   ASSERT_EQ(parent_box->outcomes.size(), 1u);
   EXPECT_EQ(parent_box->outcomes[0].job_id, "job-1");
   EXPECT_EQ(parent_box->outcomes[0].state, "cancelled");
+}
+
+TEST_F(JobSupervisorTest, TheRegistryListsItsPhaseAndItsActorsUnderIt) {
+  spawn_supervisor();
+  auto queued = list_actors(registry);
+  ASSERT_EQ(of_kind(queued, "job_supervisor").size(), 1u);
+  EXPECT_EQ(of_kind(queued, "job_supervisor")[0].state, "queued");
+  for (const char* kind : {"narration", "tracker"}) {
+    auto found = of_kind(queued, kind);
+    ASSERT_EQ(found.size(), 1u) << kind;
+    EXPECT_EQ(found[0].parent, supervisor.id()) << kind;
+    EXPECT_EQ(found[0].job_id, "job-1") << kind;
+    EXPECT_EQ(found[0].state, "running") << kind;
+  }
+
+  start();
+  auto running = list_actors(registry);
+  auto sup = of_kind(running, "job_supervisor");
+  ASSERT_EQ(sup.size(), 1u);
+  EXPECT_EQ(sup[0].state, "running");
+  EXPECT_GE(sup[0].messages.value_or(0), 1u) << "start_atom";
+  EXPECT_EQ(sup[0].mailbox, 0u);
+  auto vendors = of_kind(running, "url_vendor");
+  ASSERT_EQ(vendors.size(), 1u);
+  EXPECT_EQ(vendors[0].id, script->vendors.at(0).id());
+  EXPECT_EQ(vendors[0].parent, supervisor.id());
+  EXPECT_EQ(vendors[0].job_id, "job-1");
+
+  ask(supervisor, cancel_atom_v);
+  auto* vendor_job =
+      dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(script->vendors.at(0)));
+  sched.run_jobs_filtered([vendor_job](caf::resumable* job) { return job != vendor_job; });
+  EXPECT_EQ(stats->state.load(), std::string_view{"cancelling"}) << "until its vendor is down";
+  sched.run();
+  EXPECT_EQ(stats->state.load(), std::string_view{"done"});
+  EXPECT_TRUE(list_actors(registry).empty()) << "the job's actors are all down";
 }
 
 TEST_F(JobSupervisorTest, CancelWhileQueuedNeverSpawnsAVendor) {

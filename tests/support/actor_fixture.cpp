@@ -1,5 +1,6 @@
 #include "tests/support/actor_fixture.hpp"
 
+#include "actors/counted_behavior.hpp"
 #include "actors/url_vendor_actor.hpp"
 #include "messages/errc.hpp"
 
@@ -7,6 +8,8 @@
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
 #include <caf/spawn_options.hpp>
+
+#include <simdjson.h>
 
 #include <fstream>
 #include <random>
@@ -67,11 +70,62 @@ caf::behavior scripted_vendor(caf::event_based_actor* self, vendor_context ctx,
 
 vendor_factory scripted_vendors(std::shared_ptr<vendor_script> script) {
   return [script](caf::event_based_actor* supervisor, const vendor_context& ctx) {
-    auto vendor = supervisor->spawn<caf::linked + caf::monitored>(scripted_vendor, ctx, script);
+    auto vendor = supervisor->spawn<caf::linked + caf::monitored>(
+        observed(scripted_vendor, ctx.stats), ctx, script);
     script->vendors.push_back(vendor);
     script->job_ids.push_back(ctx.job_id);
     return vendor;
   };
+}
+
+std::vector<listed_actor> parse_actor_list(const std::string& json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::array items;
+  EXPECT_EQ(parser.parse(json)["actors"].get(items), simdjson::SUCCESS) << json;
+  std::vector<listed_actor> out;
+  for (auto item : items) {
+    listed_actor a;
+    auto text = [&](const char* key) {
+      std::string_view value;
+      EXPECT_EQ(item[key].get(value), simdjson::SUCCESS) << key << " in " << json;
+      return std::string{value};
+    };
+    auto figure = [&](const char* key) -> std::optional<std::uint64_t> {
+      std::uint64_t value = 0;
+      if (item[key].get(value) == simdjson::SUCCESS)
+        return value;
+      EXPECT_TRUE(item[key].is_null()) << key << " in " << json;
+      return std::nullopt;
+    };
+    a.id = figure("id").value_or(0);
+    a.name = text("name");
+    a.kind = text("kind");
+    a.job_id = text("job_id");
+    a.parent = figure("parent").value_or(0);
+    a.state = text("state");
+    EXPECT_EQ(item["uptime_ms"].get(a.uptime_ms), simdjson::SUCCESS) << json;
+    EXPECT_EQ(item["started_ms"].get(a.started_ms), simdjson::SUCCESS) << json;
+    a.messages = figure("messages");
+    a.mailbox = figure("mailbox");
+    a.bytes_per_sec = figure("bytes_per_sec");
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<listed_actor> of_kind(const std::vector<listed_actor>& actors, std::string_view kind) {
+  std::vector<listed_actor> out;
+  for (const auto& a : actors)
+    if (a.kind == kind)
+      out.push_back(a);
+  return out;
+}
+
+std::vector<listed_actor> actor_fixture::list_actors(const caf::actor& registry) {
+  auto answer = ask(registry, list_atom_v);
+  sched.run();
+  EXPECT_TRUE(answer->value) << caf::to_string(answer->error);
+  return parse_actor_list(answer->value.value_or(R"({"actors":[]})"));
 }
 
 actor_fixture::config::config() {

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -56,6 +57,30 @@ struct vendor_script {
 /// cancel deletes the `.part` file, as the URL vendor does.
 vendor_factory scripted_vendors(std::shared_ptr<vendor_script> script);
 
+// -- the actor registry ---------------------------------------------------------
+
+/// One actor as the registry lists it (`GET /v1/actors`); figures that are
+/// `null` there are empty here.
+struct listed_actor {
+  std::uint64_t id = 0;
+  std::string name;
+  std::string kind;
+  std::string job_id;
+  std::uint64_t parent = 0;
+  std::string state;
+  std::int64_t uptime_ms = -1;
+  std::int64_t started_ms = -1;
+  std::optional<std::uint64_t> messages;
+  std::optional<std::uint64_t> mailbox;
+  std::optional<std::uint64_t> bytes_per_sec;
+};
+
+/// Parses the registry's answer to `list_atom`.
+std::vector<listed_actor> parse_actor_list(const std::string& json);
+
+/// The listed actors of `kind`.
+std::vector<listed_actor> of_kind(const std::vector<listed_actor>& actors, std::string_view kind);
+
 // -- fixture ------------------------------------------------------------------
 
 /// An actor system on CAF's deterministic scheduler: nothing runs until the
@@ -73,6 +98,15 @@ protected:
     roots_.push_back(handle);
     return handle;
   }
+
+  /// Makes `handle` one of the actors killed when the test ends.
+  caf::actor adopt(caf::actor handle) {
+    roots_.push_back(handle);
+    return handle;
+  }
+
+  /// What `registry` lists now (runs the scheduler).
+  std::vector<listed_actor> list_actors(const caf::actor& registry);
 
   /// A probe that records what it receives into the returned inbox.
   std::pair<caf::actor, std::shared_ptr<inbox>> spawn_probe();
