@@ -129,7 +129,7 @@ TEST_F(ActorInspectorTest, WatchDrawsFramesAndMarksWhatAppearedAndWhatIsGone) {
   auto job = start_slow_download(daemon);
   snapshot_until(daemon, [&](const auto& now) { return find(now, "url_vendor", job).has_value(); });
   // Frame 1, then the cancel and another job (well within the interval), then frame 2.
-  FILE* out = ::popen((inspector(daemon) + "--watch --iterations 2 --interval 1.5").c_str(), "r");
+  FILE* out = ::popen((inspector(daemon) + "--watch --iterations 2 --interval 4").c_str(), "r");
   ASSERT_NE(out, nullptr);
   std::string frames;
   char line[1024];
@@ -184,6 +184,11 @@ TEST_F(ActorInspectorTest, SaysWhenTheServerIsDown) {
   auto [usage_code, usage] = run(std::string{ACTOR_INSPECTOR_PATH} + " --interval zero");
   EXPECT_EQ(usage_code, 2);
   EXPECT_NE(usage.find("--interval needs a positive number"), std::string::npos) << usage;
+  for (const char* bad : {" --iterations 0.5", " --interval inf", " --interval 1e300"}) {
+    auto [bad_code, bad_out] = run(std::string{ACTOR_INSPECTOR_PATH} + bad);
+    EXPECT_EQ(bad_code, 2) << bad;
+    EXPECT_NE(bad_out.find("needs a positive"), std::string::npos) << bad << ": " << bad_out;
+  }
 }
 
 } // namespace

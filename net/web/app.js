@@ -182,6 +182,8 @@ function openStream(job) {
     source.close();
     job.stream = null;
     openStreams -= 1;
+    // Without a stream, the job list's figures are the newest.
+    if (!FINISHED.has(job.summary.state)) job.progress = null;
     pumpStreams();
   };
   source.addEventListener('progress', (event) => {
@@ -249,6 +251,21 @@ async function refreshJobs() {
       renderJob(job);
     }
     if (finished) finishedIndex += 1;
+  }
+  // Jobs the server no longer lists (it restarted, or dropped old history).
+  const listed = new Set(list.map((summary) => summary.job_id));
+  for (const [id, job] of jobs) {
+    if (listed.has(id)) continue;
+    if (job.stream) {
+      job.stream.close();
+      openStreams -= 1;
+    }
+    job.row.tr.remove();
+    jobs.delete(id);
+  }
+  if (jobs.size === 0) {
+    $('#jobs-empty').hidden = false;
+    $('#jobs').hidden = true;
   }
   pumpStreams();
 }

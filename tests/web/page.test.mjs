@@ -21,7 +21,8 @@ const artifacts = process.argv[3] || join(tmpdir(), 'provisioner-web-test');
 assert.ok(provisiond && existsSync(provisiond), 'usage: node page.test.mjs <provisiond> [artifacts dir]');
 
 const MiB = 1024 * 1024;
-const slow = Buffer.alloc(8 * MiB, 7);
+// Long enough (about a minute) that a busy machine cannot finish it before the cancel.
+const slow = Buffer.alloc(64 * MiB, 7);
 const small = Buffer.from('a small model file\n'.repeat(1000));
 const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 

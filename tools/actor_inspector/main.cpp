@@ -4,6 +4,7 @@
 #include "tools/actor_inspector/actor_tree.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -118,11 +119,12 @@ int once(const options& opts) {
   return done;
 }
 
-/// Parses a positive number, or returns nullopt.
-std::optional<double> positive(const std::string& text) {
+/// Parses a number in (0, `max`] (whole when `whole`), or returns nullopt.
+std::optional<double> positive(const std::string& text, double max, bool whole) {
   char* end = nullptr;
   double value = std::strtod(text.c_str(), &end);
-  if (end == text.c_str() || *end != '\0' || !(value > 0))
+  if (end == text.c_str() || *end != '\0' || !(value > 0) || !(value <= max)
+      || (whole && value != std::floor(value)))
     return std::nullopt;
   return value;
 }
@@ -140,13 +142,14 @@ int main(int argc, char** argv) {
     if (arg == "--server" && has_value) {
       opts.server = args[++i];
     } else if ((arg == "--interval" || arg == "--iterations") && has_value) {
-      auto value = positive(args[++i]);
+      bool interval = arg == "--interval";
+      auto value = positive(args[++i], interval ? 3600 : 1e9, !interval);
       if (!value) {
-        std::fprintf(stderr, "actor-inspector: %s needs a positive number, not '%s'\n", arg.c_str(),
-                     args[i].c_str());
+        std::fprintf(stderr, "actor-inspector: %s needs a positive %s, not '%s'\n", arg.c_str(),
+                     interval ? "number of seconds up to 3600" : "whole number", args[i].c_str());
         return usage_error;
       }
-      if (arg == "--interval")
+      if (interval)
         opts.interval_secs = *value;
       else
         opts.iterations = static_cast<long>(*value);
