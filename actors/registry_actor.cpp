@@ -37,7 +37,7 @@ std::string actor_json(caf::actor_id id, const registry_state::entry& e, std::in
   else
     obj.raw("messages", "null");
   known_or_null(obj, "mailbox", stats ? stats->mailbox.load(relaxed) : -1);
-  known_or_null(obj, "bytes_per_sec", stats ? stats->bytes_per_sec.load(relaxed) : -1);
+  known_or_null(obj, "bytes_per_sec", stats ? stats->rate_at(now) : -1);
   return obj.str();
 }
 

@@ -1,5 +1,6 @@
 #include "actors/vendor_progress.hpp"
 
+#include "messages/json_writer.hpp"
 #include "messages/transfer_rate.hpp"
 #include "messages/type_ids.hpp"
 
@@ -21,6 +22,7 @@ std::function<void(std::uint64_t, std::uint64_t)> progress_reporter(const vendor
     rate->add(std::chrono::steady_clock::now(), bytes);
     auto per_sec = static_cast<std::int64_t>(rate->bytes_per_sec());
     stats->bytes_per_sec.store(per_sec, std::memory_order_relaxed);
+    stats->rate_at_ms.store(wall_clock_ms(), std::memory_order_relaxed);
   };
 }
 

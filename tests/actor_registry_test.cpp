@@ -4,6 +4,7 @@
 #include "tests/support/actor_fixture.hpp"
 
 #include "actors/registry_actor.hpp"
+#include "messages/json_writer.hpp"
 
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
@@ -77,11 +78,16 @@ TEST_F(ActorRegistryTest, ShowsTheStateAndRateAnActorSets) {
   sched.run();
   show_state(stats, "cancelling");
   stats->bytes_per_sec = 1234;
+  stats->rate_at_ms = wall_clock_ms();
   auto actors = list_actors(registry);
   ASSERT_EQ(actors.size(), 1u);
   EXPECT_EQ(actors[0].state, "cancelling");
   EXPECT_EQ(actors[0].bytes_per_sec, 1234u);
   EXPECT_EQ(actors[0].mailbox, std::nullopt) << "it has handled no message yet";
+  // A transfer that stalls (or waits to retry) reports no new figure: once
+  // the last one is older than its lifetime, the rate reads 0.
+  stats->rate_at_ms = wall_clock_ms() - actor_stats::rate_lifetime_ms - 1000;
+  EXPECT_EQ(list_actors(registry)[0].bytes_per_sec, 0u);
 }
 
 TEST_F(ActorRegistryTest, AnActorAnnouncedWithoutFiguresListsThemAsNull) {
