@@ -343,6 +343,7 @@ async function startDownload(event) {
 // -- models -------------------------------------------------------------------
 
 let deleting = null;
+let lastModels = '';
 
 function modelRow(model) {
   const files = el('ul', { class: 'files' },
@@ -367,6 +368,10 @@ async function refreshModels() {
   }
   if (!reply.ok) return;
   const models = reply.json.models;
+  // Unchanged: keep the rows, and with them the keyboard focus on a button.
+  const text = JSON.stringify(models);
+  if (text === lastModels) return;
+  lastModels = text;
   $('#models tbody').replaceChildren(...models.map(modelRow));
   $('#models-empty').hidden = models.length > 0;
   $('#models').hidden = models.length === 0;
