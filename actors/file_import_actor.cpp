@@ -4,6 +4,7 @@
 #include "messages/errc.hpp"
 #include "messages/human_units.hpp"
 #include "messages/type_ids.hpp"
+#include "net/file_system.hpp"
 #include "net/part_file.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -80,12 +81,8 @@ caf::behavior file_import_actor(file_import_actor_type* self, vendor_context ctx
     self->quit(make_error(download_errc::internal, "no disk pool for file imports"));
     return {};
   }
-  std::error_code ec;
-  auto folder = std::filesystem::path{st.task.part_path}.parent_path();
-  std::filesystem::create_directories(folder, ec);
-  if (ec) {
-    self->quit(make_error(download_errc::io_failed,
-                          "cannot create " + folder.string() + ": " + ec.message()));
+  if (auto err = net::create_folder_of(st.task.part_path)) {
+    self->quit(std::move(err));
     return {};
   }
   // The partial is ours: the supervisor removes it if a cancel comes after a failure.

@@ -18,12 +18,7 @@ namespace asio = boost::asio;
 
 /// A failed request: the transport's error, or the Hub's refusal.
 caf::error refusal(const net::http_answer& answer, const std::string& what) {
-  if (answer.status == 0)
-    return make_error(answer.code, answer.error);
-  auto detail = what + " answered " + std::to_string(answer.status);
-  if (auto explained = explain_hub_refusal(answer.status, answer.headers, detail))
-    return std::move(*explained);
-  return make_error(download_errc::http_status, detail);
+  return net::refusal_error(answer, what, explain_hub_refusal);
 }
 
 caf::error not_a_hub(const std::string& what, const std::string& why) {

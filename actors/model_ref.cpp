@@ -85,6 +85,15 @@ caf::expected<model_ref> parse_url_ref(std::string_view text, std::string_view r
   return named(text, std::move(ref), sanitize_segment(net::file_name_of(*u)));
 }
 
+/// `repo[@revision]` -> (repo, revision or `fallback`).
+std::pair<std::string_view, std::string_view> split_revision(std::string_view text,
+                                                             std::string_view fallback) {
+  auto at = text.find('@');
+  if (at == std::string_view::npos)
+    return {text, fallback};
+  return {text.substr(0, at), text.substr(at + 1)};
+}
+
 bool is_quant_tag(std::string_view what) {
   return what.find('.') == std::string_view::npos && what.find('/') == std::string_view::npos
          && is_valid_model_id(what);
@@ -93,12 +102,7 @@ bool is_quant_tag(std::string_view what) {
 /// `org/repo[@revision][:path|:TAG]`.
 caf::expected<model_ref> parse_hf_ref(std::string_view text, std::string_view rest) {
   auto colon = rest.find(':');
-  auto repo = rest.substr(0, colon);
-  std::string_view revision = "main";
-  if (auto at = repo.find('@'); at != std::string_view::npos) {
-    revision = repo.substr(at + 1);
-    repo = repo.substr(0, at);
-  }
+  auto [repo, revision] = split_revision(rest.substr(0, colon), "main");
   auto slash = repo.find('/');
   if (slash == std::string_view::npos || !is_safe_path(repo)
       || repo.find('/', slash + 1) != std::string_view::npos)
@@ -249,12 +253,7 @@ caf::expected<model_ref> parse_gh_ref(std::string_view text, std::string_view re
   auto colon = rest.find(':');
   if (colon == std::string_view::npos)
     return invalid(text, "a GitHub release asset is 'gh:owner/repo@tag:asset-name'");
-  auto repo = rest.substr(0, colon);
-  std::string_view tag = "latest";
-  if (auto at = repo.find('@'); at != std::string_view::npos) {
-    tag = repo.substr(at + 1);
-    repo = repo.substr(0, at);
-  }
+  auto [repo, tag] = split_revision(rest.substr(0, colon), "latest");
   auto slash = repo.find('/');
   if (slash == std::string_view::npos || !is_gh_name(repo.substr(0, slash))
       || !is_gh_name(repo.substr(slash + 1)))

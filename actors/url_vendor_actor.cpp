@@ -6,6 +6,7 @@
 #include "messages/errc.hpp"
 #include "messages/human_units.hpp"
 #include "messages/type_ids.hpp"
+#include "net/file_system.hpp"
 #include "net/part_file.hpp"
 #include "net/sha256.hpp"
 
@@ -174,14 +175,11 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
       remove_partial(self);
     self->quit(msg.reason);
   });
-  std::error_code ec;
-  auto folder = std::filesystem::path{st.task.part_path}.parent_path();
-  std::filesystem::create_directories(folder, ec);
-  if (ec) {
-    self->quit(make_error(download_errc::io_failed,
-                          "cannot create " + folder.string() + ": " + ec.message()));
+  if (auto err = net::create_folder_of(st.task.part_path)) {
+    self->quit(std::move(err));
     return {};
   }
+  std::error_code ec;
   st.claim = net::part_claim::acquire(st.task.part_path, ec);
   if (ec == std::errc::resource_unavailable_try_again) {
     self->quit(make_error(download_errc::file_busy, "another job is fetching " + st.task.name

@@ -4,6 +4,7 @@
 #include "actors/model_ref.hpp"
 #include "messages/actor_stats.hpp"
 #include "messages/transfer_messages.hpp"
+#include "net/http_request.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
@@ -36,12 +37,8 @@ struct vendor_context {
   /// The origin (`scheme://host[:port]`) the token belongs to; empty for the
   /// first URL's.
   std::string token_origin;
-  /// Turns a source's refusal (status, its headers by lower-case name, the
-  /// generic message) into a specific error; empty or nullopt keeps the
-  /// generic `http_status`.
-  std::function<std::optional<caf::error>(unsigned, const std::map<std::string, std::string>&,
-                                          const std::string&)>
-      explain_refusal;
+  /// Explains the source's refusals; empty for the generic `http_status`.
+  net::refusal_explainer explain_refusal;
   /// The model's folder: its catalog entry, and the files of sources that
   /// have no cache of their own.
   std::filesystem::path dest_dir;

@@ -21,27 +21,27 @@ namespace {
 
 constexpr auto opts = caf::linked + caf::monitored;
 
-/// A Hub job's context: the job's token or the node's, its refusals explained.
-vendor_context for_hub(const vendor_context& ctx) {
-  auto hub = ctx;
-  if (hub.bearer_token.empty())
-    hub.bearer_token = ctx.settings.hf_token;
-  // The token goes to the Hub only, never to the CDN a file comes from (its
-  // URLs are signed), even when a file's URL is the CDN's from the start.
-  hub.token_origin = ctx.settings.hf_endpoint;
-  hub.explain_refusal = explain_hub_refusal;
-  return hub;
+/// A job's context for a source with an API of its own: the job's token or
+/// the node's, sent to that API's origin only (its files may come from a
+/// CDN or blob store whose URLs are signed), and its refusals explained.
+vendor_context for_api(const vendor_context& ctx, const std::string& node_token,
+                       const std::string& origin, net::refusal_explainer explain) {
+  auto api = ctx;
+  if (api.bearer_token.empty())
+    api.bearer_token = node_token;
+  api.token_origin = origin;
+  api.explain_refusal = std::move(explain);
+  return api;
 }
 
-/// A GitHub job's context: the job's token or the node's, for the API only.
+vendor_context for_hub(const vendor_context& ctx) {
+  const auto& s = ctx.settings;
+  return for_api(ctx, s.hf_token, s.hf_endpoint, explain_hub_refusal);
+}
+
 vendor_context for_github(const vendor_context& ctx) {
-  auto gh = ctx;
-  if (gh.bearer_token.empty())
-    gh.bearer_token = ctx.settings.github_token;
-  // Asset downloads redirect to a blob store with signed URLs: no token there.
-  gh.token_origin = ctx.settings.github_api;
-  gh.explain_refusal = explain_github_refusal;
-  return gh;
+  const auto& s = ctx.settings;
+  return for_api(ctx, s.github_token, s.github_api, explain_github_refusal);
 }
 
 /// Spawns the vendor actor `fun` for `ctx`, its behavior counted into `ctx.stats`.

@@ -1,5 +1,7 @@
 #include "net/file_system.hpp"
 
+#include "messages/errc.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -39,6 +41,16 @@ void remove_empty_up_to(fs::path dir, const fs::path& stop) {
   for (; dir != stop && dir.has_relative_path(); dir = dir.parent_path())
     if (!fs::is_empty(dir, ec) || ec || !fs::remove(dir, ec))
       return;
+}
+
+caf::error create_folder_of(const fs::path& file) {
+  std::error_code ec;
+  auto folder = file.parent_path();
+  fs::create_directories(folder, ec);
+  if (ec)
+    return make_error(download_errc::io_failed,
+                      "cannot create " + folder.string() + ": " + ec.message());
+  return {};
 }
 
 } // namespace hive::net

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,17 @@ struct http_answer {
   /// The header's value, "" when absent; `name` in lower case.
   std::string header(const std::string& name) const;
 };
+
+/// Turns a source's refusal (status, its headers by lower-case name, the
+/// generic message) into a specific error; empty or nullopt keeps the
+/// generic `http_status`.
+using refusal_explainer = std::function<std::optional<caf::error>(
+    unsigned status, const std::map<std::string, std::string>& headers, const std::string& detail)>;
+
+/// The error of a request that did not succeed: the transport's, or the
+/// source's refusal of `what` as `explain` tells it.
+caf::error refusal_error(const http_answer& answer, const std::string& what,
+                         const refusal_explainer& explain);
 
 /// One request (with a JSON `body` unless empty), no redirects followed (the
 /// caller decides which to follow); retried as `opts` says. Cancellation
