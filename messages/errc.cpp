@@ -70,6 +70,10 @@ std::string_view code_of(download_errc x) {
       return "build_failed";
     case download_errc::rate_limited:
       return "rate_limited";
+    case download_errc::size_mismatch:
+      return "size_mismatch";
+    case download_errc::insufficient_space:
+      return "insufficient_space";
   }
   return "internal";
 }
@@ -98,6 +102,24 @@ std::string_view code_of(api_errc x) {
       return "already_downloading";
     case api_errc::internal:
       return "internal";
+    case api_errc::forbidden_host:
+      return "forbidden_host";
+    case api_errc::forbidden_origin:
+      return "forbidden_origin";
+    case api_errc::unsupported_media_type:
+      return "unsupported_media_type";
+    case api_errc::unauthorized:
+      return "unauthorized";
+    case api_errc::import_not_allowed:
+      return "import_not_allowed";
+    case api_errc::too_many_jobs:
+      return "too_many_jobs";
+    case api_errc::too_many_connections:
+      return "too_many_connections";
+    case api_errc::model_exists:
+      return "model_exists";
+    case api_errc::model_in_use:
+      return "model_in_use";
   }
   return "internal";
 }
@@ -112,7 +134,21 @@ unsigned http_status_of(api_errc x) {
       return 405;
     case api_errc::job_finished:
     case api_errc::already_downloading:
+    case api_errc::model_exists:
+    case api_errc::model_in_use:
       return 409;
+    case api_errc::unauthorized:
+      return 401;
+    case api_errc::forbidden_host:
+    case api_errc::forbidden_origin:
+    case api_errc::import_not_allowed:
+      return 403;
+    case api_errc::unsupported_media_type:
+      return 415;
+    case api_errc::too_many_jobs:
+      return 429;
+    case api_errc::too_many_connections:
+      return 503;
     case api_errc::internal:
       return 500;
     default:

@@ -54,6 +54,10 @@ enum class download_errc : std::uint8_t {
   build_failed = 20,
   /// The source's API rate limit is used up until a given time (GitHub).
   rate_limited = 21,
+  /// The source sent more (or fewer) bytes than it announced.
+  size_mismatch = 22,
+  /// The disk holding the target folder is full.
+  insufficient_space = 23,
 };
 
 /// Why the API refused a request. Each value maps to one HTTP status.
@@ -80,6 +84,25 @@ enum class api_errc : std::uint8_t {
   already_downloading = 10,
   /// The server failed while answering (500).
   internal = 11,
+  /// The `Host` header names neither the listen address, a loopback name nor an
+  /// allowed host: a DNS-rebinding page, say (403).
+  forbidden_host = 12,
+  /// A state-changing request came from a foreign `Origin` (403).
+  forbidden_origin = 13,
+  /// A request body that is not `application/json` (415).
+  unsupported_media_type = 14,
+  /// The API token is missing or wrong (401).
+  unauthorized = 15,
+  /// `local:` is off, or the path is outside every import root (403).
+  import_not_allowed = 16,
+  /// The job queue is full (429).
+  too_many_jobs = 17,
+  /// The server is at its connection cap (503).
+  too_many_connections = 18,
+  /// Another source's model already has this id; `"replace": true` overrides (409).
+  model_exists = 19,
+  /// A live job uses the model (409).
+  model_in_use = 20,
 };
 
 std::string_view code_of(download_errc x);
