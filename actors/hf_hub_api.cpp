@@ -2,11 +2,10 @@
 
 #include "actors/hf_hub_api.hpp"
 
+#include "actors/hf_hub_json.hpp"
 #include "actors/hub_refusals.hpp"
 #include "messages/errc.hpp"
 #include "net/url.hpp"
-
-#include <simdjson.h>
 
 #include <charconv>
 
@@ -19,11 +18,6 @@ namespace asio = boost::asio;
 /// A failed request: the transport's error, or the Hub's refusal.
 caf::error refusal(const net::http_answer& answer, const std::string& what) {
   return net::refusal_error(answer, what, explain_hub_refusal);
-}
-
-caf::error not_a_hub(const std::string& what, const std::string& why) {
-  return make_error(download_errc::http_status,
-                    what + " " + why + " (is HF_ENDPOINT a Hugging Face Hub?)");
 }
 
 std::optional<net::url> parse(const std::string& text) {
@@ -40,46 +34,6 @@ std::uint64_t to_number(std::string_view text) {
   std::uint64_t n = 0;
   std::from_chars(text.data(), text.data() + text.size(), n);
   return n;
-}
-
-/// The `rel="next"` target of a Link header, or "".
-std::string next_link(std::string_view link) {
-  while (!link.empty()) {
-    auto comma = link.find(',');
-    auto part = link.substr(0, comma);
-    link.remove_prefix(comma == std::string_view::npos ? link.size() : comma + 1);
-    auto open = part.find('<');
-    auto close = part.find('>');
-    if (open != std::string_view::npos && close != std::string_view::npos && open < close
-        && part.find("rel=\"next\"", close) != std::string_view::npos)
-      return std::string{part.substr(open + 1, close - open - 1)};
-  }
-  return {};
-}
-
-caf::error add_tree_page(const std::string& body, const std::string& what,
-                         std::vector<tree_file>& out) {
-  simdjson::dom::parser parser;
-  simdjson::dom::array entries;
-  if (parser.parse(body).get(entries) != simdjson::SUCCESS)
-    return not_a_hub(what, "did not answer a JSON array");
-  for (auto entry : entries) {
-    std::string_view type, path, oid;
-    std::uint64_t size = 0;
-    if (entry["type"].get(type) != simdjson::SUCCESS
-        || entry["path"].get(path) != simdjson::SUCCESS)
-      return not_a_hub(what, "listed an entry without type or path");
-    if (type != "file")
-      continue;
-    if (entry["oid"].get(oid) != simdjson::SUCCESS || entry["size"].get(size) != simdjson::SUCCESS)
-      return not_a_hub(what, "listed a file without oid or size");
-    tree_file file{std::string{path}, size, std::string{oid}, {}};
-    std::string_view lfs_oid;
-    if (entry["lfs"]["oid"].get(lfs_oid) == simdjson::SUCCESS)
-      file.lfs_sha256 = lfs_oid;
-    out.push_back(std::move(file));
-  }
-  return {};
 }
 
 } // namespace
@@ -107,21 +61,7 @@ asio::awaitable<caf::expected<revision_info>> get_revision(const hub_client& hub
   auto answer = co_await net::request("GET", *u, {}, hub.options);
   if (answer.status != 200)
     co_return refusal(answer, target);
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  std::string_view sha;
-  if (parser.parse(answer.body).get(doc) != simdjson::SUCCESS
-      || doc["sha"].get(sha) != simdjson::SUCCESS)
-    co_return not_a_hub(target, "did not answer the commit ('sha')");
-  revision_info info{std::string{sha}, {}};
-  simdjson::dom::array siblings;
-  if (doc["siblings"].get(siblings) == simdjson::SUCCESS)
-    for (auto sibling : siblings) {
-      std::string_view name;
-      if (sibling["rfilename"].get(name) == simdjson::SUCCESS)
-        info.files.emplace_back(name);
-    }
-  co_return info;
+  co_return parse_revision(answer.body, target);
 }
 
 asio::awaitable<caf::expected<std::vector<tree_file>>>

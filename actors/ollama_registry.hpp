@@ -1,20 +1,16 @@
 #pragma once
 
 // The Ollama registry protocol (the OCI distribution API with Ollama's media
-// types): a model's manifest, the blobs it names, and the bearer-token
-// challenge a registry may answer with first.
+// types): fetching a model's manifest (read in ollama_manifest.hpp) and its blobs.
 
+#include "actors/ollama_manifest.hpp"
 #include "net/http_request.hpp"
 
 #include <caf/expected.hpp>
 
 #include <boost/asio/awaitable.hpp>
 
-#include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
 namespace hive::ollama {
 
@@ -23,42 +19,6 @@ struct registry_client {
   std::string base;
   net::request_options options;
 };
-
-/// One blob a manifest names: its config or one of its layers.
-struct blob_ref {
-  std::string media_type;
-  /// The sha256 of its content, lower-case hex.
-  std::string sha256;
-  std::uint64_t size = 0;
-  /// What it is to a person: `model`, `template`, `params`, `license`, ... or `config`.
-  std::string role;
-};
-
-struct manifest {
-  /// Exactly as the registry sent it: what Ollama keeps on disk.
-  std::string raw;
-  /// The config first, then the layers in order.
-  std::vector<blob_ref> blobs;
-  /// The bearer token the registry granted for this repository, empty if it
-  /// asked for none; its blobs need it too.
-  std::string token;
-};
-
-/// A layer's role: `application/vnd.ollama.image.model` -> `model`, the
-/// media type's last dotted word (without `+suffix`).
-std::string role_of(std::string_view media_type);
-
-/// Checks and reads a schema-2 manifest; `what` names it in errors.
-caf::expected<manifest> parse_manifest(std::string raw, const std::string& what);
-
-/// `WWW-Authenticate: Bearer realm="...",service="...",scope="..."`.
-struct bearer_challenge {
-  std::string realm;
-  std::string service;
-  std::string scope;
-};
-
-std::optional<bearer_challenge> parse_challenge(std::string_view header);
 
 /// The blob's URL: `{base}/v2/{repo}/blobs/sha256:{hex}`.
 std::string blob_url(const registry_client& client, const std::string& repo,
