@@ -66,6 +66,21 @@ TEST(JobJournalTest, HistoryIsBounded) {
   EXPECT_EQ(all.events.back().id, 10u);
 }
 
+// The cap the daemon's journals get (the default): a job that narrates without
+// end must not hold all of it.
+TEST(JobJournalTest, TheDefaultCapBoundsHistory) {
+  job_journal journal{summary_of("job-1")};
+  constexpr int appended = 50'000;
+  for (int i = 0; i < appended; ++i)
+    journal.append("narration", std::string(100, 'x'));
+  auto all = journal.read_after(0);
+  EXPECT_LT(all.events.size(), static_cast<std::size_t>(appended));
+  std::size_t bytes = 0;
+  for (const auto& e : all.events)
+    bytes += e.data.size();
+  EXPECT_LE(bytes, 2u * 1024 * 1024);
+}
+
 TEST(JobBoardTest, ForgetsOldestFinishedJobsBeyondItsLimit) {
   job_board board{2};
   std::vector<std::shared_ptr<job_journal>> journals;

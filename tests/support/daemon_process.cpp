@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cstdio>
 #include <future>
+#include <string_view>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -21,7 +23,7 @@ std::pair<int, std::string> run(const std::string& command) {
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
-daemon_process::daemon_process(std::vector<std::string> args) {
+daemon_process::daemon_process(std::vector<std::string> args, std::vector<std::string> env) {
   args.insert(args.begin(), {PROVISIOND_PATH, "--listen", "127.0.0.1:0"});
   int out[2];
   EXPECT_EQ(::pipe(out), 0);
@@ -29,12 +31,22 @@ daemon_process::daemon_process(std::vector<std::string> args) {
   for (auto& a : args)
     argv.push_back(a.data());
   argv.push_back(nullptr);
+  for (char** e = environ; *e; ++e) {
+    std::string_view entry{*e};
+    auto name = entry.substr(0, entry.find('=') + 1);
+    if (std::none_of(env.begin(), env.end(), [&](const auto& s) { return s.starts_with(name); }))
+      env.emplace_back(entry);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
   pid_ = ::fork();
   if (pid_ == 0) {
     ::dup2(out[1], STDOUT_FILENO);
     ::dup2(out[1], STDERR_FILENO);
     ::close(out[0]);
-    ::execv(argv[0], argv.data());
+    ::execve(argv[0], argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(out[1]);

@@ -17,7 +17,9 @@ std::pair<int, std::string> run(const std::string& command);
 /// added to the test's failure, if any.
 class daemon_process {
 public:
-  explicit daemon_process(std::vector<std::string> args);
+  /// `env` entries (`NAME=value`) are set on top of this process's
+  /// environment; `NAME=` leaves a variable empty, which provisiond ignores.
+  explicit daemon_process(std::vector<std::string> args, std::vector<std::string> env = {});
   ~daemon_process();
 
   daemon_process(const daemon_process&) = delete;
