@@ -58,8 +58,10 @@ caf::expected<model_ref> named(std::string_view text, model_ref ref, const std::
   auto dot = name.rfind('.');
   ref.model_id =
       sanitize_segment(dot == std::string::npos || dot == 0 ? name : name.substr(0, dot));
+  if (ref.model_id.empty()) // a stem of unsafe characters only: the whole name
+    ref.model_id = sanitize_segment(name);
   if (ref.model_id.empty())
-    ref.model_id = name;
+    return invalid(text, "the file name '" + name + "' gives no usable model id");
   return ref;
 }
 

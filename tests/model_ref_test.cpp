@@ -200,3 +200,19 @@ TEST(ModelRefTest, RefusesBadGithubReferencesWithAReason) {
     EXPECT_NE(view.message.find(why), std::string::npos) << bad << ": " << view.message;
   }
 }
+
+// Found by the model_ref fuzz target: a local file whose stem has no safe
+// character got its raw name (any bytes) as its catalog id.
+TEST(ModelRefTest, ALocalFileNameWithoutASafeStemGetsASafeIdOrIsRefused) {
+  for (const char* name : {"~.gguf", "-.gguf", "\x01.bin"}) {
+    auto ref = parse_model_ref(std::string{"local:/srv/"} + name);
+    ASSERT_TRUE(ref) << name;
+    EXPECT_TRUE(is_valid_model_id(ref->model_id)) << ref->model_id;
+    EXPECT_EQ(ref->file_name, name);
+  }
+  for (const char* name : {"\xb1:\xff", "~", "--"}) {
+    auto ref = parse_model_ref(std::string{"local:/srv/"} + name);
+    ASSERT_FALSE(ref) << name << " became " << ref->model_id;
+    EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << name;
+  }
+}
