@@ -210,4 +210,21 @@ TEST_F(LocalImportTest, CancelMidImportStopsAndLeavesNothing) {
   EXPECT_EQ(get("/v1/models/big").status, 404u);
 }
 
+TEST_F(LocalImportTest, CancelMidFolderImportRemovesTheFilesAlreadyImported) {
+  write("folder/a.bin", "small");
+  { std::ofstream{source / "folder" / "big.bin"}; }
+  fs::resize_file(source / "folder" / "big.bin", 2ULL * 1024 * 1024 * 1024);
+  auto job = start_download("local:" + (source / "folder").string());
+  // Until a.bin is in the model's folder; big.bin is still being hashed.
+  net::read_sse(base + "/v1/jobs/" + job + "/stream", [](const net::sse_event& e) {
+    return e.name != "narration" || e.data.find("import_done") == std::string::npos
+           || e.data.find("a.bin") == std::string::npos;
+  });
+  auto reply = call("POST", "/v1/jobs/" + job + "/cancel");
+  EXPECT_EQ(reply.status, 200u) << reply.body;
+  EXPECT_EQ(follow(job).final_data(), "[CANCELLED]");
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+  EXPECT_EQ(read_file(source / "folder" / "a.bin"), "small");
+}
+
 } // namespace
