@@ -4,6 +4,7 @@
 #include "actors/job_supervisor_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "messages/errc.hpp"
+#include "net/part_file.hpp"
 
 #include <caf/send.hpp>
 
@@ -305,6 +306,17 @@ TEST_F(SnapshotSupervisorTest, OneFailedFileStopsItsSiblingsAndFailsTheJob) {
   EXPECT_EQ(last_event(*journal).data.rfind("[ERROR] checksum_mismatch: a.safetensors: bad", 0),
             0u);
   EXPECT_EQ(journal->summary().state, "failed");
+  // Its part has no validator: nothing a later attempt could resume.
+  EXPECT_TRUE(files_ending(temp_dir / "cache", ".incomplete").empty());
+}
+
+TEST_F(SnapshotSupervisorTest, AFailedFilesResumablePartIsKeptForTheNextAttempt) {
+  ASSERT_FALSE(net::save_validator(script->part_files.at(0), "\"v1\""));
+  script->fail_with = make_error(download_errc::connection_reset, "a.safetensors: reset");
+  finish(1);
+  EXPECT_EQ(journal->summary().state, "failed");
+  EXPECT_TRUE(fs::exists(script->part_files.at(0)));
+  EXPECT_FALSE(fs::exists(script->part_files.at(1))) << "the cancelled sibling keeps nothing";
 }
 
 } // namespace hive::test
