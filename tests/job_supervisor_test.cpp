@@ -319,4 +319,31 @@ TEST_F(SnapshotSupervisorTest, AFailedFilesResumablePartIsKeptForTheNextAttempt)
   EXPECT_FALSE(fs::exists(script->part_files.at(1))) << "the cancelled sibling keeps nothing";
 }
 
+// The failed file keeps its part for a resume while its siblings unwind; a
+// cancel that arrives then turns the job into a cancelled one, which keeps
+// nothing: the failed file's part must go too.
+TEST_F(SnapshotSupervisorTest, ACancelDuringAFailedSnapshotsUnwindRemovesTheFailedFilesPart) {
+  for (const auto& part : script->part_files) // resumable, as a transfer's are
+    ASSERT_FALSE(net::save_validator(part, "\"v1\""));
+  script->fail_with = make_error(download_errc::connection_reset, "a.safetensors: reset");
+  auto* sibling =
+      dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(script->vendors.at(2)));
+  caf::anon_send(script->vendors.at(1), finish_atom_v);
+  sched.run_jobs_filtered([sibling](caf::resumable* job) { return job != sibling; });
+  ASSERT_TRUE(script->exit_reasons.empty()) << "the sibling is still unwinding";
+  ASSERT_TRUE(fs::exists(script->part_files.at(0)));
+  EXPECT_EQ(journal->summary().state, "running");
+
+  auto answer = ask(supervisor, cancel_atom_v);
+  sched.run_jobs_filtered([sibling](caf::resumable* job) { return job != sibling; });
+  EXPECT_FALSE(answer->value) << "answered once the sibling is down";
+  sched.run();
+
+  ASSERT_TRUE(answer->value) << caf::to_string(answer->error);
+  EXPECT_EQ(*answer->value, "cancelled");
+  EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
+  EXPECT_TRUE(files_ending(temp_dir / "cache", ".incomplete").empty());
+  EXPECT_TRUE(files_ending(temp_dir / "cache", ".validator").empty());
+}
+
 } // namespace hive::test
