@@ -41,9 +41,7 @@ void on_result(file_import_actor_type* self, transfer_result& r) {
         make_error(download_errc::checksum_mismatch,
                    st.task.name + ": expected sha256 " + st.task.sha256 + ", got " + r.sha256));
   }
-  std::error_code ec;
-  std::filesystem::rename(st.task.part_path, st.task.final_path, ec);
-  if (ec) {
+  if (auto ec = net::rename_durably(st.task.part_path, st.task.final_path)) {
     net::remove_partial(st.task.part_path);
     return self->quit(make_error(download_errc::io_failed, "cannot move " + st.task.part_path
                                                                + " into place: " + ec.message()));

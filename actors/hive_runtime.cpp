@@ -7,6 +7,7 @@
 #include "actors/registry_actor.hpp"
 #include "messages/type_ids.hpp"
 #include "net/jobs_api.hpp"
+#include "net/part_file.hpp"
 #include "net/web_page.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -36,6 +37,7 @@ struct hive_runtime::impl {
     // leave ~actor_system waiting for actors that nobody stops.
     auto endpoint = listen_endpoint();
     std::filesystem::create_directories(settings.jobs.models_dir);
+    collect_leftovers();
     cfg.add_message_types<caf::id_block::hive>();
     cfg.set("scheduler.max-threads", static_cast<std::size_t>(settings.actor_threads));
     cfg.set("logger.console", caf::atom("none"));
@@ -61,6 +63,13 @@ struct hive_runtime::impl {
     }
     for (unsigned i = 0; i < std::max(1u, settings.io_threads); ++i)
       threads.emplace_back([this] { ioc.run(); });
+  }
+
+  /// Removes what earlier runs left that no job can use, before any job runs.
+  void collect_leftovers() {
+    if (auto n = net::collect_unresumable_partials(settings.jobs.models_dir))
+      spdlog::info("removed {} partial file(s) that cannot be resumed from {}", n,
+                   settings.jobs.models_dir.string());
   }
 
   /// The address to listen on: an IP literal, or a host name such as

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 
@@ -30,6 +31,9 @@ struct job_settings {
   std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};
   /// First wait before retrying a source that answered 408, 429 or 5xx (doubling).
   std::chrono::milliseconds retry_backoff{std::chrono::seconds{1}};
+  /// The most a `url:` download may be, in bytes (`--max-download-size`); 0
+  /// for no limit.
+  std::uint64_t max_download_size = 0;
   /// Extra CA bundle for HTTPS (PEM), empty for the system's only.
   std::string ca_file;
   /// Proxies for transfers (provisiond takes them from the environment).

@@ -172,6 +172,10 @@ void conclude(job_supervisor_actor_type* self) {
     st.failure = write_last(self);
   if (st.failure) {
     auto view = describe(st.failure);
+    // Resumable parts stay for the next attempt; empty ones and those without
+    // a validator would only stand in its way (and keep their folders).
+    for (const auto& part : st.part_paths)
+      net::remove_if_unresumable(part);
     remove_fetched(self);
     narrate(self, "failed", view.code + ": " + view.message, "error");
     return finish(self, job_outcome{st.plan.job_id, "failed", view.code, view.message});

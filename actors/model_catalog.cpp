@@ -110,8 +110,12 @@ caf::error model_catalog::add(const model_record& record) const {
                       "cannot create " + model_dir(record.id).string() + ": " + ec.message());
   auto path = model_dir(record.id) / "metadata.json";
   if (auto write_ec = net::write_atomically(path, to_json(record)))
-    return make_error(download_errc::io_failed,
-                      "cannot write " + path.string() + ": " + write_ec.message());
+    return net::is_disk_full(write_ec)
+               ? make_error(download_errc::insufficient_space,
+                            "cannot write " + path.string() + ": "
+                                + net::no_space_text(path.parent_path()))
+               : make_error(download_errc::io_failed,
+                            "cannot write " + path.string() + ": " + write_ec.message());
   return {};
 }
 

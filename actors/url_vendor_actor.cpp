@@ -50,6 +50,11 @@ net::fetch_request make_request(const url_vendor_state& st) {
   req.progress_interval = st.ctx.settings.progress_interval;
   req.retry_backoff = st.ctx.settings.retry_backoff;
   req.disk = st.ctx.settings.disk;
+  req.expected_size = st.task.size;
+  // The node's limit is for files named by URL alone; the other sources'
+  // files are sized by their own listings.
+  if (st.ctx.ref.vendor == "url")
+    req.max_size = st.ctx.settings.max_download_size;
   return req;
 }
 
@@ -82,8 +87,9 @@ std::optional<caf::error> check(const file_task& task, const transfer_result& r)
     return make_error(download_errc::checksum_mismatch, task.name + ": " + what);
   };
   if (task.size != 0 && r.bytes != task.size)
-    return mismatch("expected " + std::to_string(task.size) + " bytes, got "
-                    + std::to_string(r.bytes));
+    return make_error(download_errc::size_mismatch, task.name + ": expected "
+                                                        + std::to_string(task.size) + " bytes, got "
+                                                        + std::to_string(r.bytes));
   if (!task.sha256.empty() && task.sha256 != r.sha256)
     return mismatch("expected sha256 " + task.sha256 + ", got " + r.sha256);
   if (task.git_sha1.empty())
@@ -111,8 +117,10 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
     if (r.code == static_cast<std::uint8_t>(download_errc::http_status) && st.ctx.explain_refusal)
       if (auto explained = st.ctx.explain_refusal(r.http_status, r.refusal_headers, r.message))
         error = std::move(*explained);
-    narrate(self, "transfer_failed", r.message + " (partial data kept for a later resume)",
-            "error");
+    // The supervisor removes a part that cannot be resumed once the job is over.
+    bool resumable = net::read_partial(st.task.part_path).size > 0;
+    narrate(self, "transfer_failed",
+            r.message + (resumable ? " (partial data kept for a later resume)" : ""), "error");
     self->quit(std::move(error));
     return;
   }
@@ -121,9 +129,7 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
     self->quit(std::move(*mismatch));
     return;
   }
-  std::error_code ec;
-  std::filesystem::rename(st.task.part_path, st.task.final_path, ec);
-  if (ec) {
+  if (auto ec = net::rename_durably(st.task.part_path, st.task.final_path)) {
     self->quit(make_error(download_errc::io_failed,
                           "cannot move " + st.task.part_path + " into place: " + ec.message()));
     return;

@@ -7,6 +7,7 @@
 #include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
 
 #include "net/file_sink.hpp"
+#include "net/file_system.hpp"
 #include "net/http_fetch.hpp"
 #include "net/part_file.hpp"
 #include "net/sha256.hpp"
@@ -62,6 +63,25 @@ inline exchange_result transfer_failure(const beast::error_code& ec, const url& 
   auto got = std::to_string(bytes) + (total ? " of " + std::to_string(total) : "");
   return failure(download_errc::connection_reset, "connection to " + u.authority() + " lost after "
                                                       + got + " bytes: " + ec.message());
+}
+
+/// A failed disk step on the part file: `insufficient_space`, naming the
+/// folder and its free space, when the disk is full, else `io_failed`.
+inline exchange_result disk_failure(const char* doing, const fetch_request& req,
+                                    const std::error_code& ec) {
+  auto what = std::string{doing} + " " + req.part_path.string() + ": ";
+  if (is_disk_full(ec))
+    return failure(download_errc::insufficient_space,
+                   what + no_space_text(req.part_path.parent_path()));
+  return failure(download_errc::io_failed, what + ec.message());
+}
+
+/// The most bytes a body may bring: the announced size or the node's limit,
+/// whichever is smaller; 0 for no limit.
+inline std::uint64_t size_limit(const fetch_request& req) {
+  if (req.expected_size == 0 || req.max_size == 0)
+    return std::max(req.expected_size, req.max_size);
+  return std::min(req.expected_size, req.max_size);
 }
 
 /// Where a body's bytes go: hashed and written, on the disk executor when
@@ -147,8 +167,8 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
     return save_validator(req.part_path, validator);
   };
   if (auto ec = co_await on_disk(req.disk, prepare))
-    co_return failure(download_errc::io_failed,
-                      "cannot prepare " + req.part_path.string() + ": " + ec.message());
+    co_return disk_failure("cannot prepare", req, ec);
+  const std::uint64_t limit = size_limit(req);
   std::array<std::vector<char>, 2> chunks{std::vector<char>(req.buffer_size),
                                           std::vector<char>(req.buffer_size)};
   std::size_t filled = 0; // bytes in chunks[0] waiting to be consumed
@@ -170,11 +190,17 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
       write_ec = std::get<1>(both);
     }
     if (write_ec)
-      co_return failure(download_errc::io_failed,
-                        "cannot write " + req.part_path.string() + ": " + write_ec.message());
+      co_return disk_failure("cannot write", req, write_ec);
     bytes += filled;
     std::swap(chunks[0], chunks[1]);
     filled = got;
+    // Checked before these bytes are written: a body without a length (chunked)
+    // that runs on must not fill the disk.
+    if (limit != 0 && already + bytes + filled > limit)
+      co_return failure(download_errc::size_mismatch,
+                        u.str() + " sent more than " + std::to_string(limit) + " bytes"
+                            + (req.expected_size == limit ? ", the size it announced"
+                                                          : ", the download size limit"));
     if (ec) {
       // Keep what did arrive, for a later resume; a write error here changes nothing.
       [[maybe_unused]] auto kept = sink.consume(chunks[0].data(), filled);
@@ -191,8 +217,7 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
     return save_validator(req.part_path, ""); // complete: nothing left to resume
   };
   if (auto ec = co_await on_disk(req.disk, finish))
-    co_return failure(download_errc::io_failed,
-                      "cannot sync " + req.part_path.string() + ": " + ec.message());
+    co_return disk_failure("cannot sync", req, ec);
   bytes += already;
   if (obs.on_progress)
     obs.on_progress(bytes, total ? total : bytes);

@@ -48,6 +48,33 @@ bool is_redirect(http::status s) {
   }
 }
 
+/// Refuses an answer whose announced length contradicts what we know: the
+/// size announced elsewhere, or the node's limit.
+std::optional<exchange_result> refuse_length(const url& u, const fetch_request& req,
+                                             std::uint64_t already,
+                                             boost::optional<std::uint64_t> length) {
+  if (!length)
+    return std::nullopt;
+  auto total = already + *length;
+  if (req.expected_size != 0 && total != req.expected_size)
+    return failure(download_errc::size_mismatch, u.str() + " announced " + std::to_string(total)
+                                                     + " bytes, expected "
+                                                     + std::to_string(req.expected_size));
+  if (req.max_size != 0 && total > req.max_size)
+    return failure(download_errc::size_mismatch,
+                   u.str() + " announced " + std::to_string(total)
+                       + " bytes, more than the download size limit of "
+                       + std::to_string(req.max_size));
+  return std::nullopt;
+}
+
+/// Whether a failed download leaves its part file for a resume: not when
+/// its bytes cannot be trusted (more than announced) or the disk is full
+/// (the next attempt must start clean, not trip over a stale part).
+bool keeps_partial(download_errc code) {
+  return code != download_errc::size_mismatch && code != download_errc::insufficient_space;
+}
+
 /// Sends the GET, reads the header, and streams a success body to the part file.
 template <class Stream>
 asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fetch_request& req,
@@ -115,6 +142,8 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
   }
   auto validator =
       validator_of(parser.get()[http::field::etag], parser.get()[http::field::last_modified]);
+  if (auto refused = refuse_length(u, req, already, parser.content_length()))
+    co_return std::move(*refused);
   std::uint64_t body_total = parser.content_length().value_or(0);
   if (obs.on_response)
     obs.on_response(u.str(), body_total ? already + body_total : 0, already);
@@ -209,6 +238,8 @@ fetch_canceller start_fetch(asio::io_context& ioc, fetch_request req, fetch_obse
           out = {};
           out.code = download_errc::internal;
           out.message = what_of(error);
+        } else if (!out.ok && !keeps_partial(out.code)) {
+          remove_partial(part);
         }
         done(std::move(out));
       });

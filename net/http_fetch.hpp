@@ -48,6 +48,15 @@ struct fetch_request {
   /// Continue a partial file left by an interrupted attempt (see part_file.hpp),
   /// if the source still serves the same version.
   bool resume = true;
+  /// The size the source announced for the file (the Hub's `X-Linked-Size`, a
+  /// release asset's, an Ollama layer's); 0 when unknown. An answer that
+  /// announces another length, or a body that grows past it, fails at once
+  /// with `size_mismatch`.
+  std::uint64_t expected_size = 0;
+  /// The most a download may be (`--max-download-size`); 0 for no limit. An
+  /// answer that announces more is refused before its body, a body that
+  /// grows past it is cut off (`size_mismatch`).
+  std::uint64_t max_size = 0;
   /// Size of each of the two buffers a transfer alternates between.
   std::size_t buffer_size = 1024 * 1024;
   /// Where hashing and file writes run, overlapping the next socket read;
@@ -70,7 +79,9 @@ struct fetch_observer {
 };
 
 /// How a download ended. On success the part file is complete and synced;
-/// on failure it keeps what arrived, with its validator, for a resume.
+/// on failure it keeps what arrived, with its validator, for a resume, unless
+/// what arrived cannot be trusted or continued: after `size_mismatch`,
+/// `insufficient_space` or a cancel the part file is gone.
 struct fetch_outcome {
   bool ok = false;
   bool cancelled = false;

@@ -1,5 +1,7 @@
 #include "net/part_file.hpp"
 
+#include "net/file_system.hpp"
+
 #include <cerrno>
 #include <fcntl.h>
 #include <fstream>
@@ -36,16 +38,46 @@ std::error_code save_validator(const fs::path& part, const std::string& validato
     fs::remove(validator_path(part), ec);
     return ec;
   }
-  std::ofstream out{validator_path(part), std::ios::trunc};
-  out << validator << '\n';
-  out.flush();
-  return out ? std::error_code{} : std::make_error_code(std::errc::io_error);
+  return write_atomically(validator_path(part), validator + '\n');
 }
 
 void remove_partial(const fs::path& part) {
   std::error_code ec;
   fs::remove(part, ec);
   fs::remove(validator_path(part), ec);
+}
+
+void remove_if_unresumable(const fs::path& part) {
+  std::error_code ec;
+  auto claim = part_claim::acquire(part, ec); // creates an empty one if absent: removed below
+  if (!ec && read_partial(part).size == 0)
+    remove_partial(part);
+}
+
+std::size_t collect_unresumable_partials(const fs::path& root) {
+  constexpr std::string_view part_suffix = ".part";
+  constexpr std::string_view validator_suffix = ".part.validator";
+  std::vector<fs::path> doomed;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it{root, ec}, end; !ec && it != end; it.increment(ec)) {
+    if (it->is_symlink(ec) || !it->is_regular_file(ec))
+      continue;
+    auto name = it->path().filename().string();
+    if (name.ends_with(part_suffix) && read_partial(it->path()).size == 0)
+      doomed.push_back(it->path());
+    else if (name.ends_with(validator_suffix)) {
+      auto part = it->path();
+      part.replace_extension(); // `x.part.validator` -> `x.part`
+      if (!fs::exists(part, ec))
+        doomed.push_back(it->path());
+    }
+  }
+  std::size_t removed = 0;
+  for (const auto& path : doomed) {
+    removed += fs::remove(path, ec) ? 1 : 0;
+    fs::remove(validator_path(path), ec); // an empty part's, if any
+  }
+  return removed;
 }
 
 std::string validator_of(std::string_view etag, std::string_view last_modified) {

@@ -2,6 +2,7 @@
 
 #include "net/sha256.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -28,6 +29,17 @@ std::error_code save_validator(const std::filesystem::path& part, const std::str
 
 /// Removes `part` and its validator.
 void remove_partial(const std::filesystem::path& part);
+
+/// Removes `part` (and any validator) when it holds nothing a later attempt
+/// could resume: empty, or without a validator. A part another writer claims
+/// right now is left alone.
+void remove_if_unresumable(const std::filesystem::path& part);
+
+/// At start-up, before any job runs: removes every `*.part` under `root`
+/// that cannot be resumed, and validators whose part is gone. Returns how
+/// many files went. Other tools' partials (the Hub cache's `.incomplete`,
+/// Ollama's `-partial`) are theirs to resume and stay.
+std::size_t collect_unresumable_partials(const std::filesystem::path& root);
 
 /// The record beside `part`: the part file's path plus `.validator`.
 std::filesystem::path validator_path(const std::filesystem::path& part);

@@ -180,6 +180,8 @@ TEST_F(ApiDownloadTest, ResumesAfterAResetFetchingOnlyTheRest) {
   auto log = follow(second);
   ASSERT_EQ(log.final_data(), "[DONE]");
   EXPECT_EQ(files.ranges().back(), "bytes=" + std::to_string(kept) + "-");
+  EXPECT_EQ(files.if_ranges().back(), files.etag("r2.gguf")); // only if it is still that version
+  EXPECT_EQ(files.bytes_served().back(), data.size() - kept) << "only the rest was sent";
   bool said_so = false;
   for (const auto& e : log.named("narration"))
     said_so = said_so || e.data.find("resuming r2.gguf") != std::string::npos;
@@ -187,6 +189,38 @@ TEST_F(ApiDownloadTest, ResumesAfterAResetFetchingOnlyTheRest) {
   EXPECT_EQ(sha256_hex(read_file(models_dir / "r2" / "r2.gguf")), sha256_hex(data));
   EXPECT_TRUE(files_ending(".part").empty());
   EXPECT_TRUE(files_ending(".validator").empty());
+}
+
+TEST_F(ApiDownloadTest, AFailedJobLeavesNoEmptyPartialOrFolder) {
+  auto log = follow(start_download("url:" + files.base_url() + "/files/absent.gguf"));
+  EXPECT_EQ(log.final_data().rfind("[ERROR] http_status: ", 0), 0u) << log.final_data();
+  EXPECT_TRUE(files_ending(".part").empty());
+  EXPECT_FALSE(fs::exists(models_dir / "absent"));
+}
+
+TEST_F(ApiDownloadTest, AnAnswerLargerThanTheDownloadLimitIsRefusedAndKeepsNothing) {
+  auto settings = default_settings();
+  settings.jobs.max_download_size = 1024 * 1024;
+  restart(settings);
+  files.add_file("large.gguf", make_test_bytes(4 * 1024 * 1024));
+  auto refused =
+      follow(start_download("url:" + files.base_url() + "/files/large.gguf?rate=4000000"));
+  EXPECT_EQ(refused.final_data().rfind("[ERROR] size_mismatch: ", 0), 0u) << refused.final_data();
+  EXPECT_NE(refused.final_data().find("more than the download size limit of 1048576"),
+            std::string::npos);
+  EXPECT_NE(refused.final_data().find("announced 4194304 bytes"), std::string::npos)
+      << "refused on its header, before its body";
+
+  // Without a length the body is cut off as it passes the limit.
+  auto cut = follow(start_download("url:" + files.base_url() + "/files/large.gguf?chunked=1"));
+  EXPECT_EQ(cut.final_data().rfind("[ERROR] size_mismatch: ", 0), 0u) << cut.final_data();
+  EXPECT_NE(cut.final_data().find("sent more than 1048576 bytes"), std::string::npos);
+  EXPECT_TRUE(files_ending(".part").empty());
+  EXPECT_FALSE(fs::exists(models_dir / "large"));
+
+  files.add_file("small.gguf", make_test_bytes(1024 * 1024));
+  EXPECT_EQ(follow(start_download("url:" + files.base_url() + "/files/small.gguf")).final_data(),
+            "[DONE]"); // the limit itself is allowed
 }
 
 TEST_F(ApiDownloadTest, AChangedSourceIsFetchedAgainNotStitched) {

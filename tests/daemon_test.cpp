@@ -43,8 +43,9 @@ protected:
 TEST_F(DaemonTest, HelpListsEveryOption) {
   auto [code, text] = run(std::string{PROVISIOND_PATH} + " --help");
   EXPECT_EQ(code, 0);
-  for (const char* option : {"--listen", "--models-dir", "--config", "--max-concurrent",
-                             "--heartbeat-secs", "--stall-timeout-secs", "--ca-file"})
+  for (const char* option :
+       {"--listen", "--models-dir", "--config", "--max-concurrent", "--heartbeat-secs",
+        "--stall-timeout-secs", "--ca-file", "--max-download-size"})
     EXPECT_NE(text.find(option), std::string::npos) << option;
   auto [bad, message] = run(std::string{PROVISIOND_PATH} + " --max-concurrent zero");
   EXPECT_EQ(bad, 2);
@@ -60,6 +61,37 @@ TEST_F(DaemonTest, ABadRecipesFileStopsStartUpWithItsReason) {
                          + ": recipe 'r': 'workdir' must be an absolute path"),
             std::string::npos)
       << message;
+}
+
+TEST_F(DaemonTest, StartUpCollectsPartialsThatCannotBeResumed) {
+  auto models = dir / "models";
+  fs::create_directories(models / "a");
+  std::ofstream{models / "a" / "stale.gguf.part"} << "no validator: never resumable";
+  std::ofstream{models / "a" / "live.gguf.part"} << "resumable";
+  std::ofstream{models / "a" / "live.gguf.part.validator"} << "\"v1\"\n";
+  daemon_process daemon{{"--models-dir", models.string()}};
+  EXPECT_FALSE(fs::exists(models / "a" / "stale.gguf.part"));
+  EXPECT_TRUE(fs::exists(models / "a" / "live.gguf.part"));
+  EXPECT_TRUE(fs::exists(models / "a" / "live.gguf.part.validator"));
+}
+
+TEST_F(DaemonTest, MaxDownloadSizeCapsUrlDownloads) {
+  test_file_server files;
+  files.add_file("big.gguf", make_test_bytes(3 * 1024));
+  files.add_file("ok.gguf", make_test_bytes(2 * 1024));
+  std::ofstream{dir / "provisiond.conf"} << "max-download-size = 2K\n";
+  daemon_process daemon{
+      {"--models-dir", (dir / "models").string(), "--config", (dir / "provisiond.conf").string()}};
+  auto [refused, why] = run(cli(daemon) + "download url:" + files.base_url() + "/files/big.gguf");
+  EXPECT_EQ(refused, 1) << why;
+  EXPECT_NE(why.find("size_mismatch"), std::string::npos) << why;
+  EXPECT_NE(why.find("download size limit of 2048"), std::string::npos) << why;
+  auto [ok, out] = run(cli(daemon) + "download url:" + files.base_url() + "/files/ok.gguf");
+  EXPECT_EQ(ok, 0) << out;
+
+  auto [bad, message] = run(std::string{PROVISIOND_PATH} + " --max-download-size 2X");
+  EXPECT_EQ(bad, 2);
+  EXPECT_NE(message.find("--max-download-size"), std::string::npos) << message;
 }
 
 TEST_F(DaemonTest, ConfigFileSetsOptionsAndSigtermStopsQuickly) {

@@ -216,6 +216,24 @@ TEST_F(HfDownloadTest, ResumesAfterAResetFetchingOnlyTheRest) {
   EXPECT_EQ(sha256_hex(read_file(pointer("r.gguf"))), sha256_hex(data));
 }
 
+// The Hub announces 300 KiB (`X-Linked-Size`); a CDN that sends more fails
+// the file as the body passes that size, with or without a length.
+TEST_F(HfDownloadTest, ACdnSendingMoreThanTheHubAnnouncedFailsAtOnceAndKeepsNothing) {
+  hub.add_file(repo, "o.gguf", make_test_bytes(300 * 1024, 12), true);
+  hub.set_cdn_query("chunked=1&overrun=4194304");
+  auto streamed = ends_with(std::string{repo} + ":o.gguf");
+  EXPECT_EQ(streamed.rfind("[ERROR] size_mismatch: ", 0), 0u) << streamed;
+  EXPECT_NE(streamed.find("sent more than 307200 bytes"), std::string::npos) << streamed;
+  EXPECT_TRUE(files_ending(".incomplete").empty());
+  hub.set_cdn_query("announce=4194304");
+  auto announced = ends_with(std::string{repo} + ":o.gguf");
+  EXPECT_EQ(announced.rfind("[ERROR] size_mismatch: ", 0), 0u) << announced;
+  EXPECT_NE(announced.find("announced 4194304 bytes, expected 307200"), std::string::npos)
+      << announced;
+  EXPECT_TRUE(files_ending(".incomplete").empty());
+  EXPECT_FALSE(fs::exists(pointer("o.gguf")));
+}
+
 TEST_F(HfDownloadTest, ANewVersionBetweenAttemptsIsFetchedWholeNotStitched) {
   hub.add_file(repo, "v.gguf", make_test_bytes(2 * 1024 * 1024, 9), true);
   hub.set_cdn_query("reset_after=500000");

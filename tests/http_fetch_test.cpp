@@ -49,6 +49,8 @@ protected:
     req.buffer_size = 64 * 1024;
     req.retry_backoff = std::chrono::milliseconds{1};
     req.max_retries = 3;
+    req.expected_size = expected_size;
+    req.max_size = max_size;
     std::promise<net::fetch_outcome> done;
     net::fetch_observer obs;
     obs.on_retry = [this](int, std::chrono::milliseconds, const std::string&) { ++retries; };
@@ -57,6 +59,9 @@ protected:
   }
 
   std::atomic<int> retries{0};
+  /// Passed on as the request's `expected_size` and `max_size`.
+  std::uint64_t expected_size = 0;
+  std::uint64_t max_size = 0;
   fs::path part;
   boost::asio::io_context ioc;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
@@ -169,4 +174,75 @@ TEST_F(HttpFetchTest, GivesUpAfterItsRetriesAndNeverRetriesWhatWillNotChange) {
   auto missing = fetch(files.base_url() + "/status/404");
   EXPECT_EQ(missing.http_status, 404u);
   EXPECT_EQ(files.requests().size(), 5u);
+}
+
+// A Hub file announced at 18,000 bytes whose CDN serves far more: it fails on
+// the answer's length, before a byte is written, and keeps nothing.
+TEST_F(HttpFetchTest, AnAnswerLongerThanTheAnnouncedSizeFailsAtOnceAndKeepsNothing) {
+  files.add_file("x.bin", make_test_bytes(2 * 1024 * 1024));
+  expected_size = 18000;
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  EXPECT_EQ(out.code, download_errc::size_mismatch) << out.message;
+  EXPECT_NE(out.message.find("announced 2097152 bytes, expected 18000"), std::string::npos)
+      << out.message;
+  EXPECT_FALSE(fs::exists(part));
+  EXPECT_FALSE(fs::exists(net::validator_path(part)));
+}
+
+TEST_F(HttpFetchTest, ABodyWithoutALengthIsCutOffWhereItPassesTheAnnouncedSize) {
+  auto data = make_test_bytes(4 * 1024 * 1024);
+  files.add_file("x.bin", data);
+  expected_size = 18000;
+  auto out = fetch(files.base_url() + "/files/x.bin?chunked=1");
+  EXPECT_EQ(out.code, download_errc::size_mismatch) << out.message;
+  EXPECT_NE(out.message.find("sent more than 18000 bytes, the size it announced"),
+            std::string::npos)
+      << out.message;
+  EXPECT_FALSE(fs::exists(part));
+
+  expected_size = data.size(); // announced right: a chunked body is fine
+  auto ok = fetch(files.base_url() + "/files/x.bin?chunked=1");
+  ASSERT_TRUE(ok.ok) << ok.message;
+  EXPECT_EQ(ok.sha256, sha256_hex(data));
+}
+
+TEST_F(HttpFetchTest, ExtraBytesPastTheContentLengthAreNeverStored) {
+  auto data = make_test_bytes(1024 * 1024);
+  files.add_file("x.bin", data);
+  auto out = fetch(files.base_url() + "/files/x.bin?overrun=65536");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.bytes, data.size());
+  EXPECT_EQ(fs::file_size(part), data.size());
+  EXPECT_EQ(out.sha256, sha256_hex(data));
+}
+
+TEST_F(HttpFetchTest, TheSizeLimitRefusesALargerAnswerAndCutsOffALongerBody) {
+  files.add_file("x.bin", make_test_bytes(2 * 1024 * 1024));
+  max_size = 1024 * 1024;
+  auto announced = fetch(files.base_url() + "/files/x.bin");
+  EXPECT_EQ(announced.code, download_errc::size_mismatch) << announced.message;
+  EXPECT_NE(announced.message.find("more than the download size limit of 1048576"),
+            std::string::npos)
+      << announced.message;
+  auto streamed = fetch(files.base_url() + "/files/x.bin?chunked=1");
+  EXPECT_EQ(streamed.code, download_errc::size_mismatch) << streamed.message;
+  EXPECT_NE(streamed.message.find("sent more than 1048576 bytes, the download size limit"),
+            std::string::npos)
+      << streamed.message;
+  EXPECT_FALSE(fs::exists(part));
+}
+
+TEST_F(HttpFetchTest, AResumeAsksForTheRestOfThatVersionAndIsSentOnlyTheRest) {
+  auto data = make_test_bytes(1024 * 1024, 5);
+  files.add_file("x.bin", data);
+  auto cut = fetch(files.base_url() + "/files/x.bin?reset_after=300000");
+  ASSERT_EQ(cut.code, download_errc::connection_reset) << cut.message;
+  auto kept = fs::file_size(part);
+  ASSERT_GT(kept, 0u);
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.resumed_from, kept);
+  EXPECT_EQ(files.if_ranges().back(), files.etag("x.bin"));
+  EXPECT_EQ(files.bytes_served().back(), data.size() - kept);
+  EXPECT_EQ(out.sha256, sha256_hex(data));
 }

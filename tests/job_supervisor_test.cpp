@@ -4,6 +4,7 @@
 #include "actors/job_supervisor_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "messages/errc.hpp"
+#include "net/part_file.hpp"
 
 #include <caf/send.hpp>
 
@@ -305,6 +306,44 @@ TEST_F(SnapshotSupervisorTest, OneFailedFileStopsItsSiblingsAndFailsTheJob) {
   EXPECT_EQ(last_event(*journal).data.rfind("[ERROR] checksum_mismatch: a.safetensors: bad", 0),
             0u);
   EXPECT_EQ(journal->summary().state, "failed");
+  // Its part has no validator: nothing a later attempt could resume.
+  EXPECT_TRUE(files_ending(temp_dir / "cache", ".incomplete").empty());
+}
+
+TEST_F(SnapshotSupervisorTest, AFailedFilesResumablePartIsKeptForTheNextAttempt) {
+  ASSERT_FALSE(net::save_validator(script->part_files.at(0), "\"v1\""));
+  script->fail_with = make_error(download_errc::connection_reset, "a.safetensors: reset");
+  finish(1);
+  EXPECT_EQ(journal->summary().state, "failed");
+  EXPECT_TRUE(fs::exists(script->part_files.at(0)));
+  EXPECT_FALSE(fs::exists(script->part_files.at(1))) << "the cancelled sibling keeps nothing";
+}
+
+// The failed file keeps its part for a resume while its siblings unwind; a
+// cancel that arrives then turns the job into a cancelled one, which keeps
+// nothing: the failed file's part must go too.
+TEST_F(SnapshotSupervisorTest, ACancelDuringAFailedSnapshotsUnwindRemovesTheFailedFilesPart) {
+  for (const auto& part : script->part_files) // resumable, as a transfer's are
+    ASSERT_FALSE(net::save_validator(part, "\"v1\""));
+  script->fail_with = make_error(download_errc::connection_reset, "a.safetensors: reset");
+  auto* sibling =
+      dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(script->vendors.at(2)));
+  caf::anon_send(script->vendors.at(1), finish_atom_v);
+  sched.run_jobs_filtered([sibling](caf::resumable* job) { return job != sibling; });
+  ASSERT_TRUE(script->exit_reasons.empty()) << "the sibling is still unwinding";
+  ASSERT_TRUE(fs::exists(script->part_files.at(0)));
+  EXPECT_EQ(journal->summary().state, "running");
+
+  auto answer = ask(supervisor, cancel_atom_v);
+  sched.run_jobs_filtered([sibling](caf::resumable* job) { return job != sibling; });
+  EXPECT_FALSE(answer->value) << "answered once the sibling is down";
+  sched.run();
+
+  ASSERT_TRUE(answer->value) << caf::to_string(answer->error);
+  EXPECT_EQ(*answer->value, "cancelled");
+  EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
+  EXPECT_TRUE(files_ending(temp_dir / "cache", ".incomplete").empty());
+  EXPECT_TRUE(files_ending(temp_dir / "cache", ".validator").empty());
 }
 
 } // namespace hive::test

@@ -65,7 +65,15 @@ struct test_file_server::impl {
   std::vector<std::string> seen;
   std::vector<std::string> authorizations;
   std::vector<std::string> ranges;
+  std::vector<std::string> if_ranges;
+  std::vector<std::uint64_t> served;
   std::map<std::string, int> flaky_answers;
+
+  /// Counts body bytes sent for request `index` (its place in `seen`).
+  void count(std::size_t index, std::uint64_t n) {
+    std::lock_guard guard{mtx};
+    served.at(index) += n;
+  }
 
   std::optional<file> find(const std::string& name) {
     std::lock_guard guard{mtx};
@@ -87,14 +95,20 @@ struct test_file_server::impl {
   }
 
   /// Sends a file's bytes (from `from` when a matching range was asked for),
-  /// throttled and cut off as the query asks.
+  /// throttled, cut off or otherwise broken as the query asks; `index` is the
+  /// request's place in `seen`, for counting what was served.
   template <class Stream>
   asio::awaitable<void> send_file(Stream& stream, const file& f, std::uint64_t from,
-                                  std::string_view query) {
+                                  std::string_view query, std::size_t index) {
     const std::string& data = *f.data;
     auto rate = query_number(query, "rate");
     auto reset_after = query_number(query, "reset_after");
     auto stall_after = query_number(query, "stall_after");
+    auto overrun = query_number(query, "overrun");
+    auto announce = query_number(query, "announce");
+    bool chunked = query_number(query, "chunked") != 0;
+    if (auto status = query_number(query, "status"))
+      co_return co_await reply_status(stream, static_cast<unsigned>(status), "");
     http::response<http::empty_body> res{from ? http::status::partial_content : http::status::ok,
                                          11};
     res.set(http::field::content_type, "application/octet-stream");
@@ -103,24 +117,42 @@ struct test_file_server::impl {
       res.set(http::field::content_range, "bytes " + std::to_string(from) + "-"
                                               + std::to_string(data.size() - 1) + "/"
                                               + std::to_string(data.size()));
-    res.content_length(data.size() - from);
+    if (chunked)
+      res.chunked(true);
+    else
+      res.content_length(announce ? announce : data.size() - from);
     res.keep_alive(false);
     http::response_serializer<http::empty_body> sr{res};
     if (auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple); ec)
       co_return;
+    // The body, plus any overrun: bytes past the end repeat the file.
+    const std::uint64_t end = data.size() + overrun;
+    auto piece = [&](std::uint64_t at, std::size_t n) {
+      std::string out;
+      for (; n > 0; ++at, --n)
+        out.push_back(data[at % data.size()]);
+      return out;
+    };
     const std::size_t step = rate ? std::max<std::uint64_t>(rate / 20, 1) : 256 * 1024;
     asio::steady_timer timer{co_await asio::this_coro::executor};
-    for (std::size_t sent = from; sent < data.size();) {
-      auto n = std::min(step, data.size() - sent);
+    for (std::uint64_t sent = 0; from + sent < end;) { // `sent`: bytes of this answer's body
+      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(step, end - from - sent));
       if (reset_after && sent + n > reset_after)
         n = reset_after - sent;
       if (stall_after && sent + n > stall_after)
         n = stall_after - sent;
       if (n > 0) {
+        auto at = from + sent;
+        std::string past_end;
+        auto bytes = asio::buffer(data.data() + std::min<std::uint64_t>(at, data.size()), n);
+        if (at + n > data.size())
+          bytes = asio::buffer(past_end = piece(at, n));
         auto [ec, written] =
-            co_await asio::async_write(stream, asio::buffer(data.data() + sent, n), use_tuple);
+            chunked ? co_await asio::async_write(stream, http::make_chunk(bytes), use_tuple)
+                    : co_await asio::async_write(stream, bytes, use_tuple);
         if (ec)
           co_return;
+        count(index, n);
         sent += n;
       }
       if (reset_after && sent >= reset_after) {
@@ -140,6 +172,8 @@ struct test_file_server::impl {
         co_await timer.async_wait(use_tuple);
       }
     }
+    if (chunked)
+      co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
   }
 
   template <class Stream>
@@ -149,11 +183,15 @@ struct test_file_server::impl {
     if (auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple); ec)
       co_return;
     std::string target{req.target()};
+    std::size_t index = 0;
     {
       std::lock_guard guard{mtx};
+      index = seen.size();
       seen.push_back(target);
       authorizations.emplace_back(req[http::field::authorization]);
       ranges.emplace_back(req[http::field::range]);
+      if_ranges.emplace_back(req[http::field::if_range]);
+      served.push_back(0);
     }
     auto q = target.find('?');
     std::string path = target.substr(0, q);
@@ -169,7 +207,7 @@ struct test_file_server::impl {
         from = std::stoull(range.substr(6));
       if (from >= f->data->size() && from > 0)
         co_return co_await reply_status(stream, 416, "");
-      co_return co_await send_file(stream, *f, from, query);
+      co_return co_await send_file(stream, *f, from, query, index);
     }
     if (path.rfind("/redirect/", 0) == 0) {
       auto rest = path.substr(10);
@@ -191,7 +229,7 @@ struct test_file_server::impl {
       }
       auto f = find(rest.substr(slash + 1));
       if (!refuse && f)
-        co_return co_await send_file(stream, *f, 0, query);
+        co_return co_await send_file(stream, *f, 0, query, index);
       http::response<http::string_body> res{http::status::service_unavailable, 11};
       res.set(http::field::retry_after, "0");
       res.keep_alive(false);
@@ -276,6 +314,16 @@ std::vector<std::string> test_file_server::requests() const {
 std::vector<std::string> test_file_server::ranges() const {
   std::lock_guard guard{impl_->mtx};
   return impl_->ranges;
+}
+
+std::vector<std::string> test_file_server::if_ranges() const {
+  std::lock_guard guard{impl_->mtx};
+  return impl_->if_ranges;
+}
+
+std::vector<std::uint64_t> test_file_server::bytes_served() const {
+  std::lock_guard guard{impl_->mtx};
+  return impl_->served;
 }
 
 std::vector<std::string> test_file_server::authorizations() const {

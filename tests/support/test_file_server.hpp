@@ -15,9 +15,13 @@ namespace hive::test {
 /// Routes:
 /// - `GET /files/<name>[?rate=BYTES_PER_SEC][&reset_after=BYTES][&stall_after=BYTES]`:
 ///   a file registered with `add_file`, optionally throttled, optionally cut
-///   off by a TCP reset or left hanging after some body bytes.
+///   off by a TCP reset or left hanging after some bytes of this answer's body.
 ///   Files carry a strong ETag; `Range: bytes=N-` with a matching `If-Range`
 ///   gets a 206 with the rest, with any other `If-Range` the whole file.
+///   More faults: `status=CODE` answers that status (empty body) instead;
+///   `overrun=BYTES` sends that many bytes more than its Content-Length;
+///   `chunked=1` sends the body chunked, without a length;
+///   `announce=BYTES` claims that Content-Length whatever it sends.
 /// - `GET /redirect/<n>/<rest>`: 302 to `/redirect/<n-1>/<rest>`, at 0 to `/<rest>`.
 /// - `GET /status/<code>`: an empty answer with that status.
 /// - `GET /hang/<anything>`: reads the request and never answers.
@@ -47,6 +51,11 @@ public:
   std::vector<std::string> requests() const;
   /// The Range header of each request, in order ("" when absent).
   std::vector<std::string> ranges() const;
+  /// The If-Range header of each request, in order ("" when absent).
+  std::vector<std::string> if_ranges() const;
+  /// Body bytes written to each request's connection, in order (what a
+  /// client was sent, whether or not it read it all).
+  std::vector<std::uint64_t> bytes_served() const;
   /// The Authorization header of each request, in order ("" when absent).
   std::vector<std::string> authorizations() const;
 

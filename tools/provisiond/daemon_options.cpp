@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <stdexcept>
 
@@ -24,6 +25,23 @@ unsigned long parse_number(const std::string& key, const std::string& value, uns
     throw std::invalid_argument("--" + key + ": expected a number from " + std::to_string(min)
                                 + " to " + std::to_string(max) + ", got '" + value + "'");
   return n;
+}
+
+/// A size in bytes, optionally with a binary suffix: `500M`, `20G`, `1048576`.
+std::uint64_t parse_size(const std::string& key, const std::string& value) {
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  std::string_view suffix{end, static_cast<std::size_t>(value.data() + value.size() - end)};
+  int shift = suffix.empty()                   ? 0
+              : suffix == "K" || suffix == "k" ? 10
+              : suffix == "M" || suffix == "m" ? 20
+              : suffix == "G" || suffix == "g" ? 30
+              : suffix == "T" || suffix == "t" ? 40
+                                               : -1;
+  if (ec != std::errc{} || shift < 0 || n > (std::numeric_limits<std::uint64_t>::max() >> shift))
+    throw std::invalid_argument("--" + key + ": expected a size in bytes (with K, M, G or T), got '"
+                                + value + "'");
+  return n << shift;
 }
 
 struct option_spec {
@@ -70,6 +88,11 @@ const option_spec options[] = {
     {"stall-timeout-secs", "N", "a transfer without data this long fails (default 30)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.stall_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
+     }},
+    {"max-download-size", "BYTES",
+     "largest file a url: download may be, e.g. 20G (default: no limit)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.max_download_size = parse_size(k, v);
      }},
     {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
      [](daemon_options& o, const std::string&, const std::string& v) {
