@@ -81,6 +81,71 @@ std::string recipe_names(const build_recipes& recipes) {
   return names.empty() ? "none" : names;
 }
 
+/// Whether two references fetch the same model: the same vendor, place,
+/// repository and file (a URL without its query, which signed CDN links
+/// change). The revision is left out: fetching another revision or release
+/// of the same file or repository updates the model, as re-downloading it does.
+bool same_source(const model_ref& a, const model_ref& b) {
+  auto place = [](const model_ref& r) {
+    return r.vendor == "url" ? r.location.substr(0, r.location.find_first_of("?#")) : r.location;
+  };
+  return a.vendor == b.vendor && place(a) == place(b) && a.repo == b.repo && a.path == b.path
+         && a.quant == b.quant;
+}
+
+/// A live job that uses model `id`: one that writes it, or, when the model's
+/// files live in a shared cache, one that fetches from the same repository
+/// and so may link the same blobs. Empty when none.
+std::string job_using(const job_router_state& st, const std::string& id) {
+  for (const auto& [job_id, job] : st.live)
+    if (job.ref.model_id == id)
+      return job_id;
+  auto entry = st.entries->brief(id);
+  if (!entry || !entry->shares_blobs)
+    return {};
+  auto ref = parse_model_ref(entry->source);
+  if (!ref)
+    return {};
+  for (const auto& [job_id, job] : st.live)
+    if (job.ref.vendor == ref->vendor && job.ref.location == ref->location
+        && job.ref.repo == ref->repo)
+      return job_id;
+  return {};
+}
+
+caf::error in_use(const std::string& id, const std::string& job_id) {
+  return make_error(api_errc::model_in_use,
+                    "model '" + id + "' is in use by " + job_id
+                        + "; cancel the job or wait until it ends",
+                    job_id);
+}
+
+/// Has the catalog actor delete a model, refusing while a job uses it; the
+/// id stays reserved until the catalog answers, so no download starts
+/// writing into a folder that is being removed.
+template <class Done, class Failed>
+caf::error delete_model(job_router_actor_type* self, const std::string& id, Done done,
+                        Failed failed) {
+  auto& st = self->state;
+  if (auto job_id = job_using(st, id); !job_id.empty())
+    return in_use(id, job_id);
+  if (st.deleting.contains(id))
+    return make_error(api_errc::model_in_use, "model '" + id + "' is being deleted");
+  st.deleting.insert(id);
+  auto release = [self, id] { self->state.deleting.erase(id); };
+  self->request(st.catalog, std::chrono::seconds{30}, caf::delete_atom_v, id)
+      .then(
+          [release, done](std::string& json) mutable {
+            release();
+            done(json);
+          },
+          [release, failed](caf::error& err) mutable {
+            release();
+            failed(err);
+          });
+  return {};
+}
+
 caf::result<std::string> accept_download(job_router_actor_type* self, download_spec& spec) {
   auto& st = self->state;
   auto ref = parse_model_ref(spec.model);
@@ -98,9 +163,23 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
                                                + "' on this node (its --recipes file defines "
                                                + recipe_names(st.settings.recipes) + ")");
   for (const auto& [id, job] : st.live)
-    if (job.model_id == ref->model_id)
+    if (job.ref.model_id == ref->model_id)
       return make_error(api_errc::already_downloading,
                         "model '" + ref->model_id + "' is already being downloaded by " + id);
+  if (st.deleting.contains(ref->model_id))
+    return make_error(api_errc::model_in_use, "model '" + ref->model_id + "' is being deleted");
+  if (auto entry = st.entries->brief(ref->model_id); entry && !spec.replace) {
+    auto existing = parse_model_ref(entry->source);
+    if (!existing || !same_source(*existing, *ref))
+      return make_error(api_errc::model_exists,
+                        "the catalog already has a model '" + ref->model_id + "' from "
+                            + entry->source + "; send \"replace\": true to replace it");
+  }
+  if (st.running >= st.settings.max_concurrent && st.queue.size() >= st.settings.max_queued)
+    return make_error(api_errc::too_many_jobs,
+                      std::to_string(st.queue.size())
+                          + " jobs are already waiting for a download slot (--max-queued "
+                          + std::to_string(st.settings.max_queued) + "); try again later");
   auto job_id = new_job_id(st.rng);
   auto journal = open_journal(self, job_id, "model_download", spec.model, ref->vendor);
   auto stats = std::make_shared<actor_stats>();
@@ -110,16 +189,20 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
   auto sup = spawn_announced<caf::linked + caf::monitored>(
       *self, st.registry, actor_info{"job_supervisor", job_id, self->id(), stats},
       job_supervisor_actor, caf::actor_cast<caf::actor>(self), plan);
-  st.live[job_id] = {sup, ref->model_id, false};
+  st.live[job_id] = {sup, std::move(*ref), false};
   st.queue.push_back(job_id);
   pump(self);
   return job_id;
 }
 
-/// Catalog operations are instant jobs: one `data` event, then the end.
-std::string accept_model_op(job_router_actor_type* self, const std::string& op,
-                            const std::string& model_id) {
+/// Catalog operations are instant jobs: one `data` event, then the end. A
+/// delete of a model in use is refused before it becomes a job.
+caf::result<std::string> accept_model_op(job_router_actor_type* self, const std::string& op,
+                                         const std::string& model_id) {
   auto& st = self->state;
+  if (op == "model_delete")
+    if (auto job_id = job_using(st, model_id); !job_id.empty())
+      return in_use(model_id, job_id);
   auto job_id = new_job_id(st.rng);
   auto journal = open_journal(self, job_id, op, model_id);
   auto done = [journal, op](const std::string& payload) {
@@ -139,8 +222,8 @@ std::string accept_model_op(job_router_actor_type* self, const std::string& op,
     self->request(st.catalog, timeout, list_atom_v).then(done, failed);
   else if (op == "model_get")
     self->request(st.catalog, timeout, caf::get_atom_v, model_id).then(done, failed);
-  else
-    self->request(st.catalog, timeout, caf::delete_atom_v, model_id).then(done, failed);
+  else if (auto err = delete_model(self, model_id, done, failed))
+    failed(err);
   return job_id;
 }
 
@@ -155,6 +238,7 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
   st.catalog = std::move(catalog);
   st.registry = std::move(registry);
   st.make_vendors = std::move(make_vendors);
+  st.entries.emplace(st.settings.models_dir);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     // Supervisors are linked so that our shutdown reaches them; their own end,
     // even a crash, is the down handler's business and must not take us down.
@@ -185,6 +269,16 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
       [self](download_spec& spec) { return accept_download(self, spec); },
       [self](model_op_atom, const std::string& op, const std::string& model_id) {
         return accept_model_op(self, op, model_id);
+      },
+      [self](caf::delete_atom, const std::string& model_id) {
+        auto promise = self->make_response_promise();
+        auto err = delete_model(
+            self, model_id,
+            [promise](std::string& json) mutable { promise.deliver(std::move(json)); },
+            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        if (err)
+          promise.deliver(std::move(err));
+        return promise;
       },
       [self](cancel_atom, const std::string& job_id) {
         auto& st = self->state;

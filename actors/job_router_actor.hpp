@@ -1,6 +1,8 @@
 #pragma once
 
 #include "actors/job_settings.hpp"
+#include "actors/model_catalog.hpp"
+#include "actors/model_ref.hpp"
 #include "actors/vendor_context.hpp"
 #include "messages/job_board.hpp"
 
@@ -11,7 +13,9 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
+#include <set>
 #include <string>
 
 namespace hive {
@@ -21,8 +25,9 @@ namespace hive {
 struct job_router_state {
   struct job {
     caf::actor supervisor;
-    /// The catalog id the job writes, to refuse a second concurrent download.
-    std::string model_id;
+    /// What the job fetches: its catalog id (to refuse a second concurrent
+    /// download, or a delete) and repository (whose shared blobs it may link).
+    model_ref ref;
     bool running = false;
   };
 
@@ -35,6 +40,11 @@ struct job_router_state {
   std::map<std::string, job> live;
   std::deque<std::string> queue;
   std::size_t running = 0;
+  /// The catalog as the router reads it before it lets a job or a delete in;
+  /// the catalog actor alone writes it.
+  std::optional<model_catalog> entries;
+  /// Ids whose delete the catalog actor is carrying out.
+  std::set<std::string> deleting;
   std::mt19937_64 rng{std::random_device{}()};
   static inline const char* name = "job_router";
 };
@@ -43,6 +53,8 @@ using job_router_actor_type = caf::stateful_actor<job_router_state>;
 
 /// `download_spec -> std::string` job id;
 /// `(model_op_atom, operation, model id) -> std::string` job id;
+/// `(delete_atom, model id) -> std::string` JSON, refused with `model_in_use`
+/// while a live job writes that model or may link its shared blobs;
 /// `(cancel_atom, job id) -> std::string` final state, once the job is down.
 caf::behavior job_router_actor(job_router_actor_type* self, job_settings settings,
                                std::shared_ptr<job_board> board, caf::actor catalog,

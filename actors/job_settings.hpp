@@ -23,6 +23,8 @@ struct job_settings {
   std::filesystem::path models_dir;
   /// Running downloads at once; the rest wait in the queue.
   std::size_t max_concurrent = 4;
+  /// Jobs waiting for a slot at once; more are refused with `too_many_jobs`.
+  std::size_t max_queued = 1000;
   /// Minimum time between two progress events of one job.
   std::chrono::milliseconds progress_interval{100};
   /// Time between two heartbeat narrations of one job.

@@ -41,10 +41,12 @@ void enter(job_supervisor_actor_type* self, phase next) {
   show_state(self->state);
 }
 
+/// The job's first note names the reference; the others do not repeat it,
+/// which would cost its size (up to 4 KiB) in every event.
 void narrate(job_supervisor_actor_type* self, std::string action, std::string human,
-             std::string level = "info") {
+             std::string level = "info", std::string target = {}) {
   auto& st = self->state;
-  self->send(st.narration, narration_note{"job_supervisor", std::move(action), st.plan.source,
+  self->send(st.narration, narration_note{"job_supervisor", std::move(action), std::move(target),
                                           std::move(human), std::move(level)});
 }
 
@@ -241,7 +243,8 @@ void start(job_supervisor_actor_type* self) {
     return;
   enter(self, phase::running);
   self->send(st.narration, job_state{"running"});
-  narrate(self, "start", "starting download of " + st.plan.source);
+  self->send(st.tracker, start_atom_v);
+  narrate(self, "start", "starting download");
   st.context = vendor_context{.job_id = st.plan.job_id,
                               .ref = st.plan.ref,
                               .expected_sha256 = st.plan.expected_sha256,
@@ -272,10 +275,10 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
                                               narration_actor, st.plan.job_id, st.plan.journal);
   st.tracker = spawn_announced<caf::linked>(
       *self, st.plan.registry, child("tracker"), tracker_actor, st.narration,
-      tracker_settings{st.plan.source, st.plan.settings.progress_interval,
-                       st.plan.settings.heartbeat_interval});
+      tracker_settings{st.plan.settings.progress_interval, st.plan.settings.heartbeat_interval});
   show_state(st);
-  narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)");
+  narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)", "info",
+          st.plan.source);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     // Vendors report through down messages; only our parent's exit ends us.
     if (msg.source == self->state.parent.address())

@@ -145,6 +145,27 @@ caf::expected<std::string> model_catalog::get_json(const std::string& id) const 
   return text;
 }
 
+std::optional<catalog_entry_brief> model_catalog::brief(const std::string& id) const {
+  if (!is_valid_model_id(id))
+    return std::nullopt;
+  auto text = read_file(model_dir(id) / "metadata.json");
+  simdjson::dom::parser parser;
+  simdjson::dom::object entry;
+  if (parser.parse(text).get(entry) != simdjson::SUCCESS)
+    return std::nullopt;
+  catalog_entry_brief brief;
+  std::string_view source;
+  if (entry["source"].get(source) == simdjson::SUCCESS)
+    brief.source = source;
+  simdjson::dom::array files;
+  if (entry["files"].get(files) == simdjson::SUCCESS)
+    for (auto file : files) {
+      std::string_view blob;
+      brief.shares_blobs |= file["blob"].get(blob) == simdjson::SUCCESS && !blob.empty();
+    }
+  return brief;
+}
+
 caf::error model_catalog::remove(const std::string& id) const {
   if (auto err = check_id(id))
     return err;

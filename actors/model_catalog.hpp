@@ -5,9 +5,19 @@
 #include <caf/expected.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 namespace hive {
+
+/// What decides whether a job or a delete may touch a catalog entry.
+struct catalog_entry_brief {
+  /// The reference the model was fetched from.
+  std::string source;
+  /// Some of its files are links into a shared cache (a Hugging Face cache,
+  /// an Ollama store), whose blobs other models may share.
+  bool shares_blobs = false;
+};
 
 /// The on-disk catalog: `<root>/<id>/metadata.json` per model, each written
 /// atomically (temporary file, fsync, rename). Ids are checked to be single
@@ -27,6 +37,8 @@ public:
   std::string list_json() const;
   /// The entry's metadata.json, or `not_found` / `invalid_field`.
   caf::expected<std::string> get_json(const std::string& id) const;
+  /// The entry of a valid id, if the catalog has a readable one.
+  std::optional<catalog_entry_brief> brief(const std::string& id) const;
   /// Removes the model's folder, or `not_found` / `invalid_field`.
   caf::error remove(const std::string& id) const;
 

@@ -6,6 +6,7 @@
 #include <caf/event_based_actor.hpp>
 
 #include <cstdio>
+#include <utility>
 
 namespace hive {
 
@@ -47,12 +48,12 @@ void record_sample(tracker_actor_type* self) {
   st.rate.add(self->clock().now(), bytes);
 }
 
-std::string heartbeat_text(const tracker_settings& settings, const progress_report& r) {
+std::string heartbeat_text(const progress_report& r) {
   if (r.bytes == 0)
-    return "still working on " + settings.subject + " (no data yet)";
+    return "still working (no data yet)";
   char percent[16];
   std::snprintf(percent, sizeof(percent), "%.1f%%", r.percent);
-  std::string text = "still downloading " + settings.subject + " (";
+  std::string text = "still downloading (";
   if (r.total > 0)
     text += std::string{percent} + ", ";
   text += format_bytes(r.bytes_per_sec) + "/s";
@@ -67,8 +68,13 @@ caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
                             tracker_settings settings) {
   self->state.narration = std::move(narration);
   self->state.settings = std::move(settings);
-  self->delayed_send(self, self->state.settings.heartbeat_interval, heartbeat_atom_v);
   return {
+      [self](start_atom) {
+        auto& st = self->state;
+        if (std::exchange(st.beating, true))
+          return;
+        self->delayed_send(self, st.settings.heartbeat_interval, heartbeat_atom_v);
+      },
       [self](progress_update& u) {
         auto& st = self->state;
         st.files[u.file] = {u.bytes, u.total};
@@ -91,9 +97,8 @@ caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
       },
       [self](heartbeat_atom) {
         auto& st = self->state;
-        self->send(st.narration,
-                   narration_note{"tracker", "heartbeat", st.settings.subject,
-                                  heartbeat_text(st.settings, make_report(self)), "info"});
+        self->send(st.narration, narration_note{"tracker", "heartbeat", "",
+                                                heartbeat_text(make_report(self)), "info"});
         self->delayed_send(self, st.settings.heartbeat_interval, heartbeat_atom_v);
       },
       [self](job_outcome& outcome) {

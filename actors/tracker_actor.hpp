@@ -16,8 +16,6 @@ namespace hive {
 
 /// Settings of a tracker, taken from the node's `job_settings`.
 struct tracker_settings {
-  /// What the heartbeat talks about, e.g. the model reference.
-  std::string subject;
   std::chrono::milliseconds progress_interval{100};
   std::chrono::milliseconds heartbeat_interval{std::chrono::seconds{10}};
 };
@@ -41,13 +39,17 @@ struct tracker_state {
   bool dirty = false;
   /// A delayed `tick` is on its way to flush throttled progress.
   bool flush_pending = false;
+  /// The heartbeat is armed: the job is running.
+  bool beating = false;
   static inline const char* name = "tracker";
 };
 
 using tracker_actor_type = caf::stateful_actor<tracker_state>;
 
-/// Accepts `progress_update`; sends `progress_report` and heartbeat
-/// `narration_note`s to `narration`. On a `job_outcome` request it sends a last
+/// Accepts `progress_update`; sends `progress_report` and, from `start_atom`
+/// on (a queued job arms no timer), heartbeat `narration_note`s to
+/// `narration`. Heartbeats do not repeat the reference: the job's start names
+/// it once. On a `job_outcome` request it sends a last
 /// report, delegates the request to `narration` (so it arrives after that
 /// report, and narration answers once the journal is final) and quits.
 caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,

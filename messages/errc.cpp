@@ -17,10 +17,11 @@ caf::error with_message(std::uint8_t code, caf::atom_value category, std::string
   return caf::error{code, category, caf::make_message(std::move(message))};
 }
 
-std::string context_text(const caf::error& err) {
+/// The context's `index`th text: 0 the message, 1 the job an error is about.
+std::string context_text(const caf::error& err, std::size_t index = 0) {
   const auto& ctx = err.context();
-  if (ctx.size() == 1 && ctx.match_element<std::string>(0))
-    return ctx.get_as<std::string>(0);
+  if (ctx.size() > index && ctx.match_element<std::string>(index))
+    return ctx.get_as<std::string>(index);
   return {};
 }
 
@@ -172,6 +173,11 @@ caf::error make_error(api_errc x, std::string message) {
   return with_message(static_cast<std::uint8_t>(x), api_category, std::move(message));
 }
 
+caf::error make_error(api_errc x, std::string message, std::string job_id) {
+  return caf::error{static_cast<std::uint8_t>(x), api_category,
+                    caf::make_message(std::move(message), std::move(job_id))};
+}
+
 bool is_cancellation(const caf::error& reason) {
   return reason == make_error(download_errc::cancelled);
 }
@@ -183,7 +189,8 @@ error_view describe(const caf::error& err) {
   }
   if (err.category() == api_category) {
     auto code = static_cast<api_errc>(err.code());
-    return {std::string{code_of(code)}, context_text(err), http_status_of(code)};
+    return {std::string{code_of(code)}, context_text(err), http_status_of(code),
+            context_text(err, 1)};
   }
   return {"internal", caf::to_string(err), 500};
 }

@@ -113,6 +113,8 @@ caf::error make_error(download_errc x);
 caf::error make_error(download_errc x, std::string message);
 caf::error make_error(api_errc x);
 caf::error make_error(api_errc x, std::string message);
+/// A refusal about a job (`model_in_use`): the API names the job beside the message.
+caf::error make_error(api_errc x, std::string message, std::string job_id);
 
 /// True for the exit reason a job supervisor sends its vendors on a cancel.
 bool is_cancellation(const caf::error& reason);
@@ -122,6 +124,8 @@ struct error_view {
   std::string code;
   std::string message;
   unsigned http_status = 500;
+  /// The job the error is about, or empty.
+  std::string job_id = {};
 };
 
 /// Describes any error: ours by code and message, CAF's own as `internal`.

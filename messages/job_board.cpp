@@ -23,13 +23,20 @@ std::vector<std::shared_ptr<job_journal>> job_board::list() const {
 }
 
 void job_board::evict_finished() {
-  auto finished =
-      std::count_if(order_.begin(), order_.end(), [](const auto& j) { return j->finished(); });
-  for (auto i = order_.begin(); finished > static_cast<long>(max_finished_) && i != order_.end();) {
+  std::size_t finished = 0;
+  std::size_t bytes = 0;
+  for (const auto& journal : order_)
+    if (journal->finished()) {
+      ++finished;
+      bytes += journal->bytes();
+    }
+  auto over = [&] { return finished > max_finished_ || bytes > finished_bytes_; };
+  for (auto i = order_.begin(); over() && i != order_.end();) {
     if ((*i)->finished()) {
       by_id_.erase((*i)->summary().job_id);
-      i = order_.erase(i);
+      bytes -= (*i)->bytes();
       --finished;
+      i = order_.erase(i);
     } else {
       ++i;
     }

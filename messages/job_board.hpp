@@ -11,11 +11,17 @@
 namespace hive {
 
 /// Every job's journal by job id, shared by the router (which adds them) and
-/// the HTTP API (which reads them). Finished jobs beyond `max_finished` are
-/// forgotten, oldest first, so the board does not grow without bound.
+/// the HTTP API (which reads them). Finished jobs beyond `max_finished`, or
+/// beyond `finished_bytes` in all, are forgotten, oldest first, so the board
+/// does not grow without bound.
 class job_board {
 public:
-  explicit job_board(std::size_t max_finished = 1000) : max_finished_(max_finished) {
+  /// The finished jobs' total budget in production.
+  static constexpr std::size_t default_finished_bytes = 64 * 1024 * 1024;
+
+  explicit job_board(std::size_t max_finished = 1000,
+                     std::size_t finished_bytes = default_finished_bytes)
+    : max_finished_(max_finished), finished_bytes_(finished_bytes) {
   }
 
   void add(std::shared_ptr<job_journal> journal);
@@ -28,6 +34,7 @@ private:
 
   mutable std::mutex mtx_;
   std::size_t max_finished_;
+  std::size_t finished_bytes_;
   std::vector<std::shared_ptr<job_journal>> order_;
   std::unordered_map<std::string, std::shared_ptr<job_journal>> by_id_;
 };

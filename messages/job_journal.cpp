@@ -1,11 +1,34 @@
 #include "messages/job_journal.hpp"
 
+#include "messages/human_units.hpp"
+#include "messages/json_writer.hpp"
+
 #include <algorithm>
 
 namespace hive {
 
-job_journal::job_journal(job_summary initial, std::size_t max_kept)
-  : summary_(std::move(initial)), max_kept_(std::max<std::size_t>(max_kept, 1)) {
+namespace {
+
+/// What an event costs in memory, about.
+std::size_t bytes_of(const journal_event& e) {
+  return sizeof(journal_event) + e.name.size() + e.data.size();
+}
+
+bool is_narration(const journal_event& e) {
+  return e.name == "narration";
+}
+
+/// Inserts `e` among events sorted by id.
+void insert_by_id(std::vector<journal_event>& events, journal_event e) {
+  auto pos = std::upper_bound(events.begin(), events.end(), e.id,
+                              [](std::uint64_t c, const journal_event& x) { return c < x.id; });
+  events.insert(pos, std::move(e));
+}
+
+} // namespace
+
+job_journal::job_journal(job_summary initial, std::size_t narration_budget)
+  : summary_(std::move(initial)), narration_budget_(narration_budget) {
 }
 
 void job_journal::append(std::string name, std::string data) {
@@ -14,10 +37,27 @@ void job_journal::append(std::string name, std::string data) {
     if (ended_)
       return;
     kept_.push_back({next_id_++, std::move(name), std::move(data)});
-    if (kept_.size() > max_kept_)
-      kept_.pop_front();
+    kept_bytes_ += bytes_of(kept_.back());
+    if (is_narration(kept_.back())) {
+      narration_bytes_ += bytes_of(kept_.back());
+      trim();
+    }
   }
   notify();
+}
+
+void job_journal::trim() {
+  while (narration_bytes_ > narration_budget_) {
+    // Narration comes before a job's data and end events: the oldest is first.
+    auto oldest = std::find_if(kept_.begin(), kept_.end(), is_narration);
+    auto size = bytes_of(*oldest);
+    narration_bytes_ -= size;
+    kept_bytes_ -= size;
+    last_dropped_id_ = oldest->id;
+    last_dropped_ms_ = wall_clock_ms();
+    ++dropped_;
+    kept_.erase(oldest);
+  }
 }
 
 void job_journal::append_progress(std::string data, std::uint64_t bytes, std::uint64_t total) {
@@ -55,6 +95,7 @@ void job_journal::finish(std::string state, std::string error_code, std::string 
     summary_.error_message = std::move(error_message);
     summary_.finished_ms = now_ms;
     kept_.push_back({next_id_++, "end", std::move(final_data)});
+    kept_bytes_ += bytes_of(kept_.back());
     ended_ = true;
   }
   notify();
@@ -66,11 +107,26 @@ job_journal::read_result job_journal::read_after(std::uint64_t cursor) const {
   auto first = std::upper_bound(kept_.begin(), kept_.end(), cursor,
                                 [](std::uint64_t c, const journal_event& e) { return c < e.id; });
   result.events.assign(first, kept_.end());
-  if (last_progress_ && last_progress_->id > cursor) {
-    auto pos = std::upper_bound(result.events.begin(), result.events.end(), last_progress_->id,
-                                [](std::uint64_t c, const journal_event& e) { return c < e.id; });
-    result.events.insert(pos, *last_progress_);
-  }
+  if (last_progress_ && last_progress_->id > cursor)
+    insert_by_id(result.events, *last_progress_);
+  if (dropped_ > 0 && last_dropped_id_ > cursor)
+    // In the place of the newest dropped event, so that a client resuming
+    // after it is not told again.
+    insert_by_id(result.events,
+                 {last_dropped_id_, "narration",
+                  json_object{}
+                      .field("type", "narration")
+                      .field("job_id", summary_.job_id)
+                      .field("actor", "journal")
+                      .field("action", "dropped")
+                      .field("target", "")
+                      .field("human", std::to_string(dropped_)
+                                          + " earlier event(s) dropped to keep this job's "
+                                            "narration within "
+                                          + format_bytes(narration_budget_))
+                      .field("level", "warn")
+                      .field("ts_ms", last_dropped_ms_)
+                      .str()});
   result.ended = ended_;
   return result;
 }
@@ -83,6 +139,15 @@ job_summary job_journal::summary() const {
 bool job_journal::finished() const {
   std::lock_guard guard{mtx_};
   return ended_;
+}
+
+std::size_t job_journal::bytes() const {
+  std::lock_guard guard{mtx_};
+  auto strings = summary_.job_id.size() + summary_.operation.size() + summary_.model.size()
+                 + summary_.vendor.size() + summary_.state.size() + summary_.error_code.size()
+                 + summary_.error_message.size();
+  return sizeof(job_journal) + strings + kept_bytes_
+         + (last_progress_ ? bytes_of(*last_progress_) : 0);
 }
 
 std::uint64_t job_journal::watch(std::function<void()> wake) {

@@ -42,11 +42,17 @@ struct job_summary {
 /// A job's public record: its event history for SSE clients and its summary.
 ///
 /// One writer (the job's narration actor, or the router for instant jobs),
-/// any number of readers on Asio threads. Memory is bounded: progress events
-/// are coalesced to the latest one, narration keeps the newest `max_kept`.
+/// any number of readers on Asio threads. Memory is bounded whatever clients
+/// send: progress events are coalesced to the latest one, and narration is
+/// kept within `narration_budget` bytes, oldest dropped first; a reader from
+/// the start then first gets a note saying how many events were dropped.
 class job_journal {
 public:
-  job_journal(job_summary initial, std::size_t max_kept = 10000);
+  /// The budget of a job's narration in production (the job board's default).
+  static constexpr std::size_t default_narration_budget = 1024 * 1024;
+
+  explicit job_journal(job_summary initial,
+                       std::size_t narration_budget = default_narration_budget);
 
   /// Appends an event that history keeps (narration, data).
   void append(std::string name, std::string data);
@@ -68,6 +74,8 @@ public:
 
   job_summary summary() const;
   bool finished() const;
+  /// About how many bytes the journal holds (its events and summary).
+  std::size_t bytes() const;
 
   /// Calls `wake` after every change until `unwatch(token)`.
   std::uint64_t watch(std::function<void()> wake);
@@ -75,10 +83,21 @@ public:
 
 private:
   void notify();
+  /// Drops the oldest narration until the kept narration fits the budget.
+  void trim();
 
   mutable std::mutex mtx_;
   job_summary summary_;
-  std::size_t max_kept_;
+  std::size_t narration_budget_;
+  /// Bytes of the narration events in `kept_`.
+  std::size_t narration_bytes_ = 0;
+  /// Bytes of all events in `kept_`.
+  std::size_t kept_bytes_ = 0;
+  /// Narration events dropped to stay within the budget, the newest one's
+  /// id, and when it was dropped.
+  std::uint64_t dropped_ = 0;
+  std::uint64_t last_dropped_id_ = 0;
+  std::int64_t last_dropped_ms_ = 0;
   std::uint64_t next_id_ = 1;
   std::deque<journal_event> kept_;
   std::optional<journal_event> last_progress_;

@@ -21,12 +21,15 @@ struct download_spec {
   std::vector<std::string> exclude;
   /// A token for this download's source instead of the node's, or empty.
   std::string token;
+  /// Replace a catalog entry of the same id fetched from another source
+  /// (without it such a download is refused with `model_exists`).
+  bool replace = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, download_spec& x) {
   return f(caf::meta::type_name("download_spec"), x.model, x.sha256, x.hive_id, x.include,
-           x.exclude, x.token);
+           x.exclude, x.token, x.replace);
 }
 
 /// A job's final state, sent by its supervisor to the router and narration.

@@ -40,10 +40,12 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
-std::string error_json(std::string_view code, std::string_view message) {
-  return json_object{}
-      .raw("error", json_object{}.field("code", code).field("message", message).str())
-      .str();
+std::string error_json(std::string_view code, std::string_view message, std::string_view job_id) {
+  json_object error;
+  error.field("code", code).field("message", message);
+  if (!job_id.empty())
+    error.field("job_id", job_id);
+  return json_object{}.raw("error", error.str()).str();
 }
 
 std::int64_t wall_clock_ms() {

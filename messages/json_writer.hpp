@@ -9,8 +9,10 @@ namespace hive {
 /// Appends `text` to `out` as a quoted JSON string.
 void append_json_string(std::string& out, std::string_view text);
 
-/// The API's error body: `{"error":{"code":...,"message":...}}`.
-std::string error_json(std::string_view code, std::string_view message);
+/// The API's error body: `{"error":{"code":...,"message":...}}`, with
+/// `"job_id"` in the error when it is about a job.
+std::string error_json(std::string_view code, std::string_view message,
+                       std::string_view job_id = {});
 
 /// Milliseconds since the Unix epoch (the API's timestamps).
 std::int64_t wall_clock_ms();

@@ -4,10 +4,24 @@
 
 #include <caf/expected.hpp>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace hive {
+
+/// What one request may hold: every field below is kept for the job's life
+/// (in its journal, its plan and its vendors), so none may be unbounded.
+struct operation_limits {
+  /// Bytes of a model reference.
+  static constexpr std::size_t model_bytes = 4 * 1024;
+  /// Patterns in `include`, and in `exclude`.
+  static constexpr std::size_t patterns = 256;
+  /// Bytes of one pattern.
+  static constexpr std::size_t pattern_bytes = 512;
+  /// Bytes of a token.
+  static constexpr std::size_t token_bytes = 8 * 1024;
+};
 
 /// A request body of `POST /v1/jobs`, validated.
 struct operation {

@@ -24,9 +24,19 @@ using namespace std::chrono_literals;
 
 constexpr auto query_timeout = std::chrono::milliseconds{10s};
 
+/// Seconds a client refused with `too_many_jobs` is asked to wait: about
+/// what a slot takes to free up on a busy node.
+constexpr std::string_view retry_after_secs = "30";
+
 asio::awaitable<void> reply_error(http_exchange& ex, const caf::error& err) {
   auto view = describe(err);
-  co_await ex.reply(view.http_status, error_json(view.code, view.message));
+  auto body = error_json(view.code, view.message, view.job_id);
+  if (view.code == code_of(api_errc::too_many_jobs)) {
+    const http_header retry_after[] = {{"Retry-After", retry_after_secs}};
+    co_return co_await ex.reply(view.http_status, std::move(body), "application/json",
+                                retry_after);
+  }
+  co_await ex.reply(view.http_status, std::move(body));
 }
 
 asio::awaitable<void> reply_error(http_exchange& ex, api_errc code, std::string_view message) {
@@ -134,8 +144,8 @@ public:
       auto id = std::string{parts[2]};
       if (method_is("GET"))
         co_return co_await relay(ex, ctx_.catalog, caf::get_atom_v, id);
-      if (method_is("DELETE"))
-        co_return co_await relay(ex, ctx_.catalog, caf::delete_atom_v, id);
+      if (method_is("DELETE")) // the router knows which models its jobs use
+        co_return co_await relay(ex, ctx_.router, caf::delete_atom_v, id);
       co_return co_await wrong_method(ex);
     }
     if (is({"v1", "actors"}) && method_is("GET"))

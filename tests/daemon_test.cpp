@@ -229,3 +229,23 @@ TEST_F(DaemonTest, CliSaysWhenTheServerIsDown) {
   EXPECT_EQ(code, 2);
   EXPECT_NE(out.find("cannot connect"), std::string::npos) << out;
 }
+
+TEST_F(DaemonTest, MaxQueuedRefusesJobsBeyondTheQueueWith429AndRetryAfter) {
+  test_file_server files;
+  daemon_process daemon{{"--models-dir", (dir / "models").string(), "--max-concurrent", "1",
+                         "--max-queued", "1"}};
+  auto post = [&](const std::string& name) {
+    files.add_file(name, make_test_bytes(1024 * 1024));
+    return run("curl -s -i -X POST -H 'Content-Type: application/json' -d "
+               "'{\"operation\":\"model_download\",\"model\":\"url:"
+               + files.base_url() + "/files/" + name + "?rate=100000\"}' " + daemon.url()
+               + "/v1/jobs");
+  };
+  EXPECT_NE(post("a.gguf").second.find("HTTP/1.1 201"), std::string::npos); // running
+  EXPECT_NE(post("b.gguf").second.find("HTTP/1.1 201"), std::string::npos); // queued
+  auto [code, refused] = post("c.gguf");
+  EXPECT_EQ(code, 0);
+  EXPECT_NE(refused.find("HTTP/1.1 429"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("Retry-After: 30"), std::string::npos) << refused;
+  EXPECT_NE(refused.find("\"too_many_jobs\""), std::string::npos) << refused;
+}

@@ -56,14 +56,38 @@ TEST(JobJournalTest, FinishEndsTheStreamAndIgnoresLaterEvents) {
   EXPECT_EQ(s.finished_ms, 9);
 }
 
-TEST(JobJournalTest, HistoryIsBounded) {
-  job_journal journal{summary_of("job-1"), 3};
-  for (int i = 0; i < 10; ++i)
-    journal.append("narration", std::to_string(i));
+TEST(JobJournalTest, NarrationIsKeptWithinItsByteBudgetWithANoteOfWhatWasDropped) {
+  const std::string line(1000, 'x');
+  job_journal journal{summary_of("job-1"), 10 * 1024};
+  for (int i = 0; i < 100; ++i)
+    journal.append("narration", std::to_string(i) + line);
+  journal.append("data", "payload"); // not narration: never dropped
+  journal.finish("completed", "", "", "[DONE]", 1);
+
   auto all = journal.read_after(0);
-  ASSERT_EQ(all.events.size(), 3u);
-  EXPECT_EQ(all.events.front().data, "7");
-  EXPECT_EQ(all.events.back().id, 10u);
+  ASSERT_GE(all.events.size(), 5u);
+  std::size_t kept = 0;
+  for (const auto& e : all.events)
+    kept += e.name == "narration" ? e.data.size() : 0;
+  EXPECT_LE(kept, 10u * 1024);
+  EXPECT_GT(journal.bytes(), 5u * 1024);
+  EXPECT_LT(journal.bytes(), 12u * 1024);
+
+  // The oldest went first, and a reader from the start is told how many.
+  const auto& note = all.events.front();
+  EXPECT_EQ(note.name, "narration");
+  EXPECT_NE(note.data.find("\"action\":\"dropped\""), std::string::npos) << note.data;
+  EXPECT_NE(note.data.find("\"job_id\":\"job-1\""), std::string::npos) << note.data;
+  auto dropped = std::stoi(all.events[1].data); // the first kept line's number
+  EXPECT_NE(note.data.find("\"human\":\"" + std::to_string(dropped) + " earlier event"),
+            std::string::npos)
+      << note.data;
+  EXPECT_EQ(note.id, static_cast<std::uint64_t>(dropped));
+  EXPECT_EQ(all.events[all.events.size() - 2].data, "payload");
+  EXPECT_EQ(all.events.back().data, "[DONE]");
+
+  // A client resuming after the note (or later) is not told again.
+  EXPECT_EQ(journal.read_after(note.id).events.front().data, all.events[1].data);
 }
 
 // The cap the daemon's journals get (the default): a job that narrates without
@@ -95,4 +119,25 @@ TEST(JobBoardTest, ForgetsOldestFinishedJobsBeyondItsLimit) {
   EXPECT_TRUE(board.find("job-2"));
   EXPECT_TRUE(board.find("job-3"));
   EXPECT_EQ(board.list().size(), 3u);
+}
+
+TEST(JobBoardTest, ForgetsOldestFinishedJobsBeyondItsByteBudget) {
+  job_board board{1000, 50 * 1024};
+  auto running = std::make_shared<job_journal>(summary_of("job-running"));
+  board.add(running);
+  for (int i = 0; i < 10; ++i) {
+    auto journal = std::make_shared<job_journal>(summary_of("job-" + std::to_string(i)));
+    for (int line = 0; line < 10; ++line)
+      journal->append("narration", std::string(1000, 'x'));
+    journal->finish("completed", "", "", "[DONE]", 1);
+    board.add(journal);
+  }
+  std::size_t finished_bytes = 0;
+  for (const auto& journal : board.list())
+    finished_bytes += journal->finished() ? journal->bytes() : 0;
+  EXPECT_LE(finished_bytes, 50u * 1024);
+  EXPECT_GE(board.list().size(), 4u);
+  EXPECT_FALSE(board.find("job-0")) << "the oldest went first";
+  EXPECT_TRUE(board.find("job-9"));
+  EXPECT_TRUE(board.find("job-running")) << "a live job is never forgotten";
 }

@@ -6,6 +6,7 @@
 
 #include <caf/send.hpp>
 
+#include <fstream>
 #include <stdexcept>
 
 namespace hive::test {
@@ -19,11 +20,14 @@ const std::string model_b = "url:http://127.0.0.1:1/b.gguf";
 class JobRouterTest : public actor_fixture {
 protected:
   JobRouterTest() {
-    job_settings settings;
     settings.models_dir = temp_dir / "models";
     settings.max_concurrent = 1;
     fs::create_directories(settings.models_dir);
-    auto catalog = spawn(catalog_actor, settings.models_dir);
+    router = spawn_router(settings);
+  }
+
+  caf::actor spawn_router(const job_settings& with) {
+    auto catalog = spawn(catalog_actor, with.models_dir);
     auto factory = [this, scripted = scripted_vendors(script)](caf::event_based_actor* sup,
                                                                const vendor_context& ctx) {
       if (crash_next) {
@@ -32,9 +36,30 @@ protected:
       }
       return scripted(sup, ctx);
     };
-    router = spawn(job_router_actor, settings, board, catalog, caf::actor{}, factory);
+    auto spawned = spawn(job_router_actor, with, board, catalog, caf::actor{}, factory);
     sched.run();
+    return spawned;
   }
+
+  /// Writes a catalog entry as a finished job would have.
+  void catalog_entry(const std::string& id, const std::string& source,
+                     const std::string& blob = {}) {
+    fs::create_directories(settings.models_dir / id);
+    std::ofstream{settings.models_dir / id / "metadata.json"}
+        << R"({"id":")" << id << R"(","source":")" << source
+        << R"(","files":[{"name":"f","path":"/x/f","size":1,"sha256":"","blob":")" << blob
+        << R"("}]})";
+  }
+
+  std::shared_ptr<reply> download_spec_of(const std::string& model, bool replace = false) {
+    download_spec spec{model, "", "localhost", {}, {}, ""};
+    spec.replace = replace;
+    auto answer = ask(router, spec);
+    sched.run();
+    return answer;
+  }
+
+  job_settings settings;
 
   /// Submits a download and returns its job id (the router must accept it).
   std::string download(const std::string& model) {
@@ -129,6 +154,99 @@ TEST_F(JobRouterTest, AShutdownStillEndsTheRouterAndItsJobs) {
   auto late = ask(router, download_spec{model_b, "", "localhost", {}, {}, ""});
   sched.run();
   EXPECT_FALSE(late->value);
+}
+
+TEST_F(JobRouterTest, RefusesJobsBeyondTheQueueLimit) {
+  settings.max_queued = 2;
+  router = spawn_router(settings);
+  auto running = download(model_a);
+  auto first = download(model_b);
+  auto second = download("url:http://127.0.0.1:1/c.gguf");
+
+  auto refused = download_spec_of("url:http://127.0.0.1:1/d.gguf");
+  ASSERT_FALSE(refused->value);
+  EXPECT_EQ(refused->error, make_error(api_errc::too_many_jobs));
+  EXPECT_NE(describe(refused->error).message.find("--max-queued 2"), std::string::npos)
+      << describe(refused->error).message;
+  EXPECT_EQ(board->list().size(), 3u) << "a refused job leaves no journal";
+
+  // A slot frees: the queue moves up and takes one more.
+  caf::anon_send(script->vendors[0], finish_atom_v);
+  sched.run();
+  EXPECT_EQ(state_of(running), "completed");
+  EXPECT_EQ(state_of(first), "running");
+  EXPECT_EQ(state_of(second), "queued");
+  EXPECT_TRUE(download_spec_of("url:http://127.0.0.1:1/d.gguf")->value);
+}
+
+TEST_F(JobRouterTest, QueuedJobsArmNoTimers) {
+  download(model_a); // running: its heartbeat is armed
+  auto timers = sched.clock().schedule().size();
+  for (int i = 0; i < 20; ++i)
+    download("url:http://127.0.0.1:1/q" + std::to_string(i) + ".gguf");
+  EXPECT_EQ(sched.clock().schedule().size(), timers);
+}
+
+TEST_F(JobRouterTest, RefusesAnotherSourceOfACatalogedIdUnlessReplaced) {
+  catalog_entry("a", "url:http://elsewhere.example/models/a.gguf");
+
+  auto clobber = download_spec_of(model_a);
+  ASSERT_FALSE(clobber->value);
+  EXPECT_EQ(clobber->error, make_error(api_errc::model_exists));
+  EXPECT_NE(describe(clobber->error).message.find("elsewhere.example"), std::string::npos)
+      << describe(clobber->error).message;
+  EXPECT_TRUE(board->list().empty());
+
+  EXPECT_TRUE(download_spec_of(model_a, true)->value) << "replace: true overrides";
+}
+
+TEST_F(JobRouterTest, ReDownloadingTheSameSourceIsAllowed) {
+  // The same URL with another (signed) query, and another revision of a repository.
+  catalog_entry("a", model_a + "?sig=old");
+  catalog_entry("org.name", "hf:org/name@v1");
+  EXPECT_TRUE(download_spec_of(model_a + "?sig=new")->value);
+  EXPECT_TRUE(download_spec_of("hf:org/name@v2")->value);
+}
+
+TEST_F(JobRouterTest, ADeleteOfAModelInUseIsRefusedNamingTheJob) {
+  catalog_entry("a", model_a);
+  auto writer = download(model_a);
+  auto queued_writer = download(model_b);
+  catalog_entry("b", model_b);
+
+  for (auto [id, job] : {std::pair{"a", writer}, {"b", queued_writer}}) {
+    auto refused = ask(router, caf::delete_atom_v, std::string{id});
+    sched.run();
+    ASSERT_FALSE(refused->value) << id;
+    EXPECT_EQ(refused->error, make_error(api_errc::model_in_use));
+    EXPECT_EQ(describe(refused->error).job_id, job);
+    EXPECT_TRUE(fs::exists(settings.models_dir / id / "metadata.json"));
+  }
+  auto as_job = ask(router, model_op_atom_v, std::string{"model_delete"}, std::string{"a"});
+  sched.run();
+  EXPECT_EQ(describe(as_job->error).code, "model_in_use");
+
+  auto cancelled = ask(router, cancel_atom_v, queued_writer);
+  sched.run();
+  auto deleted = ask(router, caf::delete_atom_v, std::string{"b"});
+  sched.run();
+  ASSERT_TRUE(deleted->value) << caf::to_string(deleted->error);
+  EXPECT_FALSE(fs::exists(settings.models_dir / "b"));
+}
+
+TEST_F(JobRouterTest, ADeleteWaitsForAJobThatMayLinkTheSameBlobs) {
+  // Another file of the same Hub repository: its job writes into the same
+  // cache folder, where the two models may share blobs.
+  catalog_entry("q4", "hf:org/name:q4.gguf", "/cache/models--org--name/blobs/abc");
+  catalog_entry("other", "hf:org/other:q4b.gguf", "/cache/models--org--other/blobs/def");
+  auto job = download("hf:org/name:q8.gguf");
+
+  auto refused = ask(router, caf::delete_atom_v, std::string{"q4"});
+  auto unrelated = ask(router, caf::delete_atom_v, std::string{"other"});
+  sched.run();
+  EXPECT_EQ(describe(refused->error).code, "model_in_use");
+  EXPECT_EQ(describe(refused->error).job_id, job);
+  EXPECT_TRUE(unrelated->value) << caf::to_string(unrelated->error);
 }
 
 } // namespace

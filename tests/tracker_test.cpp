@@ -17,10 +17,12 @@ constexpr auto heartbeat_interval = std::chrono::milliseconds{10s};
 
 class TrackerTest : public actor_fixture {
 protected:
-  caf::actor spawn_tracker(const caf::actor& narration) {
-    auto tracker = spawn(
-        tracker_actor, narration,
-        tracker_settings{"url:http://127.0.0.1:1/m.gguf", progress_interval, heartbeat_interval});
+  /// A tracker of a running job (one that got its `start_atom`), or of a queued one.
+  caf::actor spawn_tracker(const caf::actor& narration, bool running = true) {
+    auto tracker =
+        spawn(tracker_actor, narration, tracker_settings{progress_interval, heartbeat_interval});
+    if (running)
+      caf::anon_send(tracker, start_atom_v);
     sched.run();
     return tracker;
   }

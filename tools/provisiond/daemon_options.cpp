@@ -69,6 +69,11 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.max_concurrent = parse_number(k, v, 1, 1024);
      }},
+    {"max-queued", "N",
+     "jobs waiting for a slot at once; more are refused with 429 too_many_jobs (default 1000)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.max_queued = parse_number(k, v, 0, 1000000);
+     }},
     {"parallel-files", "N", "files of one job fetched at once (default 4)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.parallel_files = parse_number(k, v, 1, 64);
