@@ -208,7 +208,8 @@ caf::behavior build_actor(build_actor_type* self, vendor_context ctx) {
           "running recipe '" + st.ctx.ref.location + "' in " + st.recipe.workdir.string() + ": "
               + command_line(st.recipe));
   auto output = std::make_shared<build_output>(st.recipe.progress);
-  net::process_request req{st.recipe.command, st.recipe.workdir, st.ctx.settings.kill_grace};
+  net::process_request req{st.recipe.command, st.recipe.workdir, build_environment(st.recipe),
+                           st.ctx.settings.kill_grace};
   st.process = std::make_unique<net::child_process>(
       std::move(req), observe(st.ctx, st.recipe, output), report(self, output));
   return {

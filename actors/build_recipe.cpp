@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <regex>
 #include <set>
 #include <stdexcept>
@@ -57,6 +59,8 @@ build_recipe parse_recipe(simdjson::dom::element json, const std::string& where)
       throw std::invalid_argument(where + ": two outputs are named '"
                                   + fs::path{output}.filename().string() + "'");
   }
+  if (json["env"].error() != simdjson::NO_SUCH_FIELD)
+    recipe.env = strings(json, "env", where);
   if (auto progress = json["progress"]; progress.error() != simdjson::NO_SUCH_FIELD) {
     if (progress.get(text) != simdjson::SUCCESS)
       throw std::invalid_argument(where + ": 'progress' must be a string");
@@ -75,6 +79,19 @@ build_recipe parse_recipe(simdjson::dom::element json, const std::string& where)
 }
 
 } // namespace
+
+std::vector<std::string> build_environment(const build_recipe& recipe) {
+  std::vector<std::string> env;
+  std::vector<std::string> names{"PATH", "HOME", "LANG"};
+  names.insert(names.end(), recipe.env.begin(), recipe.env.end());
+  for (const auto& name : names) {
+    auto taken = std::any_of(env.begin(), env.end(),
+                             [&](const std::string& entry) { return entry.starts_with(name + "="); });
+    if (const char* value = std::getenv(name.c_str()); value && !taken)
+      env.push_back(name + "=" + value);
+  }
+  return env;
+}
 
 build_recipes load_recipes(const fs::path& file) {
   simdjson::dom::parser parser;

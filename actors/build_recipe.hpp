@@ -22,14 +22,21 @@ struct build_recipe {
   /// capture group is a percentage, two are `done` and `total` steps. Empty
   /// for the defaults: `[ 42%]` (CMake, make) and `[3/10]` (Ninja).
   std::string progress;
+  /// The daemon's environment variables the command gets besides `PATH`,
+  /// `HOME` and `LANG`; it gets no others (the daemon's tokens stay its own).
+  std::vector<std::string> env{};
 };
 
 /// Recipes by name.
 using build_recipes = std::map<std::string, build_recipe>;
 
+/// The environment a recipe's command runs with (`NAME=value` entries):
+/// `PATH`, `HOME`, `LANG` and the recipe's `env`, as the daemon has them.
+std::vector<std::string> build_environment(const build_recipe& recipe);
+
 /// Reads a recipes file:
 /// `{"recipes":{"<name>":{"workdir":"/abs","command":["prog","arg"],
-/// "outputs":["out/model.bin"],"progress":"optional regex"}}}`. Throws
+/// "outputs":["out/model.bin"],"env":["CUDA_HOME"],"progress":"optional regex"}}}`. Throws
 /// std::invalid_argument naming the file and what is wrong.
 build_recipes load_recipes(const std::filesystem::path& file);
 

@@ -6,6 +6,7 @@
 #include "actors/job_router_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "messages/type_ids.hpp"
+#include "net/file_import.hpp"
 #include "net/jobs_api.hpp"
 #include "net/part_file.hpp"
 #include "net/web_page.hpp"
@@ -31,13 +32,29 @@ namespace hive {
 
 namespace asio = boost::asio;
 
+namespace {
+
+/// Creates the models folder readable by the daemon's group only (what is
+/// imported may be private), and removes what a crash left of imports.
+void prepare_models_dir(const std::filesystem::path& dir) {
+  namespace fs = std::filesystem;
+  if (fs::create_directories(dir))
+    fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+  if (auto removed = net::remove_abandoned_imports(dir))
+    spdlog::info("removed {} file(s) a crash left while importing", removed);
+  if (auto removed = net::collect_unresumable_partials(dir))
+    spdlog::info("removed {} partial file(s) that cannot be resumed from {}", removed,
+                 dir.string());
+}
+
+} // namespace
+
 struct hive_runtime::impl {
   explicit impl(runtime_settings s) : settings(std::move(s)) {
     // What can fail comes before the first actor: an exception after it would
     // leave ~actor_system waiting for actors that nobody stops.
     auto endpoint = listen_endpoint();
-    std::filesystem::create_directories(settings.jobs.models_dir);
-    collect_leftovers();
+    prepare_models_dir(settings.jobs.models_dir);
     cfg.add_message_types<caf::id_block::hive>();
     cfg.set("scheduler.max-threads", static_cast<std::size_t>(settings.actor_threads));
     cfg.set("logger.console", caf::atom("none"));
@@ -66,12 +83,6 @@ struct hive_runtime::impl {
   }
 
   /// Removes what earlier runs left that no job can use, before any job runs.
-  void collect_leftovers() {
-    if (auto n = net::collect_unresumable_partials(settings.jobs.models_dir))
-      spdlog::info("removed {} partial file(s) that cannot be resumed from {}", n,
-                   settings.jobs.models_dir.string());
-  }
-
   /// The address to listen on: an IP literal, or a host name such as
   /// `localhost` resolved with IPv4 preferred.
   asio::ip::tcp::endpoint listen_endpoint() {

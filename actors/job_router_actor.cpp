@@ -1,5 +1,6 @@
 #include "actors/job_router_actor.hpp"
 
+#include "actors/import_roots.hpp"
 #include "actors/job_supervisor_actor.hpp"
 #include "actors/narration_actor.hpp"
 #include "actors/registry_actor.hpp"
@@ -158,6 +159,9 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
       && (!ref->path.empty() || !ref->quant.empty()))
     return make_error(api_errc::invalid_field, "'include' and 'exclude' apply to a whole "
                                                "repository (hf:org/name), not to one file");
+  if (ref->vendor == "local")
+    if (auto err = check_import_path(ref->location, st.settings.import_roots))
+      return err;
   if (ref->vendor == "build" && !st.settings.recipes.contains(ref->location))
     return make_error(api_errc::not_found, "no build recipe '" + ref->location
                                                + "' on this node (its --recipes file defines "

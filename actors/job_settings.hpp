@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -59,6 +60,9 @@ struct job_settings {
   std::filesystem::path ollama_models;
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
+  /// The folders `local:` may import from (`--import-root`); none turns
+  /// `local:` off. See actors/import_roots.hpp.
+  std::vector<std::filesystem::path> import_roots;
   /// The builds `build:<name>` may run (`--recipes FILE`).
   build_recipes recipes;
   /// How long a cancelled build's processes get between SIGTERM and SIGKILL.

@@ -1,8 +1,13 @@
 #include "actors/local_files.hpp"
 
+#include "actors/import_roots.hpp"
 #include "messages/errc.hpp"
+#include "net/file_import.hpp"
+
+#include <simdjson.h>
 
 #include <algorithm>
+#include <cstdio>
 
 namespace hive {
 
@@ -27,19 +32,42 @@ bool is_inside(const fs::path& path, const fs::path& root) {
   return !rel.empty() && *rel.begin() != "..";
 }
 
+/// `name` with each byte that is not printable ASCII as `\xNN`: a name that
+/// is not UTF-8 cannot be shown as it is.
+std::string shown_name(std::string_view name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+      continue;
+    }
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "\\x%02X", c);
+    out += hex;
+  }
+  return out;
+}
+
 /// The task of one entry of a folder walk, or the error that stops the walk.
 caf::expected<file_task> folder_entry(const fs::directory_entry& entry, const fs::path& root,
                                       const fs::path& real_root, const fs::path& dest_dir) {
   auto name = entry.path().lexically_relative(root).generic_string();
-  if (name == "metadata.json")
+  if (!simdjson::validate_utf8(name))
+    return make_error(download_errc::unsafe_path,
+                      root.string() + " holds a file whose name is not valid UTF-8 ("
+                          + shown_name(name) + "); rename it: nothing was imported");
+  if (name == "metadata.json" || name == "metadata.json.tmp")
     return make_error(download_errc::unsafe_path,
                       entry.path().string()
                           + " would replace the catalog's metadata.json; nothing was imported");
-  if (name.ends_with(".part")) // the partial file of its namesake without `.part`
-    return make_error(download_errc::unsafe_path,
-                      entry.path().string()
-                          + ": names ending in .part are the import's own partial files; "
-                            "nothing was imported");
+  // The working files of a namesake without the suffix (a download's partial
+  // and its validator, an import's copy), which are written in place.
+  for (std::string_view own : {std::string_view{".part"}, std::string_view{".validator"},
+                               net::import_suffix})
+    if (name.ends_with(own))
+      return make_error(download_errc::unsafe_path,
+                        entry.path().string() + ": names ending in " + std::string{own}
+                            + " are the daemon's own working files; nothing was imported");
   std::error_code ec;
   if (entry.is_symlink(ec)) {
     auto target = fs::canonical(entry.path(), ec);
@@ -73,13 +101,15 @@ caf::expected<file_task> import_task(const fs::path& source, std::string name,
     return make_error(download_errc::unreadable,
                       "cannot look at " + source.string() + ": " + ec.message());
   task.final_path = (dest_dir / name).string();
-  task.part_path = task.final_path + ".part";
+  task.part_path = task.final_path + std::string{net::import_suffix};
   task.name = std::move(name);
   return task;
 }
 
-caf::expected<std::vector<file_task>> list_local_files(const fs::path& source,
-                                                       const fs::path& dest_dir) {
+namespace {
+
+/// `list_local_files` without the import roots.
+caf::expected<std::vector<file_task>> list_files(const fs::path& source, const fs::path& dest_dir) {
   std::error_code ec;
   auto status = fs::status(source, ec);
   if (status.type() == fs::file_type::not_found)
@@ -119,6 +149,23 @@ caf::expected<std::vector<file_task>> list_local_files(const fs::path& source,
     return make_error(download_errc::entry_not_found, source.string() + " holds no files");
   std::sort(tasks.begin(), tasks.end(),
             [](const file_task& a, const file_task& b) { return a.name < b.name; });
+  return tasks;
+}
+
+} // namespace
+
+caf::expected<std::vector<file_task>> list_local_files(const fs::path& source,
+                                                       const fs::path& dest_dir,
+                                                       const std::vector<fs::path>& roots) {
+  // Again, now that the files are read: the path may have become a link since.
+  if (auto err = check_import_path(source, roots))
+    return err;
+  auto tasks = list_files(source, dest_dir);
+  if (!tasks)
+    return tasks;
+  for (const auto& task : *tasks)
+    if (auto err = check_import_path(task.source_path, roots))
+      return err;
   return tasks;
 }
 

@@ -1,5 +1,6 @@
 #include "actors/model_ref.hpp"
 
+#include "actors/ollama_store.hpp"
 #include "messages/errc.hpp"
 #include "net/url.hpp"
 
@@ -145,9 +146,14 @@ bool is_registry_host(std::string_view host) {
 }
 
 /// `[scheme://][host/][namespace/]model[:tag]`, parsed as Ollama does.
+/// A scheme always comes with a host (`http://host/model`): the scheme
+/// belongs to that host, and is never applied to, nor the model filed under,
+/// the node's default registry.
 caf::expected<model_ref> parse_ollama_ref(std::string_view text, std::string_view rest) {
   std::string scheme = "https";
-  if (auto sep = rest.find("://"); sep != std::string_view::npos) {
+  auto sep = rest.find("://");
+  bool has_scheme = sep != std::string_view::npos;
+  if (has_scheme) {
     scheme = rest.substr(0, sep);
     if (scheme != "http" && scheme != "https")
       return invalid(text, "an Ollama registry is reached over http:// or https://");
@@ -161,17 +167,20 @@ caf::expected<model_ref> parse_ollama_ref(std::string_view text, std::string_vie
       break;
     from = slash + 1;
   }
-  if (parts.size() > 3)
-    return invalid(text, "an Ollama model is [host/][namespace/]model[:tag]");
+  if (parts.size() > 3 || (has_scheme && parts.size() < 2))
+    return invalid(text, "an Ollama model is [scheme://host/][namespace/]model[:tag]");
   model_ref ref;
   ref.vendor = "ollama";
   std::string_view ns = "library";
-  if (parts.size() == 3) {
+  bool names_host = parts.size() == 3 || has_scheme;
+  if (names_host) {
     if (!is_registry_host(parts[0]))
       return invalid(text, "invalid registry host '" + std::string{parts[0]} + "'");
+    if (scheme == "http" && parts[0] == ollama::default_host)
+      return invalid(text, std::string{ollama::default_host} + " is reached over https only");
     ref.location = scheme + "://" + std::string{parts[0]};
   }
-  if (parts.size() >= 2)
+  if (parts.size() - (names_host ? 1 : 0) == 2)
     ns = parts[parts.size() - 2];
   auto model = parts.back();
   std::string_view tag = "latest";
@@ -186,7 +195,7 @@ caf::expected<model_ref> parse_ollama_ref(std::string_view text, std::string_vie
   ref.revision = tag;
   // A registry other than the default one is part of the name: `ollama:tiny`
   // and `ollama:mirror:5000/library/tiny` are two models.
-  auto host = parts.size() == 3 ? std::string{parts[0]} + "." : std::string{};
+  auto host = names_host ? std::string{parts[0]} + "." : std::string{};
   ref.model_id = sanitize_segment(host + (ns == "library" ? "" : std::string{ns} + ".")
                                   + std::string{model} + "." + std::string{tag});
   return ref;
@@ -292,7 +301,17 @@ std::string model_ref::display_name() const {
   return quant.empty() ? repo : repo + ":" + quant;
 }
 
+bool has_control_chars(std::string_view text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
 caf::expected<model_ref> parse_model_ref(std::string_view text) {
+  // A NUL would end the path where the kernel reads it (`x/metadata.json\0`
+  // is `x/metadata.json`), and other controls forge lines in logs. Not echoed.
+  if (has_control_chars(text))
+    return make_error(api_errc::invalid_model_ref,
+                      "invalid model reference: it contains control characters");
   using parser = caf::expected<model_ref> (*)(std::string_view text, std::string_view rest);
   // One row per vendor: its prefix and its syntax.
   static constexpr std::pair<std::string_view, parser> syntaxes[] = {

@@ -19,9 +19,10 @@ namespace hive {
 ///   default): `repo`, the tag in `revision`, the asset name or glob in
 ///   `path`. A glob's `file_name` is empty: the release decides it.
 /// - `ollama:[scheme://][host/][namespace/]model[:tag]` (an Ollama registry,
-///   parsed as Ollama does: namespace `library`, tag `latest`): `location` is
-///   `scheme://host` or empty for the node's default registry, `repo` is
-///   `namespace/model`, `revision` the tag.
+///   parsed as Ollama does: namespace `library`, tag `latest`; a scheme
+///   needs a host, and the default registry is reached over https only):
+///   `location` is `scheme://host` or empty for the node's default registry,
+///   `repo` is `namespace/model`, `revision` the tag.
 /// - `local:/absolute/path` (a file or a folder on this node): `location` is
 ///   the path; a file's `file_name` is its name.
 /// - `build:<recipe>` (a build recipe configured on the node): `location` and
@@ -50,8 +51,12 @@ struct model_ref {
   std::string display_name() const;
 };
 
-/// Parses a reference; errors are `api_errc::invalid_model_ref` with a reason.
+/// Parses a reference; errors are `api_errc::invalid_model_ref` with a reason
+/// (control characters anywhere are refused first).
 caf::expected<model_ref> parse_model_ref(std::string_view text);
+
+/// True when `text` holds a NUL or another control character (below 0x20, or DEL).
+bool has_control_chars(std::string_view text);
 
 /// Maps any text to a safe single path segment: letters, digits, `.`, `_`, `-`;
 /// never `.` or `..`, never empty unless nothing usable remains.

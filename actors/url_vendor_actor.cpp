@@ -9,6 +9,7 @@
 #include "net/file_system.hpp"
 #include "net/part_file.hpp"
 #include "net/sha256.hpp"
+#include "net/url.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/send.hpp>
@@ -204,7 +205,7 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
     self->quit(make_error(download_errc::internal, "no I/O context for network transfers"));
     return {};
   }
-  narrate(self, "resolve", "connecting to fetch " + st.task.url);
+  narrate(self, "resolve", "connecting to fetch " + net::shown_url(st.task.url));
   show_state(st.ctx.stats, connecting);
   auto me = caf::actor_cast<caf::actor>(self);
   st.cancel_transfer = net::start_fetch(

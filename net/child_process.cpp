@@ -11,7 +11,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
 
 namespace hive::net {
 
@@ -83,7 +82,11 @@ private:
     for (auto& arg : req_.argv)
       argv.push_back(arg.data());
     argv.push_back(nullptr);
-    int rc = ::posix_spawnp(&pid_, argv.front(), &actions, &attr, argv.data(), environ);
+    std::vector<char*> envp;
+    for (auto& entry : req_.environment)
+      envp.push_back(entry.data());
+    envp.push_back(nullptr);
+    int rc = ::posix_spawnp(&pid_, argv.front(), &actions, &attr, argv.data(), envp.data());
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
     ::close(fds[1]);

@@ -15,6 +15,8 @@ struct process_request {
   /// The program (looked up in `PATH`) and its arguments; no shell.
   std::vector<std::string> argv;
   std::filesystem::path workdir;
+  /// Its whole environment (`NAME=value`): nothing of this process's is passed on.
+  std::vector<std::string> environment;
   /// Between SIGTERM and SIGKILL when the process is cancelled.
   std::chrono::milliseconds kill_grace{std::chrono::seconds{2}};
   /// Interval of `on_tick` while it runs.

@@ -34,6 +34,8 @@ struct import_job {
   /// Set when the content is copied; a link or a clone only needs hashing.
   std::unique_ptr<file_sink> copy;
   std::string method;
+  /// The source's permission bits, which a clone or a copy gets once complete.
+  mode_t mode = 0600;
   sha256_hasher hasher;
   std::vector<char> buffer;
   std::uint64_t bytes = 0;
@@ -66,7 +68,8 @@ void fail(const std::shared_ptr<import_job>& job, download_errc code, std::strin
 bool begin(const std::shared_ptr<import_job>& job) {
   const auto& source = job->req.source;
   // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below.
-  job->source_fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  // O_NOFOLLOW: the caller named the real file; a link put there since is refused.
+  job->source_fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
   if (job->source_fd < 0) {
     if (errno == ENOENT)
       fail(job, download_errc::entry_not_found, source.string() + " does not exist");
@@ -88,12 +91,16 @@ bool begin(const std::shared_ptr<import_job>& job) {
     job->method = "hard-linked";
     return true;
   }
-  int part_fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // A copy may be read by whom the source may be read by, and by no one else;
+  // it stays the daemon's alone until it is complete.
+  job->mode = static_cast<mode_t>(info.st_mode & 0777);
+  int part_fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (part_fd < 0) {
     fail(job, download_errc::io_failed, "cannot create " + part.string() + ": " + errno_text());
     return false;
   }
-  bool cloned = ::ioctl(part_fd, FICLONE, job->source_fd) == 0 && ::fsync(part_fd) == 0;
+  bool cloned = ::ioctl(part_fd, FICLONE, job->source_fd) == 0
+                && ::fchmod(part_fd, job->mode) == 0 && ::fsync(part_fd) == 0;
   ::close(part_fd);
   if (cloned) {
     job->method = "cloned";
@@ -109,10 +116,14 @@ bool begin(const std::shared_ptr<import_job>& job) {
 }
 
 void finish(const std::shared_ptr<import_job>& job) {
-  if (job->copy)
+  if (job->copy) {
     if (auto ec = job->copy->finish())
       return fail(job, download_errc::io_failed,
                   "cannot write " + job->req.part_path.string() + ": " + ec.message());
+    if (::chmod(job->req.part_path.c_str(), job->mode) != 0)
+      return fail(job, download_errc::io_failed,
+                  "cannot set the mode of " + job->req.part_path.string() + ": " + errno_text());
+  }
   job->copy.reset();
   job->progress(job->bytes, job->total);
   import_outcome out;
@@ -153,6 +164,25 @@ void step(const std::shared_ptr<import_job>& job) {
 }
 
 } // namespace
+
+std::size_t remove_abandoned_imports(const std::filesystem::path& models_dir) {
+  namespace fs = std::filesystem;
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator models{models_dir, ec}; !ec && models != fs::directory_iterator{};
+       models.increment(ec)) {
+    if (models->path().filename().string().starts_with(".") || !models->is_directory(ec)
+        || models->is_symlink(ec))
+      continue;
+    std::error_code walk_ec;
+    for (fs::recursive_directory_iterator it{models->path(), walk_ec};
+         !walk_ec && it != fs::recursive_directory_iterator{}; it.increment(walk_ec))
+      if (it->path().filename().string().ends_with(import_suffix) && !it->is_directory(walk_ec)
+          && fs::remove(it->path(), walk_ec))
+        ++removed;
+  }
+  return removed;
+}
 
 import_canceller start_import(asio::thread_pool& disk, import_request req,
                               std::function<void(std::uint64_t, std::uint64_t)> progress,

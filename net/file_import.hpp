@@ -7,12 +7,24 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace boost::asio {
 class thread_pool;
 } // namespace boost::asio
 
 namespace hive::net {
+
+/// The suffix of the name a local file is imported under before it is moved
+/// into place. A hard link must never sit where a download resumes (`.part`):
+/// a download would write into the operator's file. Start-up removes what a
+/// crash left under this suffix (`remove_abandoned_imports`).
+inline constexpr std::string_view import_suffix = ".importing";
+
+/// Removes the files ending in `import_suffix` in the model folders of
+/// `models_dir` (not in its dot folders, the Hugging Face and Ollama stores)
+/// and returns how many. No import may be running.
+std::size_t remove_abandoned_imports(const std::filesystem::path& models_dir);
 
 /// One local file to bring into the catalog.
 struct import_request {
@@ -42,8 +54,10 @@ struct import_outcome {
 using import_canceller = std::function<void()>;
 
 /// Imports `req.source` into `req.part_path` on `disk`: a hard link where
-/// the file system allows it, else a reflink (`FICLONE`), else a copy; the
-/// content is hashed either way. The work runs one chunk per task on `disk`,
+/// the file system allows it, else a reflink (`FICLONE`), else a copy that
+/// gets the source's permission bits (never wider); the content is hashed
+/// either way. The source is opened without following a link: the caller
+/// names the real file. The work runs one chunk per task on `disk`,
 /// so that other users of the pool are not held up by a big file; the
 /// callbacks run there too and must be thread-safe (`anon_send`). `done`
 /// runs exactly once.

@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hive::net {
@@ -22,8 +23,16 @@ file_sink::~file_sink() {
 }
 
 std::error_code file_sink::open(const std::filesystem::path& path, bool append) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | (append ? 0 : O_TRUNC), 0644);
+  // Truncated only once we know the file is ours alone.
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd_ < 0)
+    return last_error();
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0)
+    return last_error();
+  if (info.st_nlink > 1)
+    return std::make_error_code(std::errc::too_many_links);
+  if (!append && ::ftruncate(fd_, 0) != 0)
     return last_error();
   auto end = ::lseek(fd_, 0, SEEK_END);
   if (end < 0)

@@ -18,7 +18,9 @@ public:
   file_sink& operator=(const file_sink&) = delete;
 
   /// Creates or truncates `path` (its folder must exist), or with `append`
-  /// continues after what it holds.
+  /// continues after what it holds. A link at `path` is refused (`ELOOP`),
+  /// and so is a file with other names (`EMLINK`): writing would change a
+  /// file that is not only ours.
   std::error_code open(const std::filesystem::path& path, bool append);
   std::error_code write(const char* data, std::size_t size);
   /// Flushes data to disk and closes the file.

@@ -113,7 +113,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
     exchange_result out;
     out.location = std::string{parser.get()[http::field::location]};
     if (out.location->empty())
-      co_return failure(download_errc::http_status, u.str() + " answered "
+      co_return failure(download_errc::http_status, u.shown() + " answered "
                                                         + std::to_string(parser.get().result_int())
                                                         + " without a Location header");
     co_return out;
@@ -124,7 +124,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
     co_return out;
   }
   if (http::to_status_class(status) != http::status_class::successful) {
-    auto out = failure(download_errc::http_status, u.str() + " answered "
+    auto out = failure(download_errc::http_status, u.shown() + " answered "
                                                        + std::to_string(parser.get().result_int())
                                                        + " " + std::string{parser.get().reason()});
     out.outcome.http_status = parser.get().result_int();
@@ -136,7 +136,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
     auto expected = "bytes " + std::to_string(previous.size) + "-";
     if (previous.size == 0 || !parser.get()[http::field::content_range].starts_with(expected))
       co_return failure(download_errc::http_status,
-                        u.str() + " answered a range we did not ask for: "
+                        u.shown() + " answered a range we did not ask for: "
                             + std::string{parser.get()[http::field::content_range]});
     already = previous.size;
   }
@@ -146,7 +146,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
     co_return std::move(*refused);
   std::uint64_t body_total = parser.content_length().value_or(0);
   if (obs.on_response)
-    obs.on_response(u.str(), body_total ? already + body_total : 0, already);
+    obs.on_response(u.shown(), body_total ? already + body_total : 0, already);
   co_return co_await stream_body(stream, buffer, parser, u, req, obs, already, validator);
 }
 
@@ -166,7 +166,7 @@ asio::awaitable<exchange_result> exchange_with(const url& u, const std::optional
 asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observer& obs) {
   auto current = parse_url(req.url);
   if (!current)
-    co_return failure(download_errc::internal, "not an http(s) URL: " + req.url).outcome;
+    co_return failure(download_errc::internal, "not an http(s) URL: " + shown_url(req.url)).outcome;
   auto origin = req.token_origin.empty() ? current : parse_url(req.token_origin);
   for (int hop = 0;; ++hop) {
     // The token stays with its origin, and never goes down to plain http.
@@ -186,15 +186,15 @@ asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observ
     if (hop >= req.max_redirects)
       co_return failure(download_errc::too_many_redirects, "more than "
                                                                + std::to_string(req.max_redirects)
-                                                               + " redirects from " + req.url)
+                                                               + " redirects from " + shown_url(req.url))
           .outcome;
     auto next = resolve_location(*current, *result.location);
     if (!next)
       co_return failure(download_errc::http_status,
-                        current->str() + " redirected to an invalid location: " + *result.location)
+                        current->shown() + " redirected to an invalid location: " + shown_url(*result.location))
           .outcome;
     if (obs.on_redirect)
-      obs.on_redirect(current->str(), next->str());
+      obs.on_redirect(current->shown(), next->shown());
     current = std::move(*next);
   }
 }

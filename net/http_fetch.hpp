@@ -65,7 +65,8 @@ struct fetch_request {
 };
 
 /// Callbacks from the Asio thread that runs the download. They must be
-/// thread-safe (in practice: they `anon_send` to actors).
+/// thread-safe (in practice: they `anon_send` to actors). URLs come as
+/// `url::shown` gives them, without a signed URL's query.
 struct fetch_observer {
   /// Once, when a success status arrives: the final URL, the size (0 if
   /// unknown) and how many of its bytes an earlier attempt already fetched.

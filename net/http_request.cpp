@@ -56,7 +56,7 @@ asio::awaitable<http_answer> exchange(Stream& stream, const std::string& method,
   parser.body_limit(opts.body_limit);
   if (auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple); ec) {
     if (ec == beast::error::timeout)
-      co_return failed(download_errc::stalled, u.str() + " did not answer in time");
+      co_return failed(download_errc::stalled, u.shown() + " did not answer in time");
     co_return failed(download_errc::connection_reset,
                      "no complete answer from " + u.authority() + ": " + ec.message());
   }
@@ -96,7 +96,7 @@ asio::awaitable<http_answer> request(std::string method, url target, std::string
     if (!delay)
       co_return answer;
     if (opts.on_retry)
-      opts.on_retry(attempt, *delay, target.str() + " answered " + std::to_string(answer.status));
+      opts.on_retry(attempt, *delay, target.shown() + " answered " + std::to_string(answer.status));
     asio::steady_timer pause{co_await asio::this_coro::executor, *delay};
     co_await pause.async_wait(asio::use_awaitable); // a cancel ends the wait at once
   }

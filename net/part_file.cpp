@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 #include <vector>
@@ -123,8 +124,32 @@ part_claim::~part_claim() {
     ::close(fd_);
 }
 
+namespace {
+
+/// Opens `part` for writing if it is a file of ours alone: not a link, no
+/// other name. Anything else is put aside: a hard link left by a crashed
+/// import is the operator's file, which a download must never write into.
+int open_own_partial(const fs::path& part) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    int fd = ::open(part.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+    if (fd < 0 && errno != ELOOP)
+      return -1;
+    struct stat info {};
+    if (fd >= 0 && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_nlink == 1)
+      return fd;
+    if (fd >= 0)
+      ::close(fd);
+    // Unlinking removes only this name: the other file stays as it is.
+    remove_partial(part);
+  }
+  errno = EMLINK;
+  return -1;
+}
+
+} // namespace
+
 part_claim part_claim::acquire(const std::filesystem::path& part, std::error_code& ec) {
-  int fd = ::open(part.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  int fd = open_own_partial(part);
   if (fd < 0) {
     ec = std::error_code{errno, std::generic_category()};
     return {};

@@ -48,7 +48,10 @@ std::filesystem::path validator_path(const std::filesystem::path& part);
 std::string validator_of(std::string_view etag, std::string_view last_modified);
 
 /// Claims `part` for one writer: an exclusive, non-blocking `flock` on the
-/// part file (created empty if absent), held until the object goes. Two jobs
+/// part file (created empty if absent), held until the object goes. A part
+/// file that is a link or has another name (a crashed import's hard link to
+/// the operator's file) is removed, with its validator, and created anew:
+/// nothing is ever written through it. Two jobs
 /// that need the same file (the same blob of a shared cache) cannot write it
 /// at once; the second learns it at once instead of corrupting the first.
 class part_claim {

@@ -44,6 +44,14 @@ std::string url::str() const {
   return scheme + "://" + authority() + target;
 }
 
+std::string url::shown() const {
+  return shown_url(str());
+}
+
+std::string shown_url(std::string_view text) {
+  return std::string{text.substr(0, text.find_first_of("?#"))};
+}
+
 std::optional<url> parse_url(std::string_view text) {
   if (text.empty() || has_bad_bytes(text))
     return std::nullopt;

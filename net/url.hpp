@@ -23,7 +23,13 @@ struct url {
   /// `host:port`, always with the port (a CONNECT target).
   std::string host_port() const;
   std::string str() const;
+  /// `str()` without the query: what narration, errors and logs show. A
+  /// signed CDN URL carries its credentials there (`X-Amz-Signature=...`).
+  std::string shown() const;
 };
+
+/// `text` without its query and fragment, for the same reason as `url::shown`.
+std::string shown_url(std::string_view text);
 
 /// Parses `http://host[:port]/path?query`; nullopt for anything else
 /// (other schemes, user info, empty host, bad port, spaces or control bytes).

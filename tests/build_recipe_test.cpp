@@ -7,7 +7,9 @@
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_file_server.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <csignal>
 #include <fstream>
 #include <random>
@@ -54,6 +56,8 @@ protected:
     s.jobs.recipes["open-files"] = {
         workdir, {"/bin/sh", "-c", "exec > fds.txt; ls /proc/$$/fd"}, {"fds.txt"}, ""};
     s.jobs.recipes["no-program"] = {workdir, {"no-such-program-here"}, {"model.bin"}, ""};
+    s.jobs.recipes["env-dump"] = {
+        workdir, {"/bin/sh", "-c", "env > env.txt"}, {"env.txt"}, "", {"HIVE_BUILD_FLAG"}};
     restart(s);
   }
 
@@ -170,6 +174,24 @@ TEST_F(BuildRecipeTest, ABuildInheritsNoneOfTheDaemonsFilesOrSockets) {
       << "stdin, the output pipe twice, and nothing else";
 }
 
+TEST_F(BuildRecipeTest, ABuildGetsAMinimalEnvironmentNeverTheDaemonsTokens) {
+  ::setenv("HF_TOKEN", "hf_daemon_secret", 1);
+  ::setenv("GITHUB_TOKEN", "ghp_daemon_secret", 1);
+  ::setenv("HIVE_BUILD_FLAG", "on", 1);
+  auto end = follow(start_download("build:env-dump")).final_data();
+  ::unsetenv("HF_TOKEN");
+  ::unsetenv("GITHUB_TOKEN");
+  ::unsetenv("HIVE_BUILD_FLAG");
+  ASSERT_EQ(end, "[DONE]");
+  auto env = read_file(models_dir / "env-dump" / "env.txt");
+  EXPECT_EQ(env.find("daemon_secret"), std::string::npos) << env;
+  EXPECT_NE(env.find("PATH=" + std::string{std::getenv("PATH")} + "\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("HIVE_BUILD_FLAG=on\n"), std::string::npos) << "the recipe names it\n" << env;
+  std::size_t lines = std::count(env.begin(), env.end(), '\n');
+  EXPECT_LE(lines, 6u) << "PATH, HOME, LANG, the named one, and what sh sets itself (PWD, SHLVL)\n"
+                       << env;
+}
+
 TEST_F(BuildRecipeTest, ARecipeThatMakesNothingOrCannotStartFails) {
   auto nothing = follow(start_download("build:makes-nothing")).final_data();
   EXPECT_EQ(nothing, "[ERROR] build_failed: recipe 'makes-nothing' succeeded but did not make "
@@ -192,8 +214,8 @@ TEST_F(BuildRecipeTest, AnUnknownRecipeIsRefusedAtSubmission) {
   ASSERT_EQ(doc["error"]["code"].get(code), simdjson::SUCCESS) << reply.body;
   ASSERT_EQ(doc["error"]["message"].get(message), simdjson::SUCCESS) << reply.body;
   EXPECT_EQ(code, "not_found");
-  EXPECT_EQ(message, "no build recipe 'nope' on this node (its --recipes file defines failing, "
-                     "makes-nothing, no-program, open-files, slow, tiny-model)");
+  EXPECT_EQ(message, "no build recipe 'nope' on this node (its --recipes file defines env-dump, "
+                     "failing, makes-nothing, no-program, open-files, slow, tiny-model)");
   auto bad = post_job(R"({"operation":"model_download","model":"build:../x"})");
   EXPECT_EQ(bad.status, 400u);
 }
@@ -229,13 +251,14 @@ protected:
 TEST_F(RecipesFileTest, ReadsEveryField) {
   auto recipes = load_recipes(write(R"json({"recipes":{"llama-q4":{"workdir":"/srv/llama",
       "command":["/bin/sh","-c","make -j2"],"outputs":["out/model.gguf"],
-      "progress":"step (\\d+) of (\\d+)"}}})json"));
+      "progress":"step (\\d+) of (\\d+)","env":["CUDA_HOME"]}}})json"));
   ASSERT_EQ(recipes.size(), 1u);
   const auto& r = recipes.at("llama-q4");
   EXPECT_EQ(r.workdir, fs::path{"/srv/llama"});
   EXPECT_EQ(r.command, (std::vector<std::string>{"/bin/sh", "-c", "make -j2"}));
   EXPECT_EQ(r.outputs, std::vector<std::string>{"out/model.gguf"});
   EXPECT_EQ(r.progress, R"(step (\d+) of (\d+))");
+  EXPECT_EQ(r.env, std::vector<std::string>{"CUDA_HOME"});
 }
 
 TEST_F(RecipesFileTest, RefusesWhatItCannotRunSafely) {

@@ -212,7 +212,8 @@ TEST_F(DaemonTest, CliFetchesAGithubAssetAndImportsALocalFile) {
   auto local = dir / "weights.bin";
   std::ofstream{local, std::ios::binary} << "local weights";
   auto models = dir / "models";
-  daemon_process daemon{{"--models-dir", models.string(), "--github-api", github.api_url()}};
+  daemon_process daemon{{"--models-dir", models.string(), "--github-api", github.api_url(),
+                         "--import-root", dir.string()}};
   auto [gh_code, gh_out] = run(cli(daemon) + "download 'gh:acme/models@v1:*.gguf'");
   ASSERT_EQ(gh_code, 0) << gh_out;
   EXPECT_EQ(read_file(models / "models.v1" / "tiny.Q4_K_M.gguf"), asset);
@@ -222,6 +223,67 @@ TEST_F(DaemonTest, CliFetchesAGithubAssetAndImportsALocalFile) {
   auto [missing_code, missing_out] = run(cli(daemon) + "download local:" + (dir / "nope").string());
   EXPECT_EQ(missing_code, 1) << missing_out;
   EXPECT_NE(missing_out.find("entry_not_found"), std::string::npos) << missing_out;
+}
+
+TEST_F(DaemonTest, TokenFilesMustBePrivateAndTheirTokenIsUsed) {
+  const std::string repo = "acme/private-model";
+  test_hub_server hub;
+  hub.add_file(repo, "tiny.gguf", make_test_bytes(100 * 1024, 25), true);
+  hub.gate(repo, "hf_from_file");
+  auto token = dir / "hf-token";
+  std::ofstream{token} << "hf_from_file\n";
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
+  for (const char* option : {"--hf-token-file", "--github-token-file"}) {
+    auto [code, message] = run(std::string{PROVISIOND_PATH} + " " + option + " " + token.string());
+    EXPECT_EQ(code, 2) << option;
+    EXPECT_NE(message.find(std::string{option} + ": " + token.string()
+                           + " may be read by its group or others; make it private with chmod 600"),
+              std::string::npos)
+        << message;
+  }
+  fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write);
+  daemon_process daemon{{"--models-dir", (dir / "models").string(), "--hf-endpoint",
+                         hub.endpoint(), "--hf-token-file", token.string()}};
+  auto [code, out] = run(cli(daemon) + "download hf:" + repo + ":tiny.gguf");
+  EXPECT_EQ(code, 0) << out;
+  auto authorizations = hub.authorizations();
+  ASSERT_FALSE(authorizations.empty());
+  EXPECT_EQ(authorizations.front(), "Bearer hf_from_file") << "the newline is not part of it";
+}
+
+TEST_F(DaemonTest, AKillMidImportLeavesOnlyALinkThatNoDownloadWritesAndStartUpRemoves) {
+  // 2 GiB, sparse: hashing it lasts long enough to kill the daemon mid-import.
+  auto source = dir / "src" / "big.gguf";
+  fs::create_directories(source.parent_path());
+  { std::ofstream{source}; }
+  fs::resize_file(source, 2ULL * 1024 * 1024 * 1024);
+  auto models = dir / "models";
+  auto link = models / "big" / "big.gguf.importing";
+  {
+    daemon_process daemon{{"--models-dir", models.string(), "--import-root", source.parent_path().string()}};
+    auto [code, out] = run("curl -sf -X POST -H 'Content-Type: application/json' -d "
+                           "'{\"operation\":\"model_download\",\"model\":\"local:"
+                           + source.string() + "\"}' " + daemon.url() + "/v1/jobs");
+    ASSERT_EQ(code, 0) << out;
+    for (int i = 0; i < 500 && !fs::exists(link); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+    ASSERT_TRUE(fs::exists(link));
+    daemon.stop(SIGKILL);
+  }
+  EXPECT_EQ(fs::hard_link_count(source), 2u) << "the crash left the link";
+  EXPECT_FALSE(fs::exists(models / "big" / "big.gguf.part")) << "never where a download resumes";
+
+  // The next start removes it; a download of the same id then writes only its own file.
+  test_file_server files;
+  files.add_file("big.gguf", "23 bytes of another file");
+  daemon_process daemon{{"--models-dir", models.string()}};
+  EXPECT_FALSE(fs::exists(link));
+  EXPECT_EQ(fs::hard_link_count(source), 1u);
+  auto [code, out] = run(cli(daemon) + "download url:" + files.base_url() + "/files/big.gguf");
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_EQ(read_file(models / "big" / "big.gguf"), "23 bytes of another file");
+  EXPECT_EQ(fs::file_size(source), 2ULL * 1024 * 1024 * 1024);
+  EXPECT_EQ(fs::hard_link_count(source), 1u);
 }
 
 TEST_F(DaemonTest, CliSaysWhenTheServerIsDown) {

@@ -4,6 +4,9 @@
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_hub_server.hpp"
 
+#include <spdlog/sinks/ringbuffer_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 using namespace hive;
@@ -376,6 +379,30 @@ TEST_F(HfDownloadTest, IdenticalFilesInOneSnapshotShareOneBlob) {
   EXPECT_EQ(blobs, 2u);
   auto entry = get("/v1/models/TheOrg.Tiny-GGUF");
   EXPECT_NE(entry.body.find("copy/a.safetensors"), std::string::npos) << entry.body;
+}
+
+TEST_F(HfDownloadTest, ASignedCdnUrlIsNeverShownWithItsQuery) {
+  hub.add_file(repo, "tiny.Q4_K_M.gguf", make_test_bytes(64 * 1024, 9), true);
+  hub.set_cdn_query("X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=5ec2e7516e4a7");
+  auto sink = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1024);
+  auto logger = spdlog::default_logger();
+  logger->sinks().push_back(sink);
+  auto log = follow(start_download(std::string{repo} + ":tiny.Q4_K_M.gguf"));
+  logger->sinks().pop_back();
+  ASSERT_EQ(log.final_data(), "[DONE]");
+
+  bool cdn_named = false;
+  for (const auto& e : log.events) {
+    EXPECT_EQ(e.data.find("X-Amz-"), std::string::npos) << e.data;
+    cdn_named = cdn_named || e.data.find("fetch http://localhost:") != std::string::npos;
+  }
+  EXPECT_TRUE(cdn_named) << "the CDN the Hub redirected to is named, without its query";
+  auto jobs = get("/v1/jobs");
+  EXPECT_EQ(jobs.body.find("X-Amz-"), std::string::npos) << jobs.body;
+  auto lines = sink->last_formatted();
+  EXPECT_FALSE(lines.empty()) << "narration is logged";
+  for (const auto& line : lines)
+    EXPECT_EQ(line.find("X-Amz-"), std::string::npos) << line;
 }
 
 } // namespace

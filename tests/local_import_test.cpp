@@ -1,6 +1,8 @@
 // local:/path imports through the real API: files and folders, hashed and
 // recorded, every refusal typed, a cancel that leaves nothing.
 
+#include "actors/local_files.hpp"
+#include "messages/errc.hpp"
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_file_server.hpp"
 
@@ -22,6 +24,20 @@ protected:
     std::random_device rd;
     source = fs::temp_directory_path() / ("hive-source-" + std::to_string(rd()));
     fs::create_directories(source);
+    restart(with_roots({source, models_dir}));
+  }
+
+  runtime_settings with_roots(std::vector<fs::path> roots) const {
+    auto s = default_settings();
+    s.jobs.import_roots = std::move(roots);
+    return s;
+  }
+
+  /// The error code and message of a refused `local:` submission.
+  std::pair<unsigned, std::string> refusal(const std::string& ref) const {
+    auto reply = post_job(R"({"operation":"model_download","hive_id":"localhost","model":")" + ref
+                          + "\"}");
+    return {reply.status, reply.body};
   }
 
   void TearDown() override {
@@ -178,10 +194,6 @@ TEST_F(LocalImportTest, WhatCannotBeReadFailsClearlyEvenForRootAndLeavesNothing)
   auto fifo = import(source / "with-fifo");
   EXPECT_EQ(fifo, "[ERROR] unreadable: " + (source / "with-fifo" / "pipe").string()
                       + " is not a regular file");
-  // A file whose reads fail (EIO from the kernel, for root too).
-  auto eio = import("/proc/self/mem");
-  EXPECT_EQ(eio.rfind("[ERROR] unreadable: cannot read /proc/", 0), 0u) << eio;
-  EXPECT_NE(eio.find("Input/output error"), std::string::npos) << eio;
   EXPECT_EQ(models_entries(), std::vector<std::string>{});
 }
 
@@ -225,6 +237,160 @@ TEST_F(LocalImportTest, CancelMidFolderImportRemovesTheFilesAlreadyImported) {
   EXPECT_EQ(follow(job).final_data(), "[CANCELLED]");
   EXPECT_EQ(models_entries(), std::vector<std::string>{});
   EXPECT_EQ(read_file(source / "folder" / "a.bin"), "small");
+}
+
+// -- what local: may read (--import-root) ------------------------------------
+
+TEST_F(LocalImportTest, WithoutAnImportRootLocalIsRefusedNamingTheOption) {
+  auto path = write("tiny.gguf", "weights");
+  restart(default_settings());
+  auto [status, body] = refusal("local:" + path.string());
+  EXPECT_EQ(status, 403u) << body;
+  EXPECT_NE(body.find(R"("code":"import_not_allowed")"), std::string::npos) << body;
+  EXPECT_NE(body.find("--import-root"), std::string::npos) << body;
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+}
+
+TEST_F(LocalImportTest, APathWhoseRealPathLeavesEveryRootIsRefused) {
+  write("inside/a.bin", "a");
+  restart(with_roots({source / "inside"}));
+  // Outside, plainly; then through a link inside the root; then through `..` in a link.
+  fs::create_symlink("/etc/passwd", source / "inside" / "passwd.bin");
+  fs::create_symlink(source, source / "inside" / "up");
+  for (const auto& path : {fs::path{"/etc/passwd"}, source / "inside" / "passwd.bin",
+                           source / "inside" / "up" / "inside" / "passwd.bin",
+                           source / "inside" / "up"}) {
+    auto [status, body] = refusal("local:" + path.string());
+    EXPECT_EQ(status, 403u) << path << body;
+    EXPECT_NE(body.find(R"("code":"import_not_allowed")"), std::string::npos) << body;
+    EXPECT_NE(body.find("outside every import root"), std::string::npos) << body;
+  }
+  ASSERT_EQ(import(source / "inside" / "a.bin"), "[DONE]");
+  EXPECT_EQ(read_file(models_dir / "a" / "a.bin"), "a");
+}
+
+TEST_F(LocalImportTest, ProcSysAndDevAreNeverImportedEvenUnderARootOfSlash) {
+  restart(with_roots({"/"}));
+  fs::create_symlink("/proc/self/environ", source / "environ.bin");
+  for (const char* path : {"/proc/self/environ", "/proc/1/mem", "/sys/kernel/uevent_seqnum",
+                           "/dev/null", "/dev/shm", "/proc"}) {
+    auto [status, body] = refusal(std::string{"local:"} + path);
+    EXPECT_EQ(status, 403u) << path << body;
+    EXPECT_NE(body.find("which is never imported"), std::string::npos) << body;
+  }
+  auto [status, body] = refusal("local:" + (source / "environ.bin").string());
+  EXPECT_EQ(status, 403u) << body;
+  EXPECT_NE(body.find("is in /proc"), std::string::npos) << body;
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+}
+
+TEST_F(LocalImportTest, TheWalkChecksTheRootsAgain) {
+  // What the listing sees, whatever the submission saw: a folder that became
+  // a link out of the roots, and a file whose link leads out of them.
+  write("root/model/a.bin", "a");
+  write("elsewhere/model/a.bin", "a");
+  std::vector<fs::path> roots{source / "root"};
+  fs::create_symlink(source / "elsewhere" / "model", source / "root" / "swapped");
+  fs::create_symlink(source / "elsewhere" / "model" / "a.bin", source / "root" / "link.bin");
+  for (const auto& path : {source / "root" / "swapped", source / "root" / "link.bin"}) {
+    auto tasks = list_local_files(path, models_dir / "x", roots);
+    ASSERT_FALSE(tasks) << path;
+    EXPECT_EQ(describe(tasks.error()).code, "import_not_allowed") << path;
+  }
+  auto tasks = list_local_files(source / "root" / "model", models_dir / "x", roots);
+  ASSERT_TRUE(tasks);
+  EXPECT_EQ(tasks->size(), 1u);
+}
+
+TEST_F(LocalImportTest, ControlCharactersInReferencesAndIdsAreRefused) {
+  write("x/a.bin", "a");
+  write("x/metadata.json", "{}");
+  // `\u0000` after metadata.json once named the catalog's own file.
+  for (const char* tail : {"/x/metadata.json\\u0000", "/x/a.bin\\n", "/x/a\\u001b.bin"}) {
+    auto [status, body] = refusal("local:" + source.string() + tail);
+    EXPECT_EQ(status, 400u) << tail << body;
+    EXPECT_NE(body.find(R"("code":"invalid_model_ref")"), std::string::npos) << body;
+    EXPECT_NE(body.find("control characters"), std::string::npos) << body;
+  }
+  auto reply = post_job(R"({"operation":"model_get","hive_id":"localhost","id":"a\u0000b"})");
+  ASSERT_EQ(reply.status, 201u) << reply.body; // catalog operations answer in their job
+  simdjson::dom::parser parser;
+  std::string_view job;
+  ASSERT_EQ(parse_json(parser, reply.body)["job_id"].get(job), simdjson::SUCCESS);
+  auto end = follow(std::string{job}).final_data();
+  EXPECT_NE(end.find("invalid_model_ref"), std::string::npos) << end;
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+}
+
+TEST_F(LocalImportTest, AFolderHoldingANameThatIsNotUtf8IsRefused) {
+  write("mixed/good.bin", "good");
+  write("mixed/sub/bad\xff\xfe.bin", "bad");
+  auto end = import(source / "mixed");
+  EXPECT_EQ(end.rfind("[ERROR] unsafe_path: " + (source / "mixed").string(), 0), 0u) << end;
+  EXPECT_NE(end.find("not valid UTF-8 (sub/bad\\xFF\\xFE.bin)"), std::string::npos) << end;
+  EXPECT_EQ(models_entries(), std::vector<std::string>{});
+}
+
+// -- what imports leave behind ---------------------------------------------------
+
+TEST_F(LocalImportTest, TheModelsFolderIsCreatedForItsOwnerAndGroupOnly) {
+  EXPECT_EQ(fs::status(models_dir).permissions(),
+            fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec);
+}
+
+TEST_F(LocalImportTest, ACopyGetsItsSourcesPermissionBitsNeverWider) {
+  // /dev/shm is another file system: no hard link, a copy.
+  auto other = fs::path{"/dev/shm"} / models_dir.filename();
+  auto s = with_roots({source});
+  s.jobs.models_dir = other;
+  restart(s);
+  auto private_file = write("private.bin", "private weights");
+  auto shared_file = write("shared.bin", "shared weights");
+  fs::permissions(private_file, fs::perms::owner_read | fs::perms::owner_write);
+  fs::permissions(shared_file, fs::perms::owner_read | fs::perms::group_read);
+  ASSERT_EQ(import(private_file), "[DONE]");
+  ASSERT_EQ(import(shared_file), "[DONE]");
+  EXPECT_EQ(read_file(other / "private" / "private.bin"), "private weights");
+  EXPECT_EQ(fs::hard_link_count(private_file), 1u) << "copied, not linked";
+  EXPECT_EQ(fs::status(other / "private" / "private.bin").permissions(),
+            fs::perms::owner_read | fs::perms::owner_write);
+  EXPECT_EQ(fs::status(other / "shared" / "shared.bin").permissions(),
+            fs::perms::owner_read | fs::perms::group_read);
+  runtime.reset();
+  fs::remove_all(other);
+}
+
+TEST_F(LocalImportTest, AHardLinkedPartialNeverLetsADownloadWriteIntoTheSource) {
+  // What a crash mid-import left before imports had their own suffix: the
+  // download's partial file is another name of the operator's file.
+  auto original = make_test_bytes(64 * 1024, 5);
+  auto path = write("model.gguf", original);
+  test_file_server server;
+  auto served = make_test_bytes(32 * 1024, 6);
+  server.add_file("model.gguf", served);
+  fs::create_directories(models_dir / "model");
+  fs::create_hard_link(path, models_dir / "model" / "model.gguf.part");
+  ASSERT_EQ(follow(start_download("url:" + server.base_url() + "/files/model.gguf")).final_data(), "[DONE]");
+  EXPECT_EQ(read_file(path), original) << "the source was written through the partial";
+  EXPECT_EQ(fs::hard_link_count(path), 1u);
+  EXPECT_EQ(read_file(models_dir / "model" / "model.gguf"), served);
+}
+
+TEST_F(LocalImportTest, ImportsAreStagedUnderTheirOwnSuffixWhichStartUpRemoves) {
+  // A crash mid-import leaves `<file>.importing`, a link to the source.
+  auto path = write("model.gguf", "weights");
+  fs::create_directories(models_dir / "model" / "sub");
+  fs::create_hard_link(path, models_dir / "model" / "model.gguf.importing");
+  fs::create_hard_link(path, models_dir / "model" / "sub" / "deep.bin.importing");
+  write("keep/notes.importing.txt", "kept");
+  restart(with_roots({source, models_dir}));
+  EXPECT_EQ(models_entries(), (std::vector<std::string>{"model", "model/sub"}));
+  EXPECT_EQ(fs::hard_link_count(path), 1u);
+  // A folder may not hold names the import stages under.
+  write("staged/a.bin.importing", "a");
+  auto end = import(source / "staged");
+  EXPECT_EQ(end.rfind("[ERROR] unsafe_path: ", 0), 0u) << end;
+  EXPECT_NE(end.find("names ending in .importing"), std::string::npos) << end;
 }
 
 } // namespace

@@ -100,7 +100,14 @@ TEST(ModelRefTest, ParsesOllamaNamesAsOllamaDoes) {
         expected{"ollama:registry.example.com/ns/m:v1", "https://registry.example.com", "ns/m",
                  "v1", "registry.example.com.ns.m.v1"},
         expected{"ollama:http://127.0.0.1:5000/library/tiny:latest", "http://127.0.0.1:5000",
-                 "library/tiny", "latest", "127.0.0.1-5000.tiny.latest"}}) {
+                 "library/tiny", "latest", "127.0.0.1-5000.tiny.latest"},
+        // A scheme names a host, even before a bare model: never the default registry.
+        expected{"ollama:http://127.0.0.1:5000/tiny", "http://127.0.0.1:5000", "library/tiny",
+                 "latest", "127.0.0.1-5000.tiny.latest"},
+        expected{"ollama:http://myhost/tiny", "http://myhost", "library/tiny", "latest",
+                 "myhost.tiny.latest"},
+        expected{"ollama:https://mirror.example/jane/m:q4", "https://mirror.example", "jane/m",
+                 "q4", "mirror.example.jane.m.q4"}}) {
     auto ref = parse_model_ref(e.text);
     ASSERT_TRUE(ref) << e.text << ": " << to_string(ref.error());
     EXPECT_EQ(ref->vendor, "ollama");
@@ -114,7 +121,9 @@ TEST(ModelRefTest, ParsesOllamaNamesAsOllamaDoes) {
 
 TEST(ModelRefTest, RefusesOllamaNamesItCannotPull) {
   for (const char* bad : {"ollama:", "ollama:a/b/c/d", "ollama:ftp://h/a/b", "ollama:..",
-                          "ollama:x:", "ollama:host:99999/a/b", "ollama:h/../b", "ollama:a b"}) {
+                          "ollama:x:", "ollama:host:99999/a/b", "ollama:h/../b", "ollama:a b",
+                          "ollama:http://tiny", "ollama:http://registry.ollama.ai/library/tiny",
+                          "ollama:http://h/a/b/c"}) {
     auto ref = parse_model_ref(bad);
     ASSERT_FALSE(ref) << bad;
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
@@ -204,7 +213,7 @@ TEST(ModelRefTest, RefusesBadGithubReferencesWithAReason) {
 // Found by the model_ref fuzz target: a local file whose stem has no safe
 // character got its raw name (any bytes) as its catalog id.
 TEST(ModelRefTest, ALocalFileNameWithoutASafeStemGetsASafeIdOrIsRefused) {
-  for (const char* name : {"~.gguf", "-.gguf", "\x01.bin"}) {
+  for (const char* name : {"~.gguf", "-.gguf"}) {
     auto ref = parse_model_ref(std::string{"local:/srv/"} + name);
     ASSERT_TRUE(ref) << name;
     EXPECT_TRUE(is_valid_model_id(ref->model_id)) << ref->model_id;
@@ -214,5 +223,19 @@ TEST(ModelRefTest, ALocalFileNameWithoutASafeStemGetsASafeIdOrIsRefused) {
     auto ref = parse_model_ref(std::string{"local:/srv/"} + name);
     ASSERT_FALSE(ref) << name << " became " << ref->model_id;
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << name;
+  }
+}
+
+TEST(ModelRefTest, RefusesControlCharactersInEveryVendorsReferences) {
+  using namespace std::string_literals;
+  for (const auto& bad :
+       {"local:/srv/x/metadata.json\0"s, "local:/srv/a\nb.gguf"s, "url:https://h/a.gguf\0"s,
+        "hf:org/name:file\x1b.gguf"s, "org/name:a\x7f.gguf"s, "gh:o/r@v1:a\tb.zip"s,
+        "ollama:tiny\r"s, "build:recipe\0"s}) {
+    auto ref = parse_model_ref(bad);
+    ASSERT_FALSE(ref) << bad;
+    auto view = describe(ref.error());
+    EXPECT_EQ(view.code, "invalid_model_ref") << bad;
+    EXPECT_EQ(view.message, "invalid model reference: it contains control characters");
   }
 }

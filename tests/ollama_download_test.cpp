@@ -205,4 +205,18 @@ TEST_F(OllamaDownloadTest, DeleteForgetsTheManifestAndTheBlobsNoOtherModelNames)
   EXPECT_EQ(get("/v1/models/" + model_id("other")).status, 200u);
 }
 
+TEST_F(OllamaDownloadTest, APlainHttpPullIsFiledUnderItsHostNeverTheDefaultRegistry) {
+  auto pushed = push_tiny();
+  // `http://host/model`: the host is the registry, even without a namespace.
+  auto log = follow(start_download("ollama:" + registry.base() + "/tiny"));
+  ASSERT_EQ(log.final_data(), "[DONE]");
+  EXPECT_EQ(read_file(manifest()), pushed);
+  EXPECT_FALSE(fs::exists(store / "manifests" / "registry.ollama.ai"));
+  EXPECT_EQ(get("/v1/models/" + model_id()).status, 200u);
+  auto reply = post_job(
+      R"({"operation":"model_download","model":"ollama:http://registry.ollama.ai/library/tiny"})");
+  EXPECT_EQ(reply.status, 400u) << reply.body;
+  EXPECT_NE(reply.body.find("reached over https only"), std::string::npos) << reply.body;
+}
+
 } // namespace

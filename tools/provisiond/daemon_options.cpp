@@ -3,9 +3,11 @@
 #include "actors/build_recipe.hpp"
 #include "actors/hf_cache.hpp"
 #include "actors/ollama_store.hpp"
+#include "tools/provisiond/secret_file.hpp"
 
 #include <charconv>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -123,6 +125,11 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.hf_token = v;
      }},
+    {"hf-token-file", "FILE",
+     "read the Hugging Face token from FILE (mode 600 or stricter; a trailing newline is dropped)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.hf_token = read_secret_file(k, v);
+     }},
     {"hf-cache", "DIR",
      "Hugging Face cache shared with its tools (default $HF_HUB_CACHE, $HF_HOME/hub, "
      "or .huggingface/hub in the models directory)",
@@ -139,6 +146,11 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.github_token = v;
      }},
+    {"github-token-file", "FILE",
+     "read the GitHub token from FILE (mode 600 or stricter; a trailing newline is dropped)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.github_token = read_secret_file(k, v);
+     }},
     {"ollama-registry", "URL",
      "Ollama registry of references that name no host (default https://registry.ollama.ai)",
      [](daemon_options& o, const std::string&, const std::string& v) {
@@ -149,6 +161,13 @@ const option_spec options[] = {
      "models directory)",
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.ollama_models = v;
+     }},
+    {"import-root", "DIR",
+     "a folder local: may import from (repeatable; without one, local: is refused)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       if (!std::filesystem::path{v}.is_absolute())
+         throw std::invalid_argument("--" + k + ": expected an absolute path, got '" + v + "'");
+       o.runtime.jobs.import_roots.emplace_back(v);
      }},
     {"recipes", "FILE", "build recipes that build:<name> may run (JSON, see README)",
      [](daemon_options& o, const std::string&, const std::string& v) {
