@@ -60,16 +60,32 @@ void job_journal::finish(std::string state, std::string error_code, std::string 
   notify();
 }
 
-job_journal::read_result job_journal::read_after(std::uint64_t cursor) const {
+job_journal::read_result job_journal::read_after(std::uint64_t cursor,
+                                                 std::size_t max_bytes) const {
   read_result result;
   std::lock_guard guard{mtx_};
-  auto first = std::upper_bound(kept_.begin(), kept_.end(), cursor,
-                                [](std::uint64_t c, const journal_event& e) { return c < e.id; });
-  result.events.assign(first, kept_.end());
-  if (last_progress_ && last_progress_->id > cursor) {
-    auto pos = std::upper_bound(result.events.begin(), result.events.end(), last_progress_->id,
-                                [](std::uint64_t c, const journal_event& e) { return c < e.id; });
-    result.events.insert(pos, *last_progress_);
+  auto next = std::upper_bound(kept_.begin(), kept_.end(), cursor,
+                               [](std::uint64_t c, const journal_event& e) { return c < e.id; });
+  // The coalesced progress event goes where its id puts it among the kept ones.
+  const journal_event* progress =
+      last_progress_ && last_progress_->id > cursor ? &*last_progress_ : nullptr;
+  std::size_t bytes = 0;
+  for (;;) {
+    bool progress_first = progress && (next == kept_.end() || progress->id < next->id);
+    if (!progress_first && next == kept_.end())
+      break;
+    const journal_event& e = progress_first ? *progress : *next;
+    auto size = e.name.size() + e.data.size();
+    if (!result.events.empty() && bytes + size > max_bytes) {
+      result.more = true;
+      return result;
+    }
+    bytes += size;
+    result.events.push_back(e);
+    if (progress_first)
+      progress = nullptr;
+    else
+      ++next;
   }
   result.ended = ended_;
   return result;

@@ -62,9 +62,14 @@ public:
     std::vector<journal_event> events;
     /// True once the terminal event is among those already read or returned.
     bool ended = false;
+    /// True when `max_bytes` stopped the read before the newest event.
+    bool more = false;
   };
-  /// Events with an id greater than `cursor`, in order.
-  read_result read_after(std::uint64_t cursor) const;
+  /// Events with an id greater than `cursor`, in order, up to about
+  /// `max_bytes` of data (at least one event), so that a reader far behind
+  /// copies its history a slice at a time.
+  read_result read_after(std::uint64_t cursor,
+                         std::size_t max_bytes = static_cast<std::size_t>(-1)) const;
 
   job_summary summary() const;
   bool finished() const;

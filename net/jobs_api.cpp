@@ -24,6 +24,10 @@ using namespace std::chrono_literals;
 
 constexpr auto query_timeout = std::chrono::milliseconds{10s};
 
+/// History goes to a stream in slices of about this many bytes: a reader far
+/// behind costs one slice of memory, never a copy of the whole journal.
+constexpr std::size_t stream_slice_bytes = 64 * 1024;
+
 asio::awaitable<void> reply_error(http_exchange& ex, const caf::error& err) {
   auto view = describe(err);
   co_await ex.reply(view.http_status, error_json(view.code, view.message));
@@ -242,7 +246,7 @@ private:
     auto cursor = parse_event_id(ex.request().last_event_id);
     for (;;) {
       wake->pending = false;
-      auto batch = journal->read_after(cursor);
+      auto batch = journal->read_after(cursor, stream_slice_bytes);
       std::string frames;
       for (const auto& e : batch.events) {
         frames += sse_frame(e);
@@ -252,7 +256,7 @@ private:
         co_return;
       if (batch.ended)
         co_return co_await ex.end_stream();
-      if (wake->pending)
+      if (wake->pending || batch.more)
         continue;
       wake->timer.expires_after(ctx_.keepalive_interval);
       auto [ec] = co_await wake->timer.async_wait(asio::as_tuple(asio::use_awaitable));

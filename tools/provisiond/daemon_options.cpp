@@ -3,6 +3,7 @@
 #include "actors/build_recipe.hpp"
 #include "actors/hf_cache.hpp"
 #include "actors/ollama_store.hpp"
+#include "net/token_file.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -42,6 +43,25 @@ const option_spec options[] = {
        o.runtime.listen_host = v.substr(0, colon);
        o.runtime.listen_port =
            static_cast<std::uint16_t>(parse_number(k, v.substr(colon + 1), 0, 65535));
+     }},
+    {"allowed-host", "NAME",
+     "another Host name to answer, e.g. the one a reverse proxy forwards (repeatable)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       if (v.empty() || v.find_first_of(":/ ") != std::string::npos)
+         throw std::invalid_argument("--" + k + ": expected a host name without port, got '" + v
+                                     + "'");
+       o.runtime.access.allowed_hosts.push_back(v);
+     }},
+    {"api-token-file", "FILE",
+     "every /v1/ request needs Authorization: Bearer with the token in FILE (mode 600)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.access.api_token = net::read_token_file(v);
+     }},
+    {"max-connections", "N",
+     "API connections at once, an eighth kept for short requests (default 4096 or what the "
+     "open-files limit allows)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.max_connections = parse_number(k, v, 16, 1000000);
      }},
     {"models-dir", "DIR", "where models are stored (default ~/.cache/rbee/models)",
      [](daemon_options& o, const std::string&, const std::string& v) {
