@@ -6,9 +6,11 @@
 #include "actors/job_router_actor.hpp"
 #include "actors/registry_actor.hpp"
 #include "messages/type_ids.hpp"
+#include "net/fd_limit.hpp"
 #include "net/file_import.hpp"
 #include "net/jobs_api.hpp"
 #include "net/part_file.hpp"
+#include "net/request_guard.hpp"
 #include "net/web_page.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -70,14 +72,22 @@ struct hive_runtime::impl {
         spawn_announced(*system, registry, actor_info{"job_router", "", 0, {}}, job_router_actor,
                         settings.jobs, board, catalog, registry, vendor_factory{spawn_vendor});
     net::jobs_api_context api{system.get(), router, catalog, registry, board};
+    auto limits = net::server_limits::for_connections(
+        settings.max_connections ? settings.max_connections
+                                 : net::default_max_connections(net::fd_limit()));
+    limits.write_timeout = settings.write_timeout;
+    // The guard comes first: the page, too, must not be served to a rebound name.
+    auto handler = net::with_request_guard(net::with_web_page(net::make_jobs_api(api)),
+                                           settings.access, settings.listen_host);
     try {
-      server = std::make_unique<net::http_server>(ioc, endpoint,
-                                                  net::with_web_page(net::make_jobs_api(api)));
+      server = std::make_unique<net::http_server>(ioc, endpoint, std::move(handler), limits);
     } catch (...) { // e.g. the port is taken: let the actors go, or ~actor_system waits
       for (const auto& a : {router, catalog, registry})
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
       throw;
     }
+    spdlog::info("the API holds at most {} connections, {} of them event streams",
+                 limits.max_connections, limits.max_streams);
     for (unsigned i = 0; i < std::max(1u, settings.io_threads); ++i)
       threads.emplace_back([this] { ioc.run(); });
   }

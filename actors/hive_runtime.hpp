@@ -1,7 +1,10 @@
 #pragma once
 
 #include "actors/job_settings.hpp"
+#include "net/access_policy.hpp"
 
+#include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,6 +16,12 @@ struct runtime_settings {
   std::string listen_host = "127.0.0.1";
   /// 0 picks a free port (tests).
   std::uint16_t listen_port = 7835;
+  /// Host names and API token beyond loopback (`--allowed-host`, `--api-token-file`).
+  net::access_policy access;
+  /// Connections the API holds at once; 0 derives it from the open-files limit.
+  std::size_t max_connections = 0;
+  /// A client that takes no bytes for this long is dropped (tests shrink it).
+  std::chrono::milliseconds write_timeout{std::chrono::seconds{30}};
   job_settings jobs;
   /// Threads running network I/O (HTTP server and transfers).
   unsigned io_threads = 2;

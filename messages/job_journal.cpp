@@ -101,32 +101,55 @@ void job_journal::finish(std::string state, std::string error_code, std::string 
   notify();
 }
 
-job_journal::read_result job_journal::read_after(std::uint64_t cursor) const {
+journal_event job_journal::dropped_note() const {
+  return {last_dropped_id_, "narration",
+          json_object{}
+              .field("type", "narration")
+              .field("job_id", summary_.job_id)
+              .field("actor", "journal")
+              .field("action", "dropped")
+              .field("target", "")
+              .field("human", std::to_string(dropped_)
+                                  + " earlier event(s) dropped to keep this job's narration within "
+                                  + format_bytes(narration_budget_))
+              .field("level", "warn")
+              .field("ts_ms", last_dropped_ms_)
+              .str()};
+}
+
+job_journal::read_result job_journal::read_after(std::uint64_t cursor,
+                                                 std::size_t max_bytes) const {
   read_result result;
   std::lock_guard guard{mtx_};
-  auto first = std::upper_bound(kept_.begin(), kept_.end(), cursor,
-                                [](std::uint64_t c, const journal_event& e) { return c < e.id; });
-  result.events.assign(first, kept_.end());
+  // Besides the kept events: the coalesced progress event, and the note of
+  // dropped narration in the place of the newest dropped event (so that a
+  // client resuming after it is not told again), each where its id puts it.
+  std::vector<journal_event> extras;
   if (last_progress_ && last_progress_->id > cursor)
-    insert_by_id(result.events, *last_progress_);
+    extras.push_back(*last_progress_);
   if (dropped_ > 0 && last_dropped_id_ > cursor)
-    // In the place of the newest dropped event, so that a client resuming
-    // after it is not told again.
-    insert_by_id(result.events,
-                 {last_dropped_id_, "narration",
-                  json_object{}
-                      .field("type", "narration")
-                      .field("job_id", summary_.job_id)
-                      .field("actor", "journal")
-                      .field("action", "dropped")
-                      .field("target", "")
-                      .field("human", std::to_string(dropped_)
-                                          + " earlier event(s) dropped to keep this job's "
-                                            "narration within "
-                                          + format_bytes(narration_budget_))
-                      .field("level", "warn")
-                      .field("ts_ms", last_dropped_ms_)
-                      .str()});
+    insert_by_id(extras, dropped_note());
+  auto next = std::upper_bound(kept_.begin(), kept_.end(), cursor,
+                               [](std::uint64_t c, const journal_event& e) { return c < e.id; });
+  auto extra = extras.begin();
+  std::size_t bytes = 0;
+  for (;;) {
+    bool extra_first = extra != extras.end() && (next == kept_.end() || extra->id < next->id);
+    if (!extra_first && next == kept_.end())
+      break;
+    const journal_event& e = extra_first ? *extra : *next;
+    auto size = e.name.size() + e.data.size();
+    if (!result.events.empty() && bytes + size > max_bytes) {
+      result.more = true;
+      return result;
+    }
+    bytes += size;
+    result.events.push_back(e);
+    if (extra_first)
+      ++extra;
+    else
+      ++next;
+  }
   result.ended = ended_;
   return result;
 }

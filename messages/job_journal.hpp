@@ -68,9 +68,14 @@ public:
     std::vector<journal_event> events;
     /// True once the terminal event is among those already read or returned.
     bool ended = false;
+    /// True when `max_bytes` stopped the read before the newest event.
+    bool more = false;
   };
-  /// Events with an id greater than `cursor`, in order.
-  read_result read_after(std::uint64_t cursor) const;
+  /// Events with an id greater than `cursor`, in order, up to about
+  /// `max_bytes` of data (at least one event), so that a reader far behind
+  /// copies its history a slice at a time.
+  read_result read_after(std::uint64_t cursor,
+                         std::size_t max_bytes = static_cast<std::size_t>(-1)) const;
 
   job_summary summary() const;
   bool finished() const;
@@ -85,6 +90,8 @@ private:
   void notify();
   /// Drops the oldest narration until the kept narration fits the budget.
   void trim();
+  /// The note that stands for the dropped narration (mutex held).
+  journal_event dropped_note() const;
 
   mutable std::mutex mtx_;
   job_summary summary_;

@@ -35,7 +35,7 @@ auto run_blocking(Coro coro) {
 }
 
 asio::awaitable<http_reply> call(std::string method, std::string target_url, std::string body,
-                                 std::chrono::milliseconds timeout) {
+                                 std::chrono::milliseconds timeout, std::string bearer_token) {
   auto u = parse_url(target_url);
   if (!u)
     co_return http_reply{0, {}, "invalid URL " + target_url};
@@ -44,6 +44,7 @@ asio::awaitable<http_reply> call(std::string method, std::string target_url, std
   opts.timeout = timeout;
   opts.body_limit = 64 * 1024 * 1024;
   opts.max_retries = 0; // a person or a test is waiting: say what happened
+  opts.bearer_token = std::move(bearer_token);
   auto answer = co_await request(std::move(method), *u, std::move(body), opts);
   co_return http_reply{answer.status, std::move(answer.body), std::move(answer.error)};
 }
@@ -100,7 +101,8 @@ private:
 template <class Stream>
 asio::awaitable<std::string>
 read_events(Stream& stream, const url& u, const std::function<bool(const sse_event&)>& on_event,
-            const std::string& last_event_id, std::chrono::milliseconds idle_timeout) {
+            const std::string& last_event_id, std::chrono::milliseconds idle_timeout,
+            const std::string& bearer_token) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
   http::request<http::empty_body> req{http::verb::get, u.target, 11};
   req.set(http::field::host, u.authority());
@@ -108,6 +110,8 @@ read_events(Stream& stream, const url& u, const std::function<bool(const sse_eve
   req.set(http::field::accept, "text/event-stream");
   if (!last_event_id.empty())
     req.set("Last-Event-ID", last_event_id);
+  if (!bearer_token.empty())
+    req.set(http::field::authorization, "Bearer " + bearer_token);
   tcp_layer.expires_after(idle_timeout);
   if (auto [ec, n] = co_await http::async_write(stream, req, use_tuple); ec)
     co_return "cannot send to " + u.authority() + ": " + ec.message();
@@ -141,12 +145,13 @@ read_events(Stream& stream, const url& u, const std::function<bool(const sse_eve
 asio::awaitable<std::string> stream(std::string target_url,
                                     const std::function<bool(const sse_event&)>& on_event,
                                     std::string last_event_id,
-                                    std::chrono::milliseconds idle_timeout) {
+                                    std::chrono::milliseconds idle_timeout,
+                                    std::string bearer_token) {
   auto u = parse_url(target_url);
   if (!u)
     co_return "invalid URL " + target_url;
   auto use = [&](auto& s, bool) {
-    return read_events(s, *u, on_event, last_event_id, idle_timeout);
+    return read_events(s, *u, on_event, last_event_id, idle_timeout, bearer_token);
   };
   auto on_failure = [](detail::connect_failure f) { return std::move(f.message); };
   const std::string system_trust_only;
@@ -157,13 +162,14 @@ asio::awaitable<std::string> stream(std::string target_url,
 } // namespace
 
 http_reply http_call(const std::string& method, const std::string& url, const std::string& body,
-                     std::chrono::milliseconds timeout) {
-  return run_blocking(call(method, url, body, timeout));
+                     std::chrono::milliseconds timeout, const std::string& bearer_token) {
+  return run_blocking(call(method, url, body, timeout, bearer_token));
 }
 
 std::string read_sse(const std::string& url, const std::function<bool(const sse_event&)>& on_event,
-                     const std::string& last_event_id, std::chrono::milliseconds idle_timeout) {
-  return run_blocking(stream(url, on_event, last_event_id, idle_timeout));
+                     const std::string& last_event_id, std::chrono::milliseconds idle_timeout,
+                     const std::string& bearer_token) {
+  return run_blocking(stream(url, on_event, last_event_id, idle_timeout, bearer_token));
 }
 
 } // namespace hive::net

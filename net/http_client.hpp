@@ -15,10 +15,12 @@ struct http_reply {
   std::string error;
 };
 
-/// Blocking request with a JSON body, made with `request()` (for the CLI and tests).
+/// Blocking request with a JSON body, made with `request()` (for the CLI and
+/// tests); `bearer_token`, when given, is the API token (`--api-token-file`).
 http_reply http_call(const std::string& method, const std::string& url,
                      const std::string& body = {},
-                     std::chrono::milliseconds timeout = std::chrono::seconds{30});
+                     std::chrono::milliseconds timeout = std::chrono::seconds{30},
+                     const std::string& bearer_token = {});
 
 /// One Server-Sent Event as received.
 struct sse_event {
@@ -31,6 +33,7 @@ struct sse_event {
 /// Returns a transport error or an error status, empty on a clean end.
 std::string read_sse(const std::string& url, const std::function<bool(const sse_event&)>& on_event,
                      const std::string& last_event_id = {},
-                     std::chrono::milliseconds idle_timeout = std::chrono::seconds{60});
+                     std::chrono::milliseconds idle_timeout = std::chrono::seconds{60},
+                     const std::string& bearer_token = {});
 
 } // namespace hive::net

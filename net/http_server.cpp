@@ -17,6 +17,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <atomic>
 #include <vector>
 
 namespace hive::net {
@@ -30,20 +32,44 @@ using tcp = asio::ip::tcp;
 
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
+/// How much of a refused request body is read so that the client sees our answer.
+constexpr std::size_t refused_body_drain = 16 * 1024 * 1024;
+
+/// Open connections and streams: counted by the acceptor and the sessions
+/// on their own strands, hence atomics.
+struct connection_counts {
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> streams{0};
+};
+
 class beast_exchange final : public http_exchange {
 public:
-  beast_exchange(beast::tcp_stream& stream, const server_limits& limits,
+  beast_exchange(beast::tcp_stream& stream, const server_limits& limits, connection_counts& counts,
                  http::request<http::string_body>& req)
-    : stream_(stream), limits_(limits), keep_alive_(req.keep_alive()), version_(req.version()) {
+    : stream_(stream), limits_(limits), counts_(counts), keep_alive_(req.keep_alive()),
+      version_(req.version()), head_only_(req.method() == http::verb::head) {
     auto target = std::string_view{req.target()};
     auto q = target.find('?');
-    view_.method = std::string{req.method_string()};
+    // HEAD is answered as GET without the body: handlers see a GET.
+    view_.method = head_only_ ? "GET" : std::string{req.method_string()};
     view_.path = std::string{target.substr(0, q)};
     if (q != std::string_view::npos)
       view_.query = std::string{target.substr(q + 1)};
     view_.body = std::move(req.body());
     view_.last_event_id = std::string{req["Last-Event-ID"]};
+    view_.host = std::string{req[http::field::host]};
+    view_.origin = std::string{req[http::field::origin]};
+    view_.content_type = std::string{req[http::field::content_type]};
+    view_.authorization = std::string{req[http::field::authorization]};
   }
+
+  ~beast_exchange() override {
+    if (holds_stream_)
+      counts_.streams.fetch_sub(1);
+  }
+
+  beast_exchange(const beast_exchange&) = delete;
+  beast_exchange& operator=(const beast_exchange&) = delete;
 
   const http_request_view& request() const override {
     return view_;
@@ -68,14 +94,27 @@ public:
     res.keep_alive(keep_alive_);
     res.body() = std::move(body);
     res.prepare_payload();
+    http::response_serializer<http::string_body> sr{res};
     stream_.expires_after(limits_.write_timeout);
-    auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    // A HEAD answer announces the GET's length and stops after the header.
+    auto [ec, n] = head_only_ ? co_await http::async_write_header(stream_, sr, use_tuple)
+                              : co_await http::async_write(stream_, sr, use_tuple);
     if (ec)
       keep_alive_ = false;
   }
 
   asio::awaitable<bool> begin_stream(std::string_view content_type) override {
     keep_alive_ = false; // a stream owns its connection until it ends
+    if (counts_.streams.fetch_add(1) >= limits_.max_streams) {
+      counts_.streams.fetch_sub(1);
+      co_await reply(http_status_of(api_errc::too_many_connections),
+                     error_json(code_of(api_errc::too_many_connections),
+                                "the server holds its maximum of "
+                                    + std::to_string(limits_.max_streams)
+                                    + " streams; try again later"));
+      co_return false;
+    }
+    holds_stream_ = true;
     http::response<http::empty_body> res{http::status::ok, version_};
     res.set(http::field::server, "rbee-hive-provisioner");
     res.set(http::field::content_type, content_type);
@@ -84,7 +123,7 @@ public:
     http::response_serializer<http::empty_body> sr{res};
     stream_.expires_after(limits_.write_timeout);
     auto [ec, n] = co_await http::async_write_header(stream_, sr, use_tuple);
-    co_return !ec;
+    co_return !ec && !head_only_;
   }
 
   asio::awaitable<bool> stream_chunk(std::string text) override {
@@ -106,8 +145,11 @@ public:
 private:
   beast::tcp_stream& stream_;
   const server_limits& limits_;
+  connection_counts& counts_;
   bool keep_alive_;
   unsigned version_;
+  bool head_only_;
+  bool holds_stream_ = false;
   http_request_view view_;
 };
 
@@ -127,13 +169,14 @@ asio::awaitable<void> reply_early_error(beast::tcp_stream& stream, const server_
 /// Lingering close after refusing a request the client is still sending:
 /// reading what is in flight lets the client read our answer instead of
 /// getting a reset. Bounded in time and bytes.
-asio::awaitable<void> drain_and_close(beast::tcp_stream& stream) {
+asio::awaitable<void> drain_and_close(beast::tcp_stream& stream, std::size_t max_bytes,
+                                      std::chrono::milliseconds per_read) {
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   std::vector<char> sink(64 * 1024);
   std::size_t drained = 0;
-  while (drained < 16 * 1024 * 1024) {
-    stream.expires_after(std::chrono::seconds{1});
+  while (drained < max_bytes) {
+    stream.expires_after(per_read);
     auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
     if (ec)
       break;
@@ -141,7 +184,26 @@ asio::awaitable<void> drain_and_close(beast::tcp_stream& stream) {
   }
 }
 
-asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_limits limits) {
+/// A connection over the cap: answered at once without reading its request,
+/// and let go after the briefest linger (a request already on its way would
+/// otherwise turn our close into a reset that hides the answer).
+asio::awaitable<void> refuse_connection(tcp::socket socket, server_limits limits) {
+  beast::tcp_stream stream{std::move(socket)};
+  co_await reply_early_error(
+      stream, limits, http::status::service_unavailable, api_errc::too_many_connections,
+      "the server holds its maximum of " + std::to_string(limits.max_connections)
+          + " connections; try again later");
+  co_await drain_and_close(stream, 64 * 1024, std::chrono::milliseconds{200});
+}
+
+asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_limits limits,
+                              std::shared_ptr<connection_counts> counts) {
+  struct release_guard {
+    connection_counts& counts;
+    ~release_guard() {
+      counts.connections.fetch_sub(1);
+    }
+  } release{*counts};
   beast::tcp_stream stream{std::move(socket)};
   beast::flat_buffer buffer;
   for (;;) {
@@ -154,12 +216,12 @@ asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_l
       co_await reply_early_error(
           stream, limits, http::status::payload_too_large, api_errc::payload_too_large,
           "request body exceeds " + std::to_string(limits.body_limit) + " bytes");
-      co_return co_await drain_and_close(stream);
+      co_return co_await drain_and_close(stream, refused_body_drain, std::chrono::seconds{1});
     }
     if (ec == http::error::header_limit) {
       co_await reply_early_error(stream, limits, http::status::request_header_fields_too_large,
                                  api_errc::payload_too_large, "request headers are too large");
-      co_return co_await drain_and_close(stream);
+      co_return co_await drain_and_close(stream, refused_body_drain, std::chrono::seconds{1});
     }
     if (ec) {
       if (ec != http::error::end_of_stream && ec != beast::error::timeout
@@ -169,7 +231,7 @@ asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_l
       break;
     }
     auto req = parser.release();
-    beast_exchange exchange{stream, limits, req};
+    beast_exchange exchange{stream, limits, *counts, req};
     try {
       co_await handler(exchange);
     } catch (const std::exception& e) {
@@ -197,6 +259,7 @@ struct http_server::impl {
 
   asio::io_context& ioc;
   tcp::acceptor acceptor;
+  std::shared_ptr<connection_counts> counts = std::make_shared<connection_counts>();
 };
 
 namespace {
@@ -219,6 +282,22 @@ http_server::~http_server() {
 
 std::uint16_t http_server::port() const {
   return impl_->acceptor.local_endpoint().port();
+}
+
+std::size_t http_server::open_connections() const {
+  return impl_->counts->connections.load();
+}
+
+std::size_t http_server::open_streams() const {
+  return impl_->counts->streams.load();
+}
+
+server_limits server_limits::for_connections(std::size_t connections) {
+  server_limits limits;
+  limits.max_connections = connections;
+  limits.max_streams =
+      connections - std::min(connections, std::max<std::size_t>(16, connections / 8));
+  return limits;
 }
 
 void http_server::stop() {
@@ -245,7 +324,13 @@ asio::awaitable<void> accept_loop(std::shared_ptr<http_server::impl> self, http_
       continue;
     }
     auto ex = socket.get_executor();
-    asio::co_spawn(ex, session(std::move(socket), handler, limits), asio::detached);
+    auto& counts = *self->counts;
+    if (counts.connections.load() >= limits.max_connections) {
+      asio::co_spawn(ex, refuse_connection(std::move(socket), limits), asio::detached);
+      continue;
+    }
+    counts.connections.fetch_add(1);
+    asio::co_spawn(ex, session(std::move(socket), handler, limits, self->counts), asio::detached);
   }
 }
 

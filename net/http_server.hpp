@@ -25,6 +25,11 @@ struct http_request_view {
   std::string query;
   std::string body;
   std::string last_event_id;
+  /// The headers the request guard judges (net/request_guard.hpp).
+  std::string host;
+  std::string origin;
+  std::string content_type;
+  std::string authorization;
 };
 
 /// A response header beyond those the server always sets.
@@ -47,7 +52,9 @@ public:
   virtual boost::asio::awaitable<void> reply(unsigned status, std::string body,
                                              std::string_view content_type,
                                              std::span<const http_header> headers) = 0;
-  /// Starts a chunked 200 response; false when the client is gone.
+  /// Starts a chunked 200 response; false when the client is gone, the
+  /// request was a HEAD, or the server holds as many streams as it may (the
+  /// client then got a 503 `too_many_connections`).
   virtual boost::asio::awaitable<bool> begin_stream(std::string_view content_type) = 0;
   /// Sends one chunk (flushed at once); false when the client is gone.
   virtual boost::asio::awaitable<bool> stream_chunk(std::string text) = 0;
@@ -61,7 +68,16 @@ struct server_limits {
   std::uint32_t header_limit = 16 * 1024;
   std::uint64_t body_limit = 1024 * 1024;
   std::chrono::milliseconds read_timeout{std::chrono::seconds{30}};
+  /// A client that takes no bytes for this long is dropped (an SSE reader too).
   std::chrono::milliseconds write_timeout{std::chrono::seconds{30}};
+  /// Connections open at once; the next one gets a 503 at once and is closed.
+  std::size_t max_connections = 4096;
+  /// Long-lived streams open at once: fewer than `max_connections`, so that
+  /// short requests (`/health`, a new job, a cancel) always find room.
+  std::size_t max_streams = 4096 - 512;
+
+  /// Limits for `connections`, with an eighth (at least 16) kept for short requests.
+  static server_limits for_connections(std::size_t connections);
 };
 
 /// An HTTP/1.1 server: one coroutine per connection on its own strand.
@@ -73,6 +89,9 @@ public:
 
   /// The bound port (useful with port 0).
   std::uint16_t port() const;
+  /// Connections open now, and of them those holding a stream.
+  std::size_t open_connections() const;
+  std::size_t open_streams() const;
   /// Stops accepting; open connections end with the io_context.
   void stop();
 

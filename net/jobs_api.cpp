@@ -28,6 +28,10 @@ constexpr auto query_timeout = std::chrono::milliseconds{10s};
 /// what a slot takes to free up on a busy node.
 constexpr std::string_view retry_after_secs = "30";
 
+/// History goes to a stream in slices of about this many bytes: a reader far
+/// behind costs one slice of memory, never a copy of the whole journal.
+constexpr std::size_t stream_slice_bytes = 64 * 1024;
+
 asio::awaitable<void> reply_error(http_exchange& ex, const caf::error& err) {
   auto view = describe(err);
   auto body = error_json(view.code, view.message, view.job_id);
@@ -252,7 +256,7 @@ private:
     auto cursor = parse_event_id(ex.request().last_event_id);
     for (;;) {
       wake->pending = false;
-      auto batch = journal->read_after(cursor);
+      auto batch = journal->read_after(cursor, stream_slice_bytes);
       std::string frames;
       for (const auto& e : batch.events) {
         frames += sse_frame(e);
@@ -262,7 +266,7 @@ private:
         co_return;
       if (batch.ended)
         co_return co_await ex.end_stream();
-      if (wake->pending)
+      if (wake->pending || batch.more)
         continue;
       wake->timer.expires_after(ctx_.keepalive_interval);
       auto [ec] = co_await wake->timer.async_wait(asio::as_tuple(asio::use_awaitable));

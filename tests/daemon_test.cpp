@@ -110,7 +110,8 @@ TEST_F(DaemonTest, SigintDuringADownloadStopsQuickly) {
   files.add_file("slow.gguf", make_test_bytes(32 * 1024 * 1024));
   daemon_process daemon{{"--models-dir", (dir / "models").string()}};
   auto [code, out] =
-      run("curl -sf -X POST -d '{\"operation\":\"model_download\",\"model\":\"url:"
+      run("curl -sf -X POST -H 'Content-Type: application/json' -d "
+          "'{\"operation\":\"model_download\",\"model\":\"url:"
           + files.base_url() + "/files/slow.gguf?rate=1000000\"}' " + daemon.url() + "/v1/jobs");
   ASSERT_EQ(code, 0) << out;
   std::this_thread::sleep_for(std::chrono::milliseconds{300});

@@ -1,5 +1,6 @@
-// The provisioner's page: jobs live over Server-Sent Events, the model catalog,
-// the actor tree. Plain DOM, no framework, nothing loaded from elsewhere.
+// The provisioner's page: jobs live over Server-Sent Events (read with fetch,
+// which can carry the API token), the model catalog, the actor tree. Plain
+// DOM, no framework, nothing loaded from elsewhere.
 'use strict';
 
 // Browsers open at most 6 HTTP/1.1 connections per host and every event stream
@@ -64,13 +65,54 @@ function formatValue(key, value) {
 
 // -- API ----------------------------------------------------------------------
 
-async function api(method, path, body) {
-  const init = { method, headers: {} };
+// A daemon started with --api-token-file wants `Authorization: Bearer` on every
+// /v1/ request. The page asks once and keeps the token in sessionStorage: this
+// tab only, gone when it closes, and never attached by the browser on its own
+// (as a cookie would be), so another site's page cannot make the browser use it.
+const TOKEN_KEY = 'provisioner-api-token';
+let tokenQuestion = null;
+let tokenDeclined = false;
+
+function authHeaders() {
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+/**
+ * After a 401 to a request sent with `sentToken`: true when another token is
+ * there to retry with, asking for it once however many requests were refused
+ * together.
+ */
+function tokenAfterRefusal(sentToken) {
+  const current = sessionStorage.getItem(TOKEN_KEY);
+  if (current && current !== sentToken) return Promise.resolve(true);
+  if (tokenDeclined) return Promise.resolve(false);
+  if (!tokenQuestion) {
+    tokenQuestion = new Promise((resolve) => {
+      setTimeout(() => {
+        const token = (window.prompt('This provisioner needs its API token (see --api-token-file):') || '').trim();
+        if (token) sessionStorage.setItem(TOKEN_KEY, token);
+        else {
+          tokenDeclined = true;
+          announce('The provisioner needs its API token: reload the page to enter it.');
+        }
+        tokenQuestion = null;
+        resolve(Boolean(token));
+      });
+    });
+  }
+  return tokenQuestion;
+}
+
+async function api(method, path, body, retried = false) {
+  const sentToken = sessionStorage.getItem(TOKEN_KEY);
+  const init = { method, headers: authHeaders() };
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
+  if (response.status === 401 && !retried && await tokenAfterRefusal(sentToken)) return api(method, path, body, true);
   let json = null;
   try {
     json = await response.json();
@@ -78,6 +120,83 @@ async function api(method, path, body) {
     json = null;
   }
   return { status: response.status, ok: response.ok, json };
+}
+
+/**
+ * Reads a Server-Sent Events stream with fetch, which, unlike EventSource, can
+ * send the API token. Like EventSource it resumes after the last event id when
+ * the connection drops; when the server refuses the stream it stops and calls
+ * `onRefused`. Returns `{ close }`.
+ */
+function eventStream(url, onEvent, onRefused) {
+  const controller = new AbortController();
+  let closed = false;
+  let lastId = '';
+  const dispatch = (lines) => {
+    const event = { id: null, name: 'message', data: [] };
+    for (const line of lines) {
+      if (line.startsWith(':')) continue;
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      let value = colon < 0 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'id') event.id = value;
+      else if (field === 'event') event.name = value;
+      else if (field === 'data') event.data.push(value);
+    }
+    if (event.id !== null) lastId = event.id;
+    if (event.data.length && !closed) onEvent(event.name, event.data.join('\n'));
+  };
+  let sentToken = null;
+  const read = async () => {
+    sentToken = sessionStorage.getItem(TOKEN_KEY);
+    const headers = { Accept: 'text/event-stream', ...authHeaders() };
+    if (lastId) headers['Last-Event-ID'] = lastId;
+    const response = await fetch(url, { headers, cache: 'no-store', signal: controller.signal });
+    if (!response.ok) return response.status;
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let pending = '';
+    let lines = [];
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return 0;
+      pending += value;
+      let nl;
+      while ((nl = pending.indexOf('\n')) >= 0) {
+        const line = pending.slice(0, nl).replace(/\r$/, '');
+        pending = pending.slice(nl + 1);
+        if (line) lines.push(line);
+        else {
+          dispatch(lines);
+          lines = [];
+        }
+      }
+    }
+  };
+  (async () => {
+    while (!closed) {
+      let refused = 0;
+      try {
+        refused = await read();
+      } catch {
+        refused = 0; // a dropped connection, or our own close
+      }
+      if (closed) return;
+      if (refused === 401 && await tokenAfterRefusal(sentToken)) continue;
+      if (refused) {
+        closed = true;
+        onRefused();
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+    }
+  })();
+  return {
+    close() {
+      closed = true;
+      controller.abort();
+    },
+  };
 }
 
 function errorText(reply) {
@@ -173,10 +292,7 @@ function finishFromEnd(job, data) {
 function openStream(job) {
   const id = job.summary.job_id;
   const wasFinished = FINISHED.has(job.summary.state);
-  const source = new EventSource(`/v1/jobs/${encodeURIComponent(id)}/stream`);
-  job.stream = source;
-  job.replayed = true;
-  openStreams += 1;
+  let source = null;
   const close = () => {
     if (job.stream !== source) return;
     source.close();
@@ -186,30 +302,30 @@ function openStream(job) {
     if (!FINISHED.has(job.summary.state)) job.progress = null;
     pumpStreams();
   };
-  source.addEventListener('progress', (event) => {
-    job.progress = JSON.parse(event.data);
-    if (job.summary.state === 'queued') job.summary.state = 'running';
-    renderJob(job);
-  });
-  source.addEventListener('narration', (event) => {
-    const narration = JSON.parse(event.data);
-    job.latest = narration.human;
-    renderJob(job);
-  });
-  source.addEventListener('end', (event) => {
-    finishFromEnd(job, event.data);
-    renderJob(job);
-    close();
-    if (!wasFinished) {
-      announce(`${job.summary.model}: ${job.summary.state}`);
-      if (job.summary.state === 'completed') refreshModels();
+  const onEvent = (name, data) => {
+    if (name === 'progress') {
+      job.progress = JSON.parse(data);
+      if (job.summary.state === 'queued') job.summary.state = 'running';
+      renderJob(job);
+    } else if (name === 'narration') {
+      job.latest = JSON.parse(data).human;
+      renderJob(job);
+    } else if (name === 'end') {
+      finishFromEnd(job, data);
+      renderJob(job);
+      close();
+      if (!wasFinished) {
+        announce(`${job.summary.model}: ${job.summary.state}`);
+        if (job.summary.state === 'completed') refreshModels();
+      }
     }
-  });
-  source.addEventListener('error', () => {
-    // The browser reconnects by itself (resuming after the last event id)
-    // unless the server refused the stream, e.g. a job it no longer knows.
-    if (source.readyState === EventSource.CLOSED) close();
-  });
+  };
+  // A dropped connection resumes by itself; a refusal (a job the server no
+  // longer knows) ends the stream.
+  source = eventStream(`/v1/jobs/${encodeURIComponent(id)}/stream`, onEvent, close);
+  job.stream = source;
+  job.replayed = true;
+  openStreams += 1;
 }
 
 /** Opens streams for jobs without one: running first, then queued, then history. */

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <sys/types.h>
 #include <thread>
@@ -25,6 +26,9 @@ public:
   daemon_process(const daemon_process&) = delete;
   daemon_process& operator=(const daemon_process&) = delete;
 
+  std::uint16_t port() const {
+    return static_cast<std::uint16_t>(port_);
+  }
   std::string url() const {
     return "http://127.0.0.1:" + std::to_string(port_);
   }

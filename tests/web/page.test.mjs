@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,8 +59,8 @@ function startFileServer() {
 
 // -- provisiond on a free port -------------------------------------------------
 
-async function startDaemon(modelsDir) {
-  const child = spawn(provisiond, ['--listen', '127.0.0.1:0', '--models-dir', modelsDir], {
+async function startDaemon(modelsDir, options = []) {
+  const child = spawn(provisiond, ['--listen', '127.0.0.1:0', '--models-dir', modelsDir, ...options], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -178,6 +178,32 @@ async function scenario(page, base, fileServer, modelsDir) {
   await page.locator('#status').getByText('Deleted small').waitFor();
 }
 
+// A daemon with an API token: the page asks for it once, then its requests
+// and its event streams (read with fetch) carry it.
+async function tokenScenario(page, base, fileServer) {
+  const token = 'page-test-token-0123456789';
+  let asked = 0;
+  const answer = (dialog) => {
+    asked += 1;
+    dialog.accept(token);
+  };
+  page.on('dialog', answer);
+  await page.goto(base);
+  await page.locator('#actors .actor-name', { hasText: 'job_router' }).waitFor();
+  assert.equal((await fetch(`${base}/v1/jobs`)).status, 401, 'the API wants the token');
+  await page.getByLabel('Model reference').fill(`url:http://127.0.0.1:${fileServer.address().port}/small.gguf`);
+  await page.getByRole('button', { name: 'Start download' }).click();
+  const row = page.locator('tr[data-job-id][data-state="completed"]');
+  await row.waitFor();
+  await row.getByText('100.0%').waitFor();
+  await page.waitForFunction(() => document.querySelector('tr[data-job-id] td.latest').textContent !== '');
+  await page.locator('tr[data-model-id="small"]').waitFor();
+  assert.equal(asked, 1, 'the token is asked for once');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('provisioner-api-token')), token);
+  page.off('dialog', answer);
+  console.log('with a token: asked once, the download streamed to its end');
+}
+
 // -- main ----------------------------------------------------------------------
 
 const work = mkdtempSync(join(tmpdir(), 'provisioner-web-'));
@@ -196,18 +222,24 @@ page.setDefaultTimeout(15000);
 const problems = [];
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => {
-  // The invalid submissions answer 400 on purpose; anything else is a fault.
-  if (m.type() === 'error' && !m.text().includes('status of 400')) problems.push(`console error: ${m.text()}`);
+  // The invalid submissions answer 400 on purpose, and the guarded daemon 401
+  // until the page has its token; anything else is a fault.
+  if (m.type() === 'error' && !/status of 40[01]/.test(m.text())) problems.push(`console error: ${m.text()}`);
 });
 
 let failed = false;
+let guarded = null;
 try {
   // Well inside ctest's limit, so that the cleanup below still runs.
   let timer;
   const deadline = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error('the scenario took over 90 s')), 90000);
+    timer = setTimeout(() => reject(new Error('the scenarios took over 100 s')), 100000);
   });
   await Promise.race([scenario(page, daemon.url, fileServer, modelsDir), deadline]);
+  const tokenFile = join(work, 'api.token');
+  writeFileSync(tokenFile, 'page-test-token-0123456789\n', { mode: 0o600 });
+  guarded = await startDaemon(join(work, 'guarded-models'), ['--api-token-file', tokenFile]);
+  await Promise.race([tokenScenario(page, guarded.url, fileServer), deadline]);
   clearTimeout(timer);
   assert.deepEqual(problems, [], 'no script errors or policy violations');
   const shot = join(artifacts, 'final.png');
@@ -223,6 +255,7 @@ try {
 } finally {
   await context.close();
   daemon.child.kill('SIGTERM');
+  if (guarded) guarded.child.kill('SIGTERM');
   fileServer.closeAllConnections();
   fileServer.close();
   rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 // actor-inspector: provisiond's supervision tree, once or live like `top`.
 
 #include "net/http_client.hpp"
+#include "net/token_file.hpp"
 #include "tools/actor_inspector/actor_tree.hpp"
 
 #include <chrono>
@@ -20,8 +21,8 @@ using namespace hive::inspector;
 enum exit_code : int { done = 0, failed = 1, usage_error = 2 };
 
 const char* usage =
-    "usage: actor-inspector [--server URL] [--json | --watch [--interval SECS] [--iterations "
-    "N]]\n\n"
+    "usage: actor-inspector [--server URL] [--token-file FILE]\n"
+    "                       [--json | --watch [--interval SECS] [--iterations N]]\n\n"
     "Shows provisiond's actors as a tree: router, job supervisors and their vendor,\n"
     "tracker and narration actors, each with its state, uptime, messages handled,\n"
     "mailbox length and (for vendors) transfer rate.\n\n"
@@ -31,10 +32,14 @@ const char* usage =
     "  --interval SECS   seconds between frames (default 1)\n"
     "  --iterations N    stop after N frames (default: until interrupted)\n\n"
     "--server defaults to $PROVISION_SERVER or http://127.0.0.1:7835.\n"
+    "--token-file FILE holds the API token of a server started with --api-token-file\n"
+    "(default $PROVISION_TOKEN).\n"
     "Exit codes: 0 done, 1 the server answered with an error, 2 usage or connection error.\n";
 
 struct options {
   std::string server;
+  /// The API token, "" when the server needs none.
+  std::string token;
   bool json = false;
   bool watch = false;
   double interval_secs = 1.0;
@@ -49,8 +54,9 @@ struct fetched {
   int code = done;
 };
 
-fetched fetch(const std::string& server) {
-  auto reply = hive::net::http_call("GET", server + "/v1/actors", {}, std::chrono::seconds{5});
+fetched fetch(const options& opts) {
+  auto reply = hive::net::http_call("GET", opts.server + "/v1/actors", {}, std::chrono::seconds{5},
+                                    opts.token);
   if (reply.status == 0)
     return {std::nullopt, {}, reply.error, usage_error};
   if (reply.status != 200)
@@ -79,7 +85,7 @@ std::string clock_text() {
 }
 
 int watch(const options& opts) {
-  auto first = fetch(opts.server);
+  auto first = fetch(opts);
   if (!first.actors) // nothing to watch: say so as the one-shot modes do
     return report(first);
   bool tty = ::isatty(STDOUT_FILENO) != 0;
@@ -103,12 +109,12 @@ int watch(const options& opts) {
     if (opts.iterations > 0 && frame >= opts.iterations)
       return done;
     std::this_thread::sleep_for(std::chrono::duration<double>{opts.interval_secs});
-    current = fetch(opts.server);
+    current = fetch(opts);
   }
 }
 
 int once(const options& opts) {
-  auto f = fetch(opts.server);
+  auto f = fetch(opts);
   if (!f.actors)
     return report(f);
   if (opts.json) {
@@ -134,6 +140,7 @@ std::optional<double> positive(const std::string& text, double max, bool whole) 
 int main(int argc, char** argv) {
   std::vector<std::string> args{argv + 1, argv + argc};
   options opts;
+  std::string token_file;
   opts.server =
       std::getenv("PROVISION_SERVER") ? std::getenv("PROVISION_SERVER") : "http://127.0.0.1:7835";
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -141,6 +148,8 @@ int main(int argc, char** argv) {
     const auto& arg = args[i];
     if (arg == "--server" && has_value) {
       opts.server = args[++i];
+    } else if (arg == "--token-file" && has_value) {
+      token_file = args[++i];
     } else if ((arg == "--interval" || arg == "--iterations") && has_value) {
       bool interval = arg == "--interval";
       auto value = positive(args[++i], interval ? 3600 : 1e9, !interval);
@@ -171,5 +180,11 @@ int main(int argc, char** argv) {
   }
   while (!opts.server.empty() && opts.server.back() == '/')
     opts.server.pop_back();
+  try {
+    opts.token = hive::net::client_token(token_file);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "actor-inspector: %s\n", e.what());
+    return usage_error;
+  }
   return opts.watch ? watch(opts) : once(opts);
 }

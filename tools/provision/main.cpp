@@ -3,15 +3,18 @@
 #include "messages/human_units.hpp"
 #include "messages/json_writer.hpp"
 #include "net/http_client.hpp"
+#include "net/token_file.hpp"
 #include "tools/provision/progress_view.hpp"
 
 #include <simdjson.h>
 
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <exception>
 #include <functional>
 #include <string>
 #include <thread>
@@ -20,12 +23,18 @@
 
 namespace {
 
-using hive::net::http_call;
+/// The API token (`--token-file` or `$PROVISION_TOKEN`), set by main before any request.
+std::string api_token;
+
+hive::net::http_reply http_call(const std::string& method, const std::string& url,
+                                const std::string& body = {}) {
+  return hive::net::http_call(method, url, body, std::chrono::seconds{30}, api_token);
+}
 
 enum exit_code : int { done = 0, failed = 1, usage_error = 2, cancelled = 130 };
 
 const char* usage =
-    "usage: provision [--server URL] <command> [args]\n\n"
+    "usage: provision [--server URL] [--token-file FILE] <command> [args]\n\n"
     "commands:\n"
     "  download <model> [--sha256 HEX] [--include GLOB]... [--exclude GLOB]...\n"
     "                                   start a download and follow it live (Ctrl-C cancels it)\n"
@@ -37,6 +46,8 @@ const char* usage =
     "        hf:org/name[@rev]:<TAG> (the GGUF with that quantisation, e.g. Q4_K_M),\n"
     "        hf:org/name[@rev] (the whole repository; --include/--exclude filter it).\n"
     "--server defaults to $PROVISION_SERVER or http://127.0.0.1:7835.\n"
+    "--token-file FILE holds the API token of a server started with --api-token-file\n"
+    "(default $PROVISION_TOKEN).\n"
     "Exit codes: 0 done, 1 failed, 2 usage or connection error, 130 cancelled.\n";
 
 std::string json_string(const simdjson::dom::element& e, const char* key) {
@@ -85,7 +96,8 @@ int follow(const std::string& server, const std::string& job_id) {
   int result = failed;
   bool ended = false;
   auto error = hive::net::read_sse(
-      server + "/v1/jobs/" + job_id + "/stream", [&](const hive::net::sse_event& ev) {
+      server + "/v1/jobs/" + job_id + "/stream",
+      [&](const hive::net::sse_event& ev) {
         simdjson::dom::parser parser;
         simdjson::dom::element doc;
         if (ev.name == "progress") {
@@ -106,7 +118,8 @@ int follow(const std::string& server, const std::string& job_id) {
           return false;
         }
         return true;
-      });
+      },
+      {}, std::chrono::seconds{60}, api_token);
   if (!ended) {
     view.close();
     std::fprintf(stderr, "provision: %s\n",
@@ -214,12 +227,15 @@ int main(int argc, char** argv) {
   std::string server =
       std::getenv("PROVISION_SERVER") ? std::getenv("PROVISION_SERVER") : "http://127.0.0.1:7835";
   download_options opts;
+  std::string token_file;
   std::vector<std::string> words;
   for (std::size_t i = 0; i < args.size(); ++i) {
     bool has_value = i + 1 < args.size();
     if ((args[i] == "--server" || args[i] == "--sha256") && has_value) {
       (args[i] == "--server" ? server : opts.sha256) = args[i + 1];
       ++i;
+    } else if (args[i] == "--token-file" && has_value) {
+      token_file = args[++i];
     } else if ((args[i] == "--include" || args[i] == "--exclude") && has_value) {
       (args[i] == "--include" ? opts.include : opts.exclude).push_back(args[i + 1]);
       ++i;
@@ -235,6 +251,12 @@ int main(int argc, char** argv) {
   }
   while (!server.empty() && server.back() == '/')
     server.pop_back();
+  try {
+    api_token = hive::net::client_token(token_file);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "provision: %s\n", e.what());
+    return usage_error;
+  }
   auto is = [&](const char* cmd, std::size_t nargs) {
     return words.size() == nargs + 1 && words[0] == cmd;
   };

@@ -3,7 +3,7 @@
 #include "actors/build_recipe.hpp"
 #include "actors/hf_cache.hpp"
 #include "actors/ollama_store.hpp"
-#include "tools/provisiond/secret_file.hpp"
+#include "net/token_file.hpp"
 
 #include <charconv>
 #include <cstdlib>
@@ -27,6 +27,16 @@ unsigned long parse_number(const std::string& key, const std::string& value, uns
     throw std::invalid_argument("--" + key + ": expected a number from " + std::to_string(min)
                                 + " to " + std::to_string(max) + ", got '" + value + "'");
   return n;
+}
+
+/// The token kept in the file named by option `key`; start-up stops when the
+/// file is not private to its owner.
+std::string read_secret(const std::string& key, const std::string& path) {
+  try {
+    return net::read_token_file(path);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("--" + key + ": " + e.what());
+  }
 }
 
 /// A size in bytes, optionally with a binary suffix: `500M`, `20G`, `1048576`.
@@ -62,6 +72,25 @@ const option_spec options[] = {
        o.runtime.listen_host = v.substr(0, colon);
        o.runtime.listen_port =
            static_cast<std::uint16_t>(parse_number(k, v.substr(colon + 1), 0, 65535));
+     }},
+    {"allowed-host", "NAME",
+     "another Host name to answer, e.g. the one a reverse proxy forwards (repeatable)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       if (v.empty() || v.find_first_of(":/ ") != std::string::npos)
+         throw std::invalid_argument("--" + k + ": expected a host name without port, got '" + v
+                                     + "'");
+       o.runtime.access.allowed_hosts.push_back(v);
+     }},
+    {"api-token-file", "FILE",
+     "every /v1/ request needs Authorization: Bearer with the token in FILE (mode 600)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.access.api_token = read_secret(k, v);
+     }},
+    {"max-connections", "N",
+     "API connections at once, an eighth kept for short requests (default 4096 or what the "
+     "open-files limit allows)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.max_connections = parse_number(k, v, 16, 1000000);
      }},
     {"models-dir", "DIR", "where models are stored (default ~/.cache/rbee/models)",
      [](daemon_options& o, const std::string&, const std::string& v) {
@@ -126,9 +155,9 @@ const option_spec options[] = {
        o.runtime.jobs.hf_token = v;
      }},
     {"hf-token-file", "FILE",
-     "read the Hugging Face token from FILE (mode 600 or stricter; a trailing newline is dropped)",
+     "read the Hugging Face token from FILE (mode 600 or stricter; surrounding white space is dropped)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.hf_token = read_secret_file(k, v);
+       o.runtime.jobs.hf_token = read_secret(k, v);
      }},
     {"hf-cache", "DIR",
      "Hugging Face cache shared with its tools (default $HF_HUB_CACHE, $HF_HOME/hub, "
@@ -147,9 +176,9 @@ const option_spec options[] = {
        o.runtime.jobs.github_token = v;
      }},
     {"github-token-file", "FILE",
-     "read the GitHub token from FILE (mode 600 or stricter; a trailing newline is dropped)",
+     "read the GitHub token from FILE (mode 600 or stricter; surrounding white space is dropped)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.github_token = read_secret_file(k, v);
+       o.runtime.jobs.github_token = read_secret(k, v);
      }},
     {"ollama-registry", "URL",
      "Ollama registry of references that name no host (default https://registry.ollama.ai)",

@@ -1,5 +1,8 @@
 #include "actors/hive_runtime.hpp"
+#include "net/fd_limit.hpp"
 #include "tools/provisiond/daemon_options.hpp"
+
+#include <boost/asio/ip/address.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -7,6 +10,21 @@
 #include <cstdio>
 #include <exception>
 #include <pthread.h>
+
+namespace {
+
+/// `localhost` or a loopback address: only this machine can connect.
+bool is_loopback(std::string host) {
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host == "localhost")
+    return true;
+  boost::system::error_code ec;
+  auto address = boost::asio::ip::make_address(host, ec);
+  return !ec && address.is_loopback();
+}
+
+} // namespace
 
 int main(int argc, char** argv) {
   hive::daemon_options options;
@@ -21,6 +39,11 @@ int main(int argc, char** argv) {
     return 0;
   }
   spdlog::set_level(spdlog::level::from_str(options.log_level));
+  spdlog::info("open-files limit {}", hive::net::raise_fd_limit());
+  if (!is_loopback(options.runtime.listen_host) && options.runtime.access.api_token.empty())
+    spdlog::warn("listening on {} without --api-token-file: anyone who can reach this address "
+                 "can download, import and delete models",
+                 options.runtime.listen_host);
   // Every thread inherits this mask, so only sigwait below sees the signals.
   sigset_t signals;
   sigemptyset(&signals);
