@@ -99,7 +99,7 @@ bool same_source(const model_ref& a, const model_ref& b) {
 /// and so may link the same blobs. Empty when none.
 std::string job_using(const job_router_state& st, const std::string& id) {
   for (const auto& [job_id, job] : st.live)
-    if (job.ref.model_id == id)
+    if (job.holds_model() && job.ref.model_id == id)
       return job_id;
   auto entry = st.entries->brief(id);
   if (!entry || !entry->shares_blobs)
@@ -108,7 +108,7 @@ std::string job_using(const job_router_state& st, const std::string& id) {
   if (!ref)
     return {};
   for (const auto& [job_id, job] : st.live)
-    if (job.ref.vendor == ref->vendor && job.ref.location == ref->location
+    if (job.holds_model() && job.ref.vendor == ref->vendor && job.ref.location == ref->location
         && job.ref.repo == ref->repo)
       return job_id;
   return {};
@@ -166,8 +166,9 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
     return make_error(api_errc::not_found, "no build recipe '" + ref->location
                                                + "' on this node (its --recipes file defines "
                                                + recipe_names(st.settings.recipes) + ")");
+  // A job whose end a client has already seen no longer counts.
   for (const auto& [id, job] : st.live)
-    if (job.ref.model_id == ref->model_id)
+    if (job.holds_model() && job.ref.model_id == ref->model_id)
       return make_error(api_errc::already_downloading,
                         "model '" + ref->model_id + "' is already being downloaded by " + id);
   if (st.deleting.contains(ref->model_id))
@@ -193,7 +194,7 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
   auto sup = spawn_announced<caf::linked + caf::monitored>(
       *self, st.registry, actor_info{"job_supervisor", job_id, self->id(), stats},
       job_supervisor_actor, caf::actor_cast<caf::actor>(self), plan);
-  st.live[job_id] = {sup, std::move(*ref), false};
+  st.live[job_id] = {sup, std::move(*ref), journal, false};
   st.queue.push_back(job_id);
   pump(self);
   return job_id;

@@ -28,7 +28,14 @@ struct job_router_state {
     /// What the job fetches: its catalog id (to refuse a second concurrent
     /// download, or a delete) and repository (whose shared blobs it may link).
     model_ref ref;
+    /// Final once the job's work is done, a moment before its supervisor
+    /// reports the end: from then on it holds the model no more.
+    std::shared_ptr<job_journal> journal;
     bool running = false;
+
+    bool holds_model() const {
+      return !journal->finished();
+    }
   };
 
   job_settings settings;

@@ -224,6 +224,7 @@ TEST_F(JobRouterTest, ADeleteOfAModelInUseIsRefusedNamingTheJob) {
   }
   auto as_job = ask(router, model_op_atom_v, std::string{"model_delete"}, std::string{"a"});
   sched.run();
+  ASSERT_FALSE(as_job->value);
   EXPECT_EQ(describe(as_job->error).code, "model_in_use");
 
   auto cancelled = ask(router, cancel_atom_v, queued_writer);
@@ -244,6 +245,7 @@ TEST_F(JobRouterTest, ADeleteWaitsForAJobThatMayLinkTheSameBlobs) {
   auto refused = ask(router, caf::delete_atom_v, std::string{"q4"});
   auto unrelated = ask(router, caf::delete_atom_v, std::string{"other"});
   sched.run();
+  ASSERT_FALSE(refused->value);
   EXPECT_EQ(describe(refused->error).code, "model_in_use");
   EXPECT_EQ(describe(refused->error).job_id, job);
   EXPECT_TRUE(unrelated->value) << caf::to_string(unrelated->error);

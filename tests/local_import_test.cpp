@@ -161,10 +161,13 @@ TEST_F(LocalImportTest, NamesThatWouldCollideWithTheImportsOwnFilesAreRefused) {
   EXPECT_NE(end.find("names ending in .part"), std::string::npos) << end;
   EXPECT_EQ(models_entries(), std::vector<std::string>{});
 
-  // The model's own folder, imported again: its files would be linked onto themselves.
+  // The model's own folder, imported again (another source of the same id,
+  // so it takes "replace"): its files would be linked onto themselves.
   fs::remove(source / "llama" / "model.gguf.part");
   ASSERT_EQ(import(source / "llama"), "[DONE]");
-  end = import(models_dir / "llama");
+  end = follow(start_download_with(R"("model":"local:)" + (models_dir / "llama").string()
+                                   + R"(","replace":true,)"))
+            .final_data();
   EXPECT_EQ(end.rfind("[ERROR] unsafe_path: ", 0), 0u) << end;
   EXPECT_NE(end.find("overlaps the model's own folder"), std::string::npos) << end;
   EXPECT_EQ(read_file(models_dir / "llama" / "model.gguf"), "weights");

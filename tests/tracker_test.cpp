@@ -128,4 +128,24 @@ TEST_F(TrackerTest, AJobOfSeveralFilesCountsThemAllAndNamesTheActiveOnes) {
   EXPECT_EQ(last.active, std::vector<std::string>{"b.safetensors"});
 }
 
+TEST_F(TrackerTest, AQueuedJobArmsNoHeartbeatAndBeatsDoNotRepeatTheReference) {
+  auto [narration, box] = spawn_probe();
+  auto tracker = spawn_tracker(narration, false);
+  EXPECT_FALSE(sched.clock().has_pending_timeout()) << "a queued job arms no timer";
+  sched.advance_time(heartbeat_interval * 3);
+  sched.run();
+  EXPECT_TRUE(heartbeats(*box).empty());
+
+  caf::anon_send(tracker, start_atom_v);
+  caf::anon_send(tracker, start_atom_v); // a second start arms no second timer
+  sched.run();
+  send_progress(tracker, 500);
+  sched.advance_time(heartbeat_interval);
+  sched.run();
+  auto beats = heartbeats(*box);
+  ASSERT_EQ(beats.size(), 1u);
+  EXPECT_TRUE(beats[0].target.empty()) << beats[0].target;
+  EXPECT_EQ(beats[0].human.rfind("still downloading (50.0%", 0), 0u) << beats[0].human;
+}
+
 } // namespace hive::test
