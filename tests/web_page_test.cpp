@@ -63,7 +63,7 @@ TEST_F(WebPageTest, ServesThePageAndItsFiles) {
 
   auto script = fetch("GET", "/app.js");
   expect_page_headers(script, "text/javascript; charset=utf-8");
-  EXPECT_NE(script.body.find("new EventSource("), std::string::npos);
+  EXPECT_NE(script.body.find("Accept: 'text/event-stream'"), std::string::npos);
 
   auto style = fetch("GET", "/app.css");
   expect_page_headers(style, "text/css; charset=utf-8");
