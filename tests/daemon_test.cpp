@@ -202,7 +202,9 @@ TEST_F(DaemonTest, TokenFilesMustBePrivateAndTheirTokenIsUsed) {
   std::ofstream{token} << "hf_from_file\n";
   fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
   for (const char* option : {"--hf-token-file", "--github-token-file"}) {
-    auto [code, message] = run(std::string{PROVISIOND_PATH} + " " + option + " " + token.string());
+    // Bounded: a daemon that accepted the file would run until stopped.
+    auto [code, message] = run("timeout 5 " + std::string{PROVISIOND_PATH} + " --listen 127.0.0.1:0 "
+                               + option + " " + token.string());
     EXPECT_EQ(code, 2) << option;
     EXPECT_NE(message.find(std::string{option} + ": " + token.string()
                            + " may be read by its group or others; make it private with chmod 600"),
