@@ -85,8 +85,9 @@ std::vector<std::string> build_environment(const build_recipe& recipe) {
   std::vector<std::string> names{"PATH", "HOME", "LANG"};
   names.insert(names.end(), recipe.env.begin(), recipe.env.end());
   for (const auto& name : names) {
-    auto taken = std::any_of(env.begin(), env.end(),
-                             [&](const std::string& entry) { return entry.starts_with(name + "="); });
+    auto taken = std::any_of(env.begin(), env.end(), [&](const std::string& entry) {
+      return entry.starts_with(name + "=");
+    });
     if (const char* value = std::getenv(name.c_str()); value && !taken)
       env.push_back(name + "=" + value);
   }

@@ -62,8 +62,8 @@ caf::expected<file_task> folder_entry(const fs::directory_entry& entry, const fs
                           + " would replace the catalog's metadata.json; nothing was imported");
   // The working files of a namesake without the suffix (a download's partial
   // and its validator, an import's copy), which are written in place.
-  for (std::string_view own : {std::string_view{".part"}, std::string_view{".validator"},
-                               net::import_suffix})
+  for (std::string_view own :
+       {std::string_view{".part"}, std::string_view{".validator"}, net::import_suffix})
     if (name.ends_with(own))
       return make_error(download_errc::unsafe_path,
                         entry.path().string() + ": names ending in " + std::string{own}

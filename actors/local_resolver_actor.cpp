@@ -42,13 +42,13 @@ caf::behavior local_resolver_actor(local_resolver_actor_type* self, vendor_conte
     return {};
   }
   // A slow or huge folder is walked off the actor threads.
-  boost::asio::post(*st.ctx.settings.disk, [me = caf::actor_cast<caf::actor>(self),
-                                            source = st.ctx.ref.location, dest = st.ctx.dest_dir,
-                                            roots = st.ctx.settings.import_roots] {
-    auto tasks = list_local_files(source, dest, roots);
-    caf::anon_send(me, tasks ? caf::make_message(std::move(*tasks))
-                             : caf::make_message(std::move(tasks.error())));
-  });
+  boost::asio::post(*st.ctx.settings.disk,
+                    [me = caf::actor_cast<caf::actor>(self), source = st.ctx.ref.location,
+                     dest = st.ctx.dest_dir, roots = st.ctx.settings.import_roots] {
+                      auto tasks = list_local_files(source, dest, roots);
+                      caf::anon_send(me, tasks ? caf::make_message(std::move(*tasks))
+                                               : caf::make_message(std::move(tasks.error())));
+                    });
   return {
       [self](std::vector<file_task>& tasks) { on_listing(self, tasks); },
       [self](caf::error& err) { self->quit(std::move(err)); },

@@ -33,7 +33,8 @@ std::string iso_time(std::int64_t ms) {
 
 caf::error check_id(const std::string& id) {
   if (has_control_chars(id))
-    return make_error(api_errc::invalid_model_ref, "invalid model id: it contains control characters");
+    return make_error(api_errc::invalid_model_ref,
+                      "invalid model id: it contains control characters");
   if (!is_valid_model_id(id))
     return make_error(
         api_errc::invalid_field,

@@ -99,8 +99,8 @@ bool begin(const std::shared_ptr<import_job>& job) {
     fail(job, download_errc::io_failed, "cannot create " + part.string() + ": " + errno_text());
     return false;
   }
-  bool cloned = ::ioctl(part_fd, FICLONE, job->source_fd) == 0
-                && ::fchmod(part_fd, job->mode) == 0 && ::fsync(part_fd) == 0;
+  bool cloned = ::ioctl(part_fd, FICLONE, job->source_fd) == 0 && ::fchmod(part_fd, job->mode) == 0
+                && ::fsync(part_fd) == 0;
   ::close(part_fd);
   if (cloned) {
     job->method = "cloned";

@@ -184,14 +184,15 @@ asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observ
     if (!result.location)
       co_return std::move(result.outcome);
     if (hop >= req.max_redirects)
-      co_return failure(download_errc::too_many_redirects, "more than "
-                                                               + std::to_string(req.max_redirects)
-                                                               + " redirects from " + shown_url(req.url))
+      co_return failure(download_errc::too_many_redirects,
+                        "more than " + std::to_string(req.max_redirects) + " redirects from "
+                            + shown_url(req.url))
           .outcome;
     auto next = resolve_location(*current, *result.location);
     if (!next)
       co_return failure(download_errc::http_status,
-                        current->shown() + " redirected to an invalid location: " + shown_url(*result.location))
+                        current->shown()
+                            + " redirected to an invalid location: " + shown_url(*result.location))
           .outcome;
     if (obs.on_redirect)
       obs.on_redirect(current->shown(), next->shown());

@@ -235,7 +235,9 @@ TEST_F(DaemonTest, TokenFilesMustBePrivateAndTheirTokenIsUsed) {
   std::ofstream{token} << "hf_from_file\n";
   fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read);
   for (const char* option : {"--hf-token-file", "--github-token-file"}) {
-    auto [code, message] = run(std::string{PROVISIOND_PATH} + " " + option + " " + token.string());
+    // Bounded: a daemon that accepted the file would run until stopped.
+    auto [code, message] = run("timeout 5 " + std::string{PROVISIOND_PATH}
+                               + " --listen 127.0.0.1:0 " + option + " " + token.string());
     EXPECT_EQ(code, 2) << option;
     EXPECT_NE(message.find(std::string{option} + ": " + token.string()
                            + " may be read by its group or others; make it private with chmod 600"),
@@ -243,8 +245,8 @@ TEST_F(DaemonTest, TokenFilesMustBePrivateAndTheirTokenIsUsed) {
         << message;
   }
   fs::permissions(token, fs::perms::owner_read | fs::perms::owner_write);
-  daemon_process daemon{{"--models-dir", (dir / "models").string(), "--hf-endpoint",
-                         hub.endpoint(), "--hf-token-file", token.string()}};
+  daemon_process daemon{{"--models-dir", (dir / "models").string(), "--hf-endpoint", hub.endpoint(),
+                         "--hf-token-file", token.string()}};
   auto [code, out] = run(cli(daemon) + "download hf:" + repo + ":tiny.gguf");
   EXPECT_EQ(code, 0) << out;
   auto authorizations = hub.authorizations();
@@ -261,7 +263,8 @@ TEST_F(DaemonTest, AKillMidImportLeavesOnlyALinkThatNoDownloadWritesAndStartUpRe
   auto models = dir / "models";
   auto link = models / "big" / "big.gguf.importing";
   {
-    daemon_process daemon{{"--models-dir", models.string(), "--import-root", source.parent_path().string()}};
+    daemon_process daemon{
+        {"--models-dir", models.string(), "--import-root", source.parent_path().string()}};
     auto [code, out] = run("curl -sf -X POST -H 'Content-Type: application/json' -d "
                            "'{\"operation\":\"model_download\",\"model\":\"local:"
                            + source.string() + "\"}' " + daemon.url() + "/v1/jobs");

@@ -120,10 +120,10 @@ TEST(ModelRefTest, ParsesOllamaNamesAsOllamaDoes) {
 }
 
 TEST(ModelRefTest, RefusesOllamaNamesItCannotPull) {
-  for (const char* bad : {"ollama:", "ollama:a/b/c/d", "ollama:ftp://h/a/b", "ollama:..",
-                          "ollama:x:", "ollama:host:99999/a/b", "ollama:h/../b", "ollama:a b",
-                          "ollama:http://tiny", "ollama:http://registry.ollama.ai/library/tiny",
-                          "ollama:http://h/a/b/c"}) {
+  for (const char* bad :
+       {"ollama:", "ollama:a/b/c/d", "ollama:ftp://h/a/b", "ollama:..",
+        "ollama:x:", "ollama:host:99999/a/b", "ollama:h/../b", "ollama:a b", "ollama:http://tiny",
+        "ollama:http://registry.ollama.ai/library/tiny", "ollama:http://h/a/b/c"}) {
     auto ref = parse_model_ref(bad);
     ASSERT_FALSE(ref) << bad;
     EXPECT_EQ(describe(ref.error()).code, "invalid_model_ref") << bad;
