@@ -39,10 +39,10 @@ protected:
     server.reset();
   }
 
-  std::shared_ptr<job_journal> add_job(const std::string& id, std::size_t max_kept = 10000) {
+  std::shared_ptr<job_journal> add_job(const std::string& id) {
     job_summary summary;
     summary.job_id = id;
-    auto journal = std::make_shared<job_journal>(summary, max_kept);
+    auto journal = std::make_shared<job_journal>(summary);
     board->add(journal);
     return journal;
   }
@@ -121,7 +121,7 @@ TEST_F(EventStreamLimitsTest, AClientThatStopsReadingIsDroppedWithinTheWriteTime
   net::server_limits limits;
   limits.write_timeout = 300ms;
   start(limits);
-  auto journal = add_job("busy", 100);
+  auto journal = add_job("busy");
   // A small receive window: the server's writes block as soon as its own
   // send buffer is full.
   auto reader = open_get(ioc_for_clients, server->port(), "/v1/jobs/busy/stream", 5s, 4096);
