@@ -73,8 +73,9 @@ TEST_F(DaemonAccessTest, ATokenFileOthersCanReadStopsStartUp) {
 
 TEST_F(DaemonAccessTest, ListeningBeyondLoopbackWithoutATokenWarns) {
   auto token = write_token("0123456789abcdef", fs::perms::owner_read | fs::perms::owner_write);
+  // Long enough for a sanitized build on a busy machine to reach its listening line.
   auto start = [&](const std::string& options) {
-    return run("timeout -s INT 1 " + std::string{PROVISIOND_PATH} + " --models-dir "
+    return run("timeout -s INT 4 " + std::string{PROVISIOND_PATH} + " --models-dir "
                + (dir / "models").string() + " " + options)
         .second;
   };
