@@ -198,7 +198,7 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
     // that runs on must not fill the disk.
     if (limit != 0 && already + bytes + filled > limit)
       co_return failure(download_errc::size_mismatch,
-                        u.str() + " sent more than " + std::to_string(limit) + " bytes"
+                        u.shown() + " sent more than " + std::to_string(limit) + " bytes"
                             + (req.expected_size == limit ? ", the size it announced"
                                                           : ", the download size limit"));
     if (ec) {

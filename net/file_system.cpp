@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hive::net {
@@ -32,6 +33,26 @@ std::error_code write_all(int fd, std::string_view text) {
   return {};
 }
 
+/// Opens `tmp` for writing from its start, never through a link or into a
+/// file with another name (an import could have planted one): such a name is
+/// unlinked and made anew, since truncating it would empty the other file.
+int open_own_temp(const fs::path& tmp) {
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  struct stat info {};
+  if (fd >= 0 && ::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_nlink == 1) {
+    if (::ftruncate(fd, 0) == 0)
+      return fd;
+    ::close(fd);
+    return -1;
+  }
+  if (fd >= 0)
+    ::close(fd);
+  else if (errno != ELOOP)
+    return -1;
+  ::unlink(tmp.c_str());
+  return ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+}
+
 } // namespace
 
 std::error_code write_atomically(const fs::path& path, std::string_view text) {
@@ -41,7 +62,7 @@ std::error_code write_atomically(const fs::path& path, std::string_view text) {
     return ec;
   auto tmp = path;
   tmp += ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  int fd = open_own_temp(tmp);
   if (fd < 0)
     return last_error();
   ec = write_all(fd, text);

@@ -57,12 +57,12 @@ std::optional<exchange_result> refuse_length(const url& u, const fetch_request& 
     return std::nullopt;
   auto total = already + *length;
   if (req.expected_size != 0 && total != req.expected_size)
-    return failure(download_errc::size_mismatch, u.str() + " announced " + std::to_string(total)
+    return failure(download_errc::size_mismatch, u.shown() + " announced " + std::to_string(total)
                                                      + " bytes, expected "
                                                      + std::to_string(req.expected_size));
   if (req.max_size != 0 && total > req.max_size)
     return failure(download_errc::size_mismatch,
-                   u.str() + " announced " + std::to_string(total)
+                   u.shown() + " announced " + std::to_string(total)
                        + " bytes, more than the download size limit of "
                        + std::to_string(req.max_size));
   return std::nullopt;

@@ -170,13 +170,15 @@ asio::awaitable<void> reply_early_error(beast::tcp_stream& stream, const server_
 /// reading what is in flight lets the client read our answer instead of
 /// getting a reset. Bounded in time and bytes.
 asio::awaitable<void> drain_and_close(beast::tcp_stream& stream, std::size_t max_bytes,
-                                      std::chrono::milliseconds per_read) {
+                                      std::chrono::milliseconds total) {
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   std::vector<char> sink(64 * 1024);
   std::size_t drained = 0;
+  // One deadline for the whole linger: a client trickling a byte now and then
+  // must not hold the socket (refused connections are not even counted).
+  stream.expires_after(total);
   while (drained < max_bytes) {
-    stream.expires_after(per_read);
     auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), use_tuple);
     if (ec)
       break;
@@ -216,12 +218,12 @@ asio::awaitable<void> session(tcp::socket socket, http_handler handler, server_l
       co_await reply_early_error(
           stream, limits, http::status::payload_too_large, api_errc::payload_too_large,
           "request body exceeds " + std::to_string(limits.body_limit) + " bytes");
-      co_return co_await drain_and_close(stream, refused_body_drain, std::chrono::seconds{1});
+      co_return co_await drain_and_close(stream, refused_body_drain, std::chrono::seconds{5});
     }
     if (ec == http::error::header_limit) {
       co_await reply_early_error(stream, limits, http::status::request_header_fields_too_large,
                                  api_errc::payload_too_large, "request headers are too large");
-      co_return co_await drain_and_close(stream, refused_body_drain, std::chrono::seconds{1});
+      co_return co_await drain_and_close(stream, refused_body_drain, std::chrono::seconds{5});
     }
     if (ec) {
       if (ec != http::error::end_of_stream && ec != beast::error::timeout
@@ -295,8 +297,9 @@ std::size_t http_server::open_streams() const {
 server_limits server_limits::for_connections(std::size_t connections) {
   server_limits limits;
   limits.max_connections = connections;
+  // At most half kept back, so that even a small cap leaves room for streams.
   limits.max_streams =
-      connections - std::min(connections, std::max<std::size_t>(16, connections / 8));
+      connections - std::min(connections / 2, std::max<std::size_t>(16, connections / 8));
   return limits;
 }
 

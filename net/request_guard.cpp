@@ -3,6 +3,7 @@
 #include "net/request_guard.hpp"
 
 #include "messages/json_writer.hpp"
+#include "net/web_page.hpp"
 
 #include <openssl/crypto.h>
 
@@ -102,8 +103,12 @@ bool token_matches(std::string_view authorization, const std::string& token) {
   return CRYPTO_memcmp(authorization.data() + scheme.size(), token.data(), token.size()) == 0;
 }
 
-bool is_api_path(std::string_view path) {
-  return path == "/v1" || path.starts_with("/v1/");
+/// What stays open with a token: `/health` and the page's own files, which
+/// hold no data. Everything else needs it, whatever the router would make of
+/// the path (`//v1/jobs` reaches the API too).
+bool is_open_path(const http_request_view& req) {
+  return req.path == "/health"
+         || ((req.method == "GET" || req.method == "HEAD") && is_page_file(req.path));
 }
 
 } // namespace
@@ -115,7 +120,7 @@ std::optional<refusal> check_request(const http_request_view& req, const access_
                    "Host '" + req.host
                        + "' is not served here; start provisiond with --allowed-host NAME to "
                          "answer that name"};
-  if (!policy.api_token.empty() && is_api_path(req.path)
+  if (!policy.api_token.empty() && !is_open_path(req)
       && !token_matches(req.authorization, policy.api_token))
     return refusal{api_errc::unauthorized,
                    req.authorization.empty()

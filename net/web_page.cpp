@@ -44,6 +44,10 @@ const embedded_file* file_at(std::string_view path) {
 
 } // namespace
 
+bool is_page_file(std::string_view path) {
+  return file_at(path) != nullptr;
+}
+
 http_handler with_web_page(http_handler api) {
   return [api = std::move(api)](http_exchange& ex) -> asio::awaitable<void> {
     const auto* file = ex.request().method == "GET" ? file_at(ex.request().path) : nullptr;

@@ -8,4 +8,7 @@ namespace hive::net {
 /// every other request to `api`, so unknown paths still get its JSON errors.
 http_handler with_web_page(http_handler api);
 
+/// True when `path` names one of the page's own files (`/`, `/app.js`, ...).
+bool is_page_file(std::string_view path);
+
 } // namespace hive::net

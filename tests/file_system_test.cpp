@@ -6,6 +6,8 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 #include <sys/resource.h>
@@ -56,6 +58,29 @@ TEST(FileSystemTest, WriteAtomicallyWritesEverythingOrReportsTheRealError) {
   EXPECT_EQ(fs::file_size(path), 1000u);
   ASSERT_FALSE(write_atomically(path, big));
   EXPECT_EQ(fs::file_size(path), big.size());
+  fs::remove_all(dir);
+}
+
+TEST(FileSystemTest, WriteAtomicallyNeverWritesThroughALinkedTemporaryName) {
+  // What an import could plant beside a file the daemon rewrites: its
+  // temporary name as another name (or a link) of the operator's file.
+  auto dir = fs::temp_directory_path() / ("atomic-link-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir / "model");
+  auto victim = dir / "operator.gguf";
+  { std::ofstream{victim} << "the operator's weights"; }
+  auto path = dir / "model" / "x.gguf.part.validator";
+  for (bool hard : {true, false}) {
+    if (hard)
+      fs::create_hard_link(victim, path.string() + ".tmp");
+    else
+      fs::create_symlink(victim, path.string() + ".tmp");
+    ASSERT_FALSE(write_atomically(path, "etag")) << hard;
+    std::ifstream in{victim};
+    std::string kept{std::istreambuf_iterator<char>{in}, {}};
+    EXPECT_EQ(kept, "the operator's weights") << hard;
+    EXPECT_EQ(fs::hard_link_count(victim), 1u) << hard;
+    EXPECT_EQ(fs::file_size(path), 4u);
+  }
   fs::remove_all(dir);
 }
 

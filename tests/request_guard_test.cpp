@@ -107,6 +107,11 @@ TEST(RequestGuardTest, TheTokenGuardsTheApiButNotHealthNorThePage) {
     EXPECT_EQ(verdict(req, policy), std::nullopt) << right;
   }
   EXPECT_EQ(verdict(request("GET", "/v1", "localhost"), policy), api_errc::unauthorized);
+  // The router skips empty segments: these reach the API as well.
+  for (const char* path : {"//v1/jobs", "///v1/models/x", "/", "/app.js"}) {
+    auto method = std::string_view{path}.starts_with("//") ? "GET" : "POST";
+    EXPECT_EQ(verdict(request(method, path, "localhost"), policy), api_errc::unauthorized) << path;
+  }
   EXPECT_EQ(verdict(request("GET", "/health", "localhost"), policy), std::nullopt);
   EXPECT_EQ(verdict(request("GET", "/", "localhost"), policy), std::nullopt);
   EXPECT_EQ(verdict(request("GET", "/app.js", "localhost"), policy), std::nullopt);
