@@ -1,11 +1,11 @@
 // Every bad input gets a clear, specific error, and nothing is lost.
 
+#include "tests/support/raw_http.hpp"
 #include "tests/support/runtime_fixture.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
 using namespace hive;
@@ -30,20 +30,6 @@ protected:
   /// No job was created by a refused request.
   void expect_no_jobs() {
     EXPECT_EQ(get("/v1/jobs").body, R"({"jobs":[]})");
-  }
-
-  /// Sends raw bytes on a fresh connection and returns what comes back.
-  std::string raw_exchange(const std::string& bytes) {
-    namespace asio = boost::asio;
-    asio::io_context ioc;
-    asio::ip::tcp::socket socket{ioc};
-    asio::ip::tcp::resolver resolver{ioc};
-    asio::connect(socket, resolver.resolve("127.0.0.1", std::to_string(runtime->port())));
-    boost::system::error_code ec;
-    asio::write(socket, asio::buffer(bytes), ec);
-    std::string answer;
-    asio::read(socket, asio::dynamic_buffer(answer), ec);
-    return answer;
   }
 };
 
@@ -99,11 +85,12 @@ TEST_F(ApiErrorsTest, ModelIdsAreCheckedBeforeTouchingDisk) {
 }
 
 TEST_F(ApiErrorsTest, MalformedHttpGetsAnErrorNotACrash) {
-  auto answer = raw_exchange("BLAH\r\n\r\n");
+  auto answer = raw_exchange(runtime->port(), "BLAH\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
   EXPECT_NE(answer.find("\"code\":\"invalid_field\""), std::string::npos);
   auto big_header =
-      raw_exchange("GET /health HTTP/1.1\r\nX-Pad: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
+      raw_exchange(runtime->port(),
+                   "GET /health HTTP/1.1\r\nX-Pad: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
   EXPECT_EQ(big_header.rfind("HTTP/1.1 431", 0), 0u) << big_header.substr(0, 80);
   EXPECT_EQ(get("/health").status, 200u);
 }

@@ -1,12 +1,7 @@
 // The web page is served from the binary with the right types, caching and policy.
 
+#include "tests/support/raw_http.hpp"
 #include "tests/support/runtime_fixture.hpp"
-
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/write.hpp>
 
 using namespace hive;
 using namespace hive::test;
@@ -22,18 +17,10 @@ protected:
 
   /// One request on its own connection, with the raw head for header checks.
   answer fetch(const std::string& method, const std::string& target) {
-    namespace asio = boost::asio;
-    asio::io_context ioc;
-    asio::ip::tcp::socket socket{ioc};
-    asio::ip::tcp::resolver resolver{ioc};
-    asio::connect(socket, resolver.resolve("127.0.0.1", std::to_string(runtime->port())));
-    auto request =
+    auto raw = raw_exchange(
+        runtime->port(),
         method + " " + target
-        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
-    boost::system::error_code ec;
-    asio::write(socket, asio::buffer(request), ec);
-    std::string raw;
-    asio::read(socket, asio::dynamic_buffer(raw), ec);
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
     auto split = raw.find("\r\n\r\n");
     EXPECT_NE(split, std::string::npos) << raw;
     answer a{raw.substr(0, split), raw.substr(split + 4)};
