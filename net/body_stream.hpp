@@ -6,11 +6,11 @@
 
 #include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
 
-#include "net/file_sink.hpp"
-#include "net/file_system.hpp"
+#include "net/host/file_sink.hpp"
+#include "net/host/file_system.hpp"
 #include "net/http_fetch.hpp"
-#include "net/part_file.hpp"
-#include "net/sha256.hpp"
+#include "net/host/part_file.hpp"
+#include "net/host/sha256.hpp"
 #include "net/url.hpp"
 
 #include <boost/asio/as_tuple.hpp>

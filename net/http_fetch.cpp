@@ -5,7 +5,7 @@
 #include "net/body_stream.hpp"
 #include "net/cancellable.hpp"
 #include "net/connection.hpp"
-#include "net/part_file.hpp"
+#include "net/host/part_file.hpp"
 #include "net/retry.hpp"
 #include "net/url.hpp"
 

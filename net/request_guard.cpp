@@ -2,7 +2,7 @@
 
 #include "net/request_guard.hpp"
 
-#include "messages/json_writer.hpp"
+#include "net/format/json_writer.hpp"
 #include "net/web_page.hpp"
 
 #include <openssl/crypto.h>

@@ -3,8 +3,8 @@
 
 #include "tests/support/actor_fixture.hpp"
 
-#include "actors/registry_actor.hpp"
-#include "messages/json_writer.hpp"
+#include "actors/inspect/registry_actor.hpp"
+#include "net/format/json_writer.hpp"
 
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>

@@ -4,7 +4,7 @@
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_file_server.hpp"
 
-#include "messages/job_journal.hpp"
+#include "net/api/job_journal.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>

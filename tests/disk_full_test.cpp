@@ -2,7 +2,7 @@
 // PROVISIONER_ENOSPC_DIR. Without it the test is skipped, saying why. One test
 // only: two would fill the same file system at once under `ctest -j`.
 
-#include "net/file_system.hpp"
+#include "net/host/file_system.hpp"
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_file_server.hpp"
 

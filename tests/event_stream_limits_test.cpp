@@ -1,8 +1,8 @@
 // Event streams cannot exhaust the server: history goes out in slices, a
 // client that stops reading is dropped, and streams leave room for short requests.
 
-#include "messages/job_board.hpp"
-#include "net/jobs_api.hpp"
+#include "net/api/job_board.hpp"
+#include "net/api/jobs_api.hpp"
 #include "tests/support/raw_http.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>

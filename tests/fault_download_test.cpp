@@ -4,7 +4,7 @@
 // catalog must be untouched, and whatever partial file is left must be one
 // the next attempt can continue; at the end the bytes must be right.
 
-#include "net/part_file.hpp"
+#include "net/host/part_file.hpp"
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_file_server.hpp"
 

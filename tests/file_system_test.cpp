@@ -1,6 +1,6 @@
 // Atomic writes when the kernel takes less than it is given.
 
-#include "net/file_system.hpp"
+#include "net/host/file_system.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "actors/gh_refusals.hpp"
+#include "actors/vendors/gh/gh_refusals.hpp"
 #include "messages/errc.hpp"
 #include "net/retry.hpp"
 

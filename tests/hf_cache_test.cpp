@@ -1,4 +1,4 @@
-#include "actors/hf_cache.hpp"
+#include "actors/vendors/hf/hf_cache.hpp"
 
 #include "tests/support/test_file_server.hpp"
 

@@ -1,4 +1,4 @@
-#include "actors/hf_selection.hpp"
+#include "actors/vendors/hf/hf_selection.hpp"
 #include "messages/errc.hpp"
 
 #include <gtest/gtest.h>

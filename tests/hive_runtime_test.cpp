@@ -1,6 +1,6 @@
 // Starting and stopping the embedded runtime.
 
-#include "actors/hive_runtime.hpp"
+#include "actors/node/hive_runtime.hpp"
 #include "net/http_client.hpp"
 
 #include <gtest/gtest.h>

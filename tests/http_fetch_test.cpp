@@ -1,7 +1,7 @@
 // The transfer coroutine on its own, against a real server.
 
 #include "net/http_fetch.hpp"
-#include "net/part_file.hpp"
+#include "net/host/part_file.hpp"
 #include "tests/support/test_file_server.hpp"
 #include "tests/support/test_proxy.hpp"
 

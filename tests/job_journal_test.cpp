@@ -1,5 +1,5 @@
-#include "messages/job_board.hpp"
-#include "messages/job_journal.hpp"
+#include "net/api/job_board.hpp"
+#include "net/api/job_journal.hpp"
 
 #include <gtest/gtest.h>
 

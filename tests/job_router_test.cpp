@@ -1,7 +1,7 @@
 #include "tests/support/actor_fixture.hpp"
 
-#include "actors/catalog_actor.hpp"
-#include "actors/job_router_actor.hpp"
+#include "actors/catalog/catalog_actor.hpp"
+#include "actors/jobs/job_router_actor.hpp"
 #include "messages/errc.hpp"
 
 #include <caf/send.hpp>

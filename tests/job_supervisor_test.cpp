@@ -1,10 +1,10 @@
 #include "tests/support/actor_fixture.hpp"
 
-#include "actors/catalog_actor.hpp"
-#include "actors/job_supervisor_actor.hpp"
-#include "actors/registry_actor.hpp"
+#include "actors/catalog/catalog_actor.hpp"
+#include "actors/jobs/job_supervisor_actor.hpp"
+#include "actors/inspect/registry_actor.hpp"
 #include "messages/errc.hpp"
-#include "net/part_file.hpp"
+#include "net/host/part_file.hpp"
 
 #include <caf/send.hpp>
 

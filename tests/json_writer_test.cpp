@@ -1,6 +1,6 @@
 // The API's JSON is valid UTF-8 whatever servers and file systems hand us.
 
-#include "messages/json_writer.hpp"
+#include "net/format/json_writer.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>

@@ -1,7 +1,7 @@
 // local:/path imports through the real API: files and folders, hashed and
 // recorded, every refusal typed, a cancel that leaves nothing.
 
-#include "actors/local_files.hpp"
+#include "actors/vendors/local/local_files.hpp"
 #include "messages/errc.hpp"
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_file_server.hpp"

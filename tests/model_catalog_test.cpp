@@ -1,4 +1,4 @@
-#include "actors/model_catalog.hpp"
+#include "actors/catalog/model_catalog.hpp"
 #include "messages/errc.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "actors/model_ref.hpp"
+#include "actors/vendors/model_ref.hpp"
 #include "messages/errc.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "actors/ollama_registry.hpp"
+#include "actors/vendors/ollama/ollama_registry.hpp"
 #include "messages/errc.hpp"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 #include "messages/errc.hpp"
-#include "messages/operation.hpp"
+#include "net/api/operation.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "net/part_file.hpp"
+#include "net/host/part_file.hpp"
 
 #include <gtest/gtest.h>
 

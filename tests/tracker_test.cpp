@@ -1,7 +1,7 @@
 #include "tests/support/actor_fixture.hpp"
 
-#include "actors/narration_actor.hpp"
-#include "actors/tracker_actor.hpp"
+#include "actors/jobs/narration_actor.hpp"
+#include "actors/jobs/tracker_actor.hpp"
 
 #include <caf/send.hpp>
 

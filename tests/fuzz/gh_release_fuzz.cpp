@@ -1,6 +1,6 @@
 // What GitHub's API (or anything GITHUB_API_URL names) answers about a release.
 
-#include "actors/gh_release_json.hpp"
+#include "actors/vendors/gh/gh_release_json.hpp"
 
 #include <cstddef>
 #include <cstdint>

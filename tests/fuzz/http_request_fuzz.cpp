@@ -1,7 +1,7 @@
 // Bytes from a client as the API server reads them: Beast's request parser
 // with the server's limits, then the body of a POST as an operation.
 
-#include "messages/operation.hpp"
+#include "net/api/operation.hpp"
 #include "net/http_server.hpp"
 
 #include <boost/beast/http.hpp>

@@ -1,7 +1,7 @@
 // What a Hub (or anything HF_ENDPOINT names) answers to the revision and
 // tree requests, and the Link header between tree pages.
 
-#include "actors/hf_hub_json.hpp"
+#include "actors/vendors/hf/hf_hub_json.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,7 +1,7 @@
 // A model reference as a client sends it. Beyond not crashing: an accepted
 // reference's catalog id and file name are single safe path segments.
 
-#include "actors/model_ref.hpp"
+#include "actors/vendors/model_ref.hpp"
 
 #include <cstddef>
 #include <cstdint>

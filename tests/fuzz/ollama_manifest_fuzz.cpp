@@ -1,6 +1,6 @@
 // What an Ollama registry answers: a manifest, or a bearer challenge.
 
-#include "actors/ollama_manifest.hpp"
+#include "actors/vendors/ollama/ollama_manifest.hpp"
 
 #include <cstddef>
 #include <cstdint>

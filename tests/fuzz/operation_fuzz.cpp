@@ -1,6 +1,6 @@
 // The body of POST /v1/jobs.
 
-#include "messages/operation.hpp"
+#include "net/api/operation.hpp"
 
 #include <cstddef>
 #include <cstdint>

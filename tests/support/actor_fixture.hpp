@@ -1,7 +1,7 @@
 #pragma once
 
-#include "actors/vendor_context.hpp"
-#include "messages/job_journal.hpp"
+#include "actors/vendors/vendor_context.hpp"
+#include "net/api/job_journal.hpp"
 #include "messages/type_ids.hpp"
 
 #include <caf/actor_system.hpp>

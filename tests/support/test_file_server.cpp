@@ -2,7 +2,7 @@
 
 #include "tests/support/test_file_server.hpp"
 
-#include "net/sha256.hpp"
+#include "net/host/sha256.hpp"
 #include "tests/support/loopback_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>

@@ -2,7 +2,7 @@
 
 #include "tests/support/test_github_server.hpp"
 
-#include "messages/json_writer.hpp"
+#include "net/format/json_writer.hpp"
 #include "tests/support/loopback_server.hpp"
 
 #include <boost/asio/as_tuple.hpp>

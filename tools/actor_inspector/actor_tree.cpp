@@ -1,6 +1,6 @@
 #include "tools/actor_inspector/actor_tree.hpp"
 
-#include "messages/human_units.hpp"
+#include "net/format/human_units.hpp"
 
 #include <simdjson.h>
 

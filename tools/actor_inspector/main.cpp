@@ -1,7 +1,7 @@
 // actor-inspector: provisiond's supervision tree, once or live like `top`.
 
 #include "net/http_client.hpp"
-#include "net/token_file.hpp"
+#include "net/host/token_file.hpp"
 #include "tools/actor_inspector/actor_tree.hpp"
 
 #include <chrono>

@@ -1,9 +1,9 @@
 // provision: command-line client of provisiond's jobs API.
 
-#include "messages/human_units.hpp"
-#include "messages/json_writer.hpp"
+#include "net/format/human_units.hpp"
+#include "net/format/json_writer.hpp"
 #include "net/http_client.hpp"
-#include "net/token_file.hpp"
+#include "net/host/token_file.hpp"
 #include "tools/provision/progress_view.hpp"
 
 #include <simdjson.h>

@@ -1,6 +1,6 @@
 #include "tools/provision/progress_view.hpp"
 
-#include "messages/human_units.hpp"
+#include "net/format/human_units.hpp"
 
 #include <simdjson.h>
 

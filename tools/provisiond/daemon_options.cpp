@@ -1,9 +1,9 @@
 #include "tools/provisiond/daemon_options.hpp"
 
-#include "actors/build_recipe.hpp"
-#include "actors/hf_cache.hpp"
-#include "actors/ollama_store.hpp"
-#include "net/token_file.hpp"
+#include "actors/vendors/build/build_recipe.hpp"
+#include "actors/vendors/hf/hf_cache.hpp"
+#include "actors/vendors/ollama/ollama_store.hpp"
+#include "net/host/token_file.hpp"
 
 #include <charconv>
 #include <cstdlib>

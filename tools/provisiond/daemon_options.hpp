@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/hive_runtime.hpp"
+#include "actors/node/hive_runtime.hpp"
 
 #include <optional>
 #include <string>

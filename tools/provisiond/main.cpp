@@ -1,5 +1,5 @@
-#include "actors/hive_runtime.hpp"
-#include "net/fd_limit.hpp"
+#include "actors/node/hive_runtime.hpp"
+#include "net/host/fd_limit.hpp"
 #include "tools/provisiond/daemon_options.hpp"
 
 #include <boost/asio/ip/address.hpp>

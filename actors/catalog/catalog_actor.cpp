@@ -1,0 +1,33 @@
+#include "actors/catalog/catalog_actor.hpp"
+
+#include "net/format/json_writer.hpp"
+#include "messages/type_ids.hpp"
+
+#include <caf/event_based_actor.hpp>
+
+namespace hive {
+
+caf::behavior catalog_actor(catalog_actor_type* self, std::filesystem::path root) {
+  self->state.catalog.emplace(std::move(root));
+  return {
+      [self](caf::put_atom, const model_record& record) -> caf::result<std::string> {
+        if (auto err = self->state.catalog->add(record))
+          return err;
+        return record.id;
+      },
+      [self](list_atom) { return self->state.catalog->list_json(); },
+      [self](caf::get_atom, const std::string& id) -> caf::result<std::string> {
+        auto json = self->state.catalog->get_json(id);
+        if (!json)
+          return std::move(json.error());
+        return std::move(*json);
+      },
+      [self](caf::delete_atom, const std::string& id) -> caf::result<std::string> {
+        if (auto err = self->state.catalog->remove(id))
+          return err;
+        return json_object{}.field("id", id).field("status", "deleted").str();
+      },
+  };
+}
+
+} // namespace hive

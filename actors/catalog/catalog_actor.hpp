@@ -1,0 +1,24 @@
+#pragma once
+
+#include "actors/catalog/model_catalog.hpp"
+
+#include <caf/behavior.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include <optional>
+
+namespace hive {
+
+/// Sole owner of the on-disk catalog, so that adds and deletes never race.
+struct catalog_state {
+  std::optional<model_catalog> catalog;
+  static inline const char* name = "catalog";
+};
+
+using catalog_actor_type = caf::stateful_actor<catalog_state>;
+
+/// `(put_atom, model_record) -> std::string` id; `list_atom -> std::string`
+/// JSON; `(get_atom, id) -> std::string` JSON; `(delete_atom, id) -> std::string` JSON.
+caf::behavior catalog_actor(catalog_actor_type* self, std::filesystem::path root);
+
+} // namespace hive

@@ -1,0 +1,315 @@
+#include "actors/jobs/job_router_actor.hpp"
+
+#include "actors/vendors/local/import_roots.hpp"
+#include "actors/jobs/job_supervisor_actor.hpp"
+#include "actors/jobs/narration_actor.hpp"
+#include "actors/inspect/registry_actor.hpp"
+#include "messages/errc.hpp"
+#include "net/format/json_writer.hpp"
+#include "messages/type_ids.hpp"
+
+#include <caf/event_based_actor.hpp>
+#include <caf/spawn_options.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+namespace hive {
+
+namespace {
+
+/// `job-` and a random (version 4) UUID.
+std::string new_job_id(std::mt19937_64& rng) {
+  auto hi = rng();
+  auto lo = rng();
+  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "job-%08x-%04x-%04x-%04x-%012llx",
+                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xffff),
+                static_cast<unsigned>(hi & 0xffff), static_cast<unsigned>(lo >> 48),
+                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
+  return buf;
+}
+
+std::shared_ptr<job_journal> open_journal(job_router_actor_type* self, const std::string& job_id,
+                                          const std::string& operation, const std::string& model,
+                                          const std::string& vendor = {}) {
+  job_summary summary;
+  summary.job_id = job_id;
+  summary.operation = operation;
+  summary.model = model;
+  summary.vendor = vendor;
+  summary.created_ms = wall_clock_ms();
+  auto journal = std::make_shared<job_journal>(std::move(summary));
+  self->state.board->add(journal);
+  return journal;
+}
+
+/// Starts queued jobs while there are free slots.
+void pump(job_router_actor_type* self) {
+  auto& st = self->state;
+  while (st.running < st.settings.max_concurrent && !st.queue.empty()) {
+    auto id = st.queue.front();
+    st.queue.pop_front();
+    auto i = st.live.find(id);
+    if (i == st.live.end())
+      continue;
+    i->second.running = true;
+    ++st.running;
+    self->send(i->second.supervisor, start_atom_v);
+  }
+}
+
+/// A job ended (or its supervisor died): free its slot.
+void retire(job_router_actor_type* self, const std::string& job_id) {
+  auto& st = self->state;
+  auto i = st.live.find(job_id);
+  if (i == st.live.end())
+    return;
+  if (i->second.running)
+    --st.running;
+  st.live.erase(i);
+  std::erase(st.queue, job_id);
+  pump(self);
+}
+
+/// `a, b` or `none`.
+std::string recipe_names(const build_recipes& recipes) {
+  std::string names;
+  for (const auto& [name, recipe] : recipes)
+    names += (names.empty() ? "" : ", ") + name;
+  return names.empty() ? "none" : names;
+}
+
+/// Whether two references fetch the same model: the same vendor, place,
+/// repository and file (a URL without its query, which signed CDN links
+/// change). The revision is left out: fetching another revision or release
+/// of the same file or repository updates the model, as re-downloading it does.
+bool same_source(const model_ref& a, const model_ref& b) {
+  auto place = [](const model_ref& r) {
+    return r.vendor == "url" ? r.location.substr(0, r.location.find_first_of("?#")) : r.location;
+  };
+  return a.vendor == b.vendor && place(a) == place(b) && a.repo == b.repo && a.path == b.path
+         && a.quant == b.quant;
+}
+
+/// A live job that uses model `id`: one that writes it, or, when the model's
+/// files live in a shared cache, one that fetches from the same repository
+/// and so may link the same blobs. Empty when none.
+std::string job_using(const job_router_state& st, const std::string& id) {
+  for (const auto& [job_id, job] : st.live)
+    if (job.holds_model() && job.ref.model_id == id)
+      return job_id;
+  auto entry = st.entries->brief(id);
+  if (!entry || !entry->shares_blobs)
+    return {};
+  auto ref = parse_model_ref(entry->source);
+  if (!ref)
+    return {};
+  for (const auto& [job_id, job] : st.live)
+    if (job.holds_model() && job.ref.vendor == ref->vendor && job.ref.location == ref->location
+        && job.ref.repo == ref->repo)
+      return job_id;
+  return {};
+}
+
+caf::error in_use(const std::string& id, const std::string& job_id) {
+  return make_error(api_errc::model_in_use,
+                    "model '" + id + "' is in use by " + job_id
+                        + "; cancel the job or wait until it ends",
+                    job_id);
+}
+
+/// Has the catalog actor delete a model, refusing while a job uses it; the
+/// id stays reserved until the catalog answers, so no download starts
+/// writing into a folder that is being removed.
+template <class Done, class Failed>
+caf::error delete_model(job_router_actor_type* self, const std::string& id, Done done,
+                        Failed failed) {
+  auto& st = self->state;
+  if (auto job_id = job_using(st, id); !job_id.empty())
+    return in_use(id, job_id);
+  if (st.deleting.contains(id))
+    return make_error(api_errc::model_in_use, "model '" + id + "' is being deleted");
+  st.deleting.insert(id);
+  auto release = [self, id] { self->state.deleting.erase(id); };
+  self->request(st.catalog, std::chrono::seconds{30}, caf::delete_atom_v, id)
+      .then(
+          [release, done](std::string& json) mutable {
+            release();
+            done(json);
+          },
+          [release, failed](caf::error& err) mutable {
+            release();
+            failed(err);
+          });
+  return {};
+}
+
+caf::result<std::string> accept_download(job_router_actor_type* self, download_spec& spec) {
+  auto& st = self->state;
+  auto ref = parse_model_ref(spec.model);
+  if (!ref)
+    return std::move(ref.error());
+  if ((!spec.include.empty() || !spec.exclude.empty()) && ref->vendor != "hf")
+    return make_error(api_errc::invalid_field,
+                      "'include' and 'exclude' select files of a Hugging Face repository");
+  if ((!spec.include.empty() || !spec.exclude.empty())
+      && (!ref->path.empty() || !ref->quant.empty()))
+    return make_error(api_errc::invalid_field, "'include' and 'exclude' apply to a whole "
+                                               "repository (hf:org/name), not to one file");
+  if (ref->vendor == "local")
+    if (auto err = check_import_path(ref->location, st.settings.import_roots))
+      return err;
+  if (ref->vendor == "build" && !st.settings.recipes.contains(ref->location))
+    return make_error(api_errc::not_found, "no build recipe '" + ref->location
+                                               + "' on this node (its --recipes file defines "
+                                               + recipe_names(st.settings.recipes) + ")");
+  // A job whose end a client has already seen no longer counts.
+  for (const auto& [id, job] : st.live)
+    if (job.holds_model() && job.ref.model_id == ref->model_id)
+      return make_error(api_errc::already_downloading,
+                        "model '" + ref->model_id + "' is already being downloaded by " + id);
+  if (st.deleting.contains(ref->model_id))
+    return make_error(api_errc::model_in_use, "model '" + ref->model_id + "' is being deleted");
+  if (auto entry = st.entries->brief(ref->model_id); entry && !spec.replace) {
+    auto existing = parse_model_ref(entry->source);
+    if (!existing || !same_source(*existing, *ref))
+      return make_error(api_errc::model_exists,
+                        "the catalog already has a model '" + ref->model_id + "' from "
+                            + entry->source + "; send \"replace\": true to replace it");
+  }
+  if (st.running >= st.settings.max_concurrent && st.queue.size() >= st.settings.max_queued)
+    return make_error(api_errc::too_many_jobs,
+                      std::to_string(st.queue.size())
+                          + " jobs are already waiting for a download slot (--max-queued "
+                          + std::to_string(st.settings.max_queued) + "); try again later");
+  auto job_id = new_job_id(st.rng);
+  auto journal = open_journal(self, job_id, "model_download", spec.model, ref->vendor);
+  auto stats = std::make_shared<actor_stats>();
+  job_plan plan{job_id,     *ref,    spec.model, spec.sha256, spec.include, spec.exclude,
+                spec.token, journal, st.catalog, st.registry, st.settings,  st.make_vendors,
+                stats};
+  auto sup = spawn_announced<caf::linked + caf::monitored>(
+      *self, st.registry, actor_info{"job_supervisor", job_id, self->id(), stats},
+      job_supervisor_actor, caf::actor_cast<caf::actor>(self), plan);
+  st.live[job_id] = {sup, std::move(*ref), journal, false};
+  st.queue.push_back(job_id);
+  pump(self);
+  return job_id;
+}
+
+/// Catalog operations are instant jobs: one `data` event, then the end. A
+/// delete of a model in use is refused before it becomes a job.
+caf::result<std::string> accept_model_op(job_router_actor_type* self, const std::string& op,
+                                         const std::string& model_id) {
+  auto& st = self->state;
+  if (op == "model_delete")
+    if (auto job_id = job_using(st, model_id); !job_id.empty())
+      return in_use(model_id, job_id);
+  auto job_id = new_job_id(st.rng);
+  auto journal = open_journal(self, job_id, op, model_id);
+  auto done = [journal, op](const std::string& payload) {
+    journal->append(
+        "data",
+        json_object{}.field("type", "data").field("action", op).raw("payload", payload).str());
+    journal->finish("completed", "", "", "[DONE]", wall_clock_ms());
+  };
+  auto failed = [journal](const caf::error& err) {
+    auto view = describe(err);
+    journal->finish("failed", view.code, view.message,
+                    terminal_data("failed", view.code, view.message), wall_clock_ms());
+  };
+  journal->set_state("running", wall_clock_ms());
+  auto timeout = std::chrono::seconds{30};
+  if (op == "model_list")
+    self->request(st.catalog, timeout, list_atom_v).then(done, failed);
+  else if (op == "model_get")
+    self->request(st.catalog, timeout, caf::get_atom_v, model_id).then(done, failed);
+  else if (auto err = delete_model(self, model_id, done, failed))
+    failed(err);
+  return job_id;
+}
+
+} // namespace
+
+caf::behavior job_router_actor(job_router_actor_type* self, job_settings settings,
+                               std::shared_ptr<job_board> board, caf::actor catalog,
+                               caf::actor registry, vendor_factory make_vendors) {
+  auto& st = self->state;
+  st.settings = std::move(settings);
+  st.board = std::move(board);
+  st.catalog = std::move(catalog);
+  st.registry = std::move(registry);
+  st.make_vendors = std::move(make_vendors);
+  st.entries.emplace(st.settings.models_dir);
+  self->set_exit_handler([self](caf::exit_msg& msg) {
+    // Supervisors are linked so that our shutdown reaches them; their own end,
+    // even a crash, is the down handler's business and must not take us down.
+    if (!msg.reason)
+      return;
+    for (const auto& [id, job] : self->state.live)
+      if (job.supervisor.address() == msg.source)
+        return;
+    self->quit(msg.reason);
+  });
+  self->set_down_handler([self](caf::down_msg& msg) {
+    auto& st = self->state;
+    for (auto& [id, job] : st.live) {
+      if (job.supervisor.address() != msg.source)
+        continue;
+      // Normally the job_outcome came first; this covers a supervisor that crashed.
+      if (auto journal = st.board->find(id); journal && !journal->finished()) {
+        auto view = describe(msg.reason);
+        journal->finish("failed", "internal", "job supervisor died: " + view.message,
+                        terminal_data("failed", "internal", "job supervisor died"),
+                        wall_clock_ms());
+      }
+      retire(self, std::string{id});
+      return;
+    }
+  });
+  return {
+      [self](download_spec& spec) { return accept_download(self, spec); },
+      [self](model_op_atom, const std::string& op, const std::string& model_id) {
+        return accept_model_op(self, op, model_id);
+      },
+      [self](caf::delete_atom, const std::string& model_id) {
+        auto promise = self->make_response_promise();
+        auto err = delete_model(
+            self, model_id,
+            [promise](std::string& json) mutable { promise.deliver(std::move(json)); },
+            [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+        if (err)
+          promise.deliver(std::move(err));
+        return promise;
+      },
+      [self](cancel_atom, const std::string& job_id) {
+        auto& st = self->state;
+        auto promise = self->make_response_promise();
+        if (auto i = st.live.find(job_id); i != st.live.end()) {
+          // The supervisor answers once its vendors are down and files are gone.
+          // It may also have just ended on its own: then the journal says how.
+          // A supervisor that crashed never answers: the timeout (below the
+          // API's) then lets the journal, failed by the down handler, answer.
+          self->request(i->second.supervisor, std::chrono::seconds{20}, cancel_atom_v)
+              .then([promise](std::string& state) mutable { promise.deliver(std::move(state)); },
+                    [promise, journal = st.board->find(job_id)](caf::error& err) mutable {
+                      if (journal && journal->finished())
+                        promise.deliver(journal->summary().state);
+                      else
+                        promise.deliver(std::move(err));
+                    });
+        } else if (auto journal = st.board->find(job_id)) {
+          promise.deliver(journal->summary().state);
+        } else {
+          promise.deliver(make_error(api_errc::not_found, "no job " + job_id));
+        }
+        return promise;
+      },
+      [self](const job_outcome& outcome) { retire(self, outcome.job_id); },
+  };
+}
+
+} // namespace hive

@@ -1,0 +1,288 @@
+#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+
+#include "net/api/jobs_api.hpp"
+
+#include "messages/errc.hpp"
+#include "net/api/job_board.hpp"
+#include "net/format/json_writer.hpp"
+#include "net/api/operation.hpp"
+#include "messages/type_ids.hpp"
+#include "net/caf_ask.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <charconv>
+
+namespace hive::net {
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+constexpr auto query_timeout = std::chrono::milliseconds{10s};
+
+/// Seconds a client refused with `too_many_jobs` is asked to wait: about
+/// what a slot takes to free up on a busy node.
+constexpr std::string_view retry_after_secs = "30";
+
+/// History goes to a stream in slices of about this many bytes: a reader far
+/// behind costs one slice of memory, never a copy of the whole journal.
+constexpr std::size_t stream_slice_bytes = 64 * 1024;
+
+asio::awaitable<void> reply_error(http_exchange& ex, const caf::error& err) {
+  auto view = describe(err);
+  auto body = error_json(view.code, view.message, view.job_id);
+  if (view.code == code_of(api_errc::too_many_jobs)) {
+    const http_header retry_after[] = {{"Retry-After", retry_after_secs}};
+    co_return co_await ex.reply(view.http_status, std::move(body), "application/json",
+                                retry_after);
+  }
+  co_await ex.reply(view.http_status, std::move(body));
+}
+
+asio::awaitable<void> reply_error(http_exchange& ex, api_errc code, std::string_view message) {
+  co_await ex.reply(http_status_of(code), error_json(code_of(code), message));
+}
+
+std::string summary_json(const job_summary& s) {
+  json_object obj;
+  obj.field("job_id", s.job_id)
+      .field("operation", s.operation)
+      .field("model", s.model)
+      .field("vendor", s.vendor)
+      .field("state", s.state)
+      .field("bytes", s.bytes)
+      .field("total", s.total)
+      .field("created_ms", s.created_ms)
+      .field("started_ms", s.started_ms)
+      .field("finished_ms", s.finished_ms);
+  if (s.error_code.empty())
+    obj.raw("error", "null");
+  else
+    obj.raw("error",
+            json_object{}.field("code", s.error_code).field("message", s.error_message).str());
+  return obj.str();
+}
+
+std::string status_json(const std::string& job_id, const std::string& state) {
+  return json_object{}.field("job_id", job_id).field("status", state).str();
+}
+
+std::uint64_t parse_event_id(std::string_view text) {
+  std::uint64_t id = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  return ec == std::errc{} && end == text.data() + text.size() ? id : 0;
+}
+
+std::string sse_frame(const journal_event& e) {
+  std::string out;
+  out.reserve(e.data.size() + e.name.size() + 32);
+  out += "id: ";
+  out += std::to_string(e.id);
+  out += "\nevent: ";
+  out += e.name;
+  out += "\ndata: ";
+  out += e.data;
+  out += "\n\n";
+  return out;
+}
+
+/// Splits `/v1/jobs/abc/stream` into {"v1", "jobs", "abc", "stream"}.
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    auto end = path.find('/');
+    out.push_back(path.substr(0, end));
+    path.remove_prefix(end == std::string_view::npos ? path.size() : end);
+  }
+  return out;
+}
+
+class jobs_api {
+public:
+  explicit jobs_api(jobs_api_context ctx) : ctx_(std::move(ctx)) {
+  }
+
+  asio::awaitable<void> operator()(http_exchange& ex) const {
+    const auto& req = ex.request();
+    auto parts = segments(req.path);
+    auto is = [&](std::initializer_list<std::string_view> want) {
+      return parts.size() == want.size() && std::equal(want.begin(), want.end(), parts.begin());
+    };
+    auto method_is = [&](std::string_view m) { return req.method == m; };
+    if (is({"health"}))
+      co_return co_await ex.reply(200, R"({"status":"ok"})");
+    if (parts.size() < 2 || parts[0] != "v1")
+      co_return co_await reply_error(ex, api_errc::not_found, "no route for " + req.path);
+    if (is({"v1", "jobs"})) {
+      if (method_is("POST"))
+        co_return co_await create_job(ex);
+      if (method_is("GET"))
+        co_return co_await list_jobs(ex);
+      co_return co_await wrong_method(ex);
+    }
+    if (parts.size() >= 3 && parts[1] == "jobs") {
+      auto job_id = std::string{parts[2]};
+      if (parts.size() == 3 && method_is("GET"))
+        co_return co_await get_job(ex, job_id);
+      if (parts.size() == 3 && method_is("DELETE"))
+        co_return co_await cancel_job(ex, job_id);
+      if (is({"v1", "jobs", parts[2], "cancel"}) && method_is("POST"))
+        co_return co_await cancel_job(ex, job_id);
+      if (is({"v1", "jobs", parts[2], "stream"}) && method_is("GET"))
+        co_return co_await stream_job(ex, job_id);
+      if (parts.size() == 3
+          || (parts.size() == 4 && (parts[3] == "cancel" || parts[3] == "stream")))
+        co_return co_await wrong_method(ex);
+    }
+    if (is({"v1", "models"}) && method_is("GET"))
+      co_return co_await relay(ex, ctx_.catalog, list_atom_v);
+    if (parts.size() == 3 && parts[1] == "models") {
+      auto id = std::string{parts[2]};
+      if (method_is("GET"))
+        co_return co_await relay(ex, ctx_.catalog, caf::get_atom_v, id);
+      if (method_is("DELETE")) // the router knows which models its jobs use
+        co_return co_await relay(ex, ctx_.router, caf::delete_atom_v, id);
+      co_return co_await wrong_method(ex);
+    }
+    if (is({"v1", "actors"}) && method_is("GET"))
+      co_return co_await relay(ex, ctx_.registry, list_atom_v);
+    if (is({"v1", "models"}) || is({"v1", "actors"}))
+      co_return co_await wrong_method(ex);
+    co_await reply_error(ex, api_errc::not_found, "no route for " + req.path);
+  }
+
+private:
+  static asio::awaitable<void> wrong_method(http_exchange& ex) {
+    co_await reply_error(ex, api_errc::method_not_allowed,
+                         "method " + ex.request().method + " is not allowed on "
+                             + ex.request().path);
+  }
+
+  /// Asks an actor for a JSON answer and sends it back as is.
+  template <class... Ts>
+  asio::awaitable<void> relay(http_exchange& ex, caf::actor dest, Ts... xs) const {
+    auto answer = co_await ask<std::string>(*ctx_.system, dest, query_timeout, xs...);
+    if (!answer)
+      co_return co_await reply_error(ex, answer.error());
+    co_await ex.reply(200, std::move(*answer));
+  }
+
+  asio::awaitable<void> create_job(http_exchange& ex) const {
+    auto op = parse_operation(ex.request().body);
+    if (!op)
+      co_return co_await reply_error(ex, op.error());
+    caf::expected<std::string> job_id = std::string{};
+    if (op->op == operation::kind::model_download)
+      job_id = co_await ask<std::string>(*ctx_.system, ctx_.router, query_timeout, op->download);
+    else
+      job_id = co_await ask<std::string>(*ctx_.system, ctx_.router, query_timeout, model_op_atom_v,
+                                         op->name, op->model_id);
+    if (!job_id)
+      co_return co_await reply_error(ex, job_id.error());
+    co_await ex.reply(201, json_object{}
+                               .field("job_id", *job_id)
+                               .field("sse_url", "/v1/jobs/" + *job_id + "/stream")
+                               .str());
+  }
+
+  asio::awaitable<void> list_jobs(http_exchange& ex) const {
+    json_array jobs;
+    for (const auto& journal : ctx_.board->list())
+      jobs.raw(summary_json(journal->summary()));
+    co_await ex.reply(200, json_object{}.raw("jobs", jobs.str()).str());
+  }
+
+  asio::awaitable<void> get_job(http_exchange& ex, const std::string& job_id) const {
+    auto journal = ctx_.board->find(job_id);
+    if (!journal)
+      co_return co_await reply_error(ex, api_errc::not_found, "no job " + job_id);
+    co_await ex.reply(200, summary_json(journal->summary()));
+  }
+
+  asio::awaitable<void> cancel_job(http_exchange& ex, const std::string& job_id) const {
+    auto journal = ctx_.board->find(job_id);
+    if (!journal)
+      co_return co_await reply_error(ex, api_errc::not_found, "no job " + job_id);
+    if (journal->finished())
+      co_return co_await ex.reply(409, status_json(job_id, journal->summary().state));
+    auto state = co_await ask<std::string>(*ctx_.system, ctx_.router, ctx_.cancel_timeout,
+                                           cancel_atom_v, job_id);
+    if (!state)
+      co_return co_await reply_error(ex, state.error());
+    co_await ex.reply(*state == "cancelled" ? 200 : 409, status_json(job_id, *state));
+  }
+
+  asio::awaitable<void> stream_job(http_exchange& ex, const std::string& job_id) const {
+    auto journal = ctx_.board->find(job_id);
+    if (!journal)
+      co_return co_await reply_error(ex, api_errc::not_found, "no job " + job_id);
+    // The waker lives on this connection's strand: the journal's watcher
+    // posts to it, so `pending` needs no lock. `pending` catches wake-ups
+    // that arrive while we are busy writing rather than waiting.
+    struct waker {
+      explicit waker(const asio::any_io_executor& ex) : timer(ex) {
+      }
+      asio::steady_timer timer;
+      bool pending = false;
+    };
+    auto executor = co_await asio::this_coro::executor;
+    auto wake = std::make_shared<waker>(executor);
+    std::weak_ptr<waker> weak = wake;
+    auto token = journal->watch([executor, weak] {
+      asio::post(executor, [weak] {
+        if (auto w = weak.lock()) {
+          w->pending = true;
+          w->timer.cancel();
+        }
+      });
+    });
+    struct unwatch_guard {
+      job_journal& j;
+      std::uint64_t token;
+      ~unwatch_guard() {
+        j.unwatch(token);
+      }
+    } guard{*journal, token};
+    if (!co_await ex.begin_stream("text/event-stream"))
+      co_return;
+    auto cursor = parse_event_id(ex.request().last_event_id);
+    for (;;) {
+      wake->pending = false;
+      auto batch = journal->read_after(cursor, stream_slice_bytes);
+      std::string frames;
+      for (const auto& e : batch.events) {
+        frames += sse_frame(e);
+        cursor = e.id;
+      }
+      if (!frames.empty() && !co_await ex.stream_chunk(std::move(frames)))
+        co_return;
+      if (batch.ended)
+        co_return co_await ex.end_stream();
+      if (wake->pending || batch.more)
+        continue;
+      wake->timer.expires_after(ctx_.keepalive_interval);
+      auto [ec] = co_await wake->timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (!ec && !co_await ex.stream_chunk(": keep-alive\n\n"))
+        co_return;
+    }
+  }
+
+  jobs_api_context ctx_;
+};
+
+} // namespace
+
+http_handler make_jobs_api(jobs_api_context ctx) {
+  auto api = std::make_shared<jobs_api>(std::move(ctx));
+  return [api](http_exchange& ex) { return (*api)(ex); };
+}
+
+} // namespace hive::net
