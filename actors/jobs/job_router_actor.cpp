@@ -8,28 +8,21 @@
 #include "net/format/json_writer.hpp"
 #include "messages/type_ids.hpp"
 
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
 
 #include <chrono>
-#include <cstdio>
 
 namespace hive {
 
 namespace {
 
 /// `job-` and a random (version 4) UUID.
-std::string new_job_id(std::mt19937_64& rng) {
-  auto hi = rng();
-  auto lo = rng();
-  hi = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
-  lo = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "job-%08x-%04x-%04x-%04x-%012llx",
-                static_cast<unsigned>(hi >> 32), static_cast<unsigned>((hi >> 16) & 0xffff),
-                static_cast<unsigned>(hi & 0xffff), static_cast<unsigned>(lo >> 48),
-                static_cast<unsigned long long>(lo & 0xffffffffffffULL));
-  return buf;
+std::string new_job_id() {
+  return "job-" + boost::uuids::to_string(boost::uuids::random_generator{}());
 }
 
 std::shared_ptr<job_journal> open_journal(job_router_actor_type* self, const std::string& job_id,
@@ -185,7 +178,7 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
                       std::to_string(st.queue.size())
                           + " jobs are already waiting for a download slot (--max-queued "
                           + std::to_string(st.settings.max_queued) + "); try again later");
-  auto job_id = new_job_id(st.rng);
+  auto job_id = new_job_id();
   auto journal = open_journal(self, job_id, "model_download", spec.model, ref->vendor);
   auto stats = std::make_shared<actor_stats>();
   job_plan plan{job_id,     *ref,    spec.model, spec.sha256, spec.include, spec.exclude,
@@ -208,7 +201,7 @@ caf::result<std::string> accept_model_op(job_router_actor_type* self, const std:
   if (op == "model_delete")
     if (auto job_id = job_using(st, model_id); !job_id.empty())
       return in_use(model_id, job_id);
-  auto job_id = new_job_id(st.rng);
+  auto job_id = new_job_id();
   auto journal = open_journal(self, job_id, op, model_id);
   auto done = [journal, op](const std::string& payload) {
     journal->append(

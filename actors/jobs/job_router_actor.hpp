@@ -14,7 +14,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <random>
 #include <set>
 #include <string>
 
@@ -52,7 +51,6 @@ struct job_router_state {
   std::optional<model_catalog> entries;
   /// Ids whose delete the catalog actor is carrying out.
   std::set<std::string> deleting;
-  std::mt19937_64 rng{std::random_device{}()};
   static inline const char* name = "job_router";
 };
 

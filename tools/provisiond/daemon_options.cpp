@@ -1,253 +1,84 @@
 #include "tools/provisiond/daemon_options.hpp"
 
-#include "actors/vendors/build/build_recipe.hpp"
 #include "actors/vendors/hf/hf_cache.hpp"
 #include "actors/vendors/ollama/ollama_store.hpp"
-#include "net/host/token_file.hpp"
+#include "tools/provisiond/option_table.hpp"
 
-#include <charconv>
+#include <boost/program_options.hpp>
+
+#include <algorithm>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <limits>
-#include <map>
+#include <sstream>
 #include <stdexcept>
 
 namespace hive {
 
+namespace po = boost::program_options;
+
 namespace {
 
-using setter = void (*)(daemon_options&, const std::string&);
-
-unsigned long parse_number(const std::string& key, const std::string& value, unsigned long min,
-                           unsigned long max) {
-  unsigned long n = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  if (ec != std::errc{} || end != value.data() + value.size() || n < min || n > max)
-    throw std::invalid_argument("--" + key + ": expected a number from " + std::to_string(min)
-                                + " to " + std::to_string(max) + ", got '" + value + "'");
-  return n;
+/// `option` as written: `--name` on the command line, `--key` for a config-file key.
+std::invalid_argument unknown(const std::string& option) {
+  return std::invalid_argument("unknown option " + option + " (see --help)");
 }
 
-/// The token kept in the file named by option `key`; start-up stops when the
-/// file is not private to its owner.
-std::string read_secret(const std::string& key, const std::string& path) {
-  try {
-    return net::read_token_file(path);
-  } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument("--" + key + ": " + e.what());
-  }
-}
-
-/// A size in bytes, optionally with a binary suffix: `500M`, `20G`, `1048576`.
-std::uint64_t parse_size(const std::string& key, const std::string& value) {
-  std::uint64_t n = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  std::string_view suffix{end, static_cast<std::size_t>(value.data() + value.size() - end)};
-  int shift = suffix.empty()                   ? 0
-              : suffix == "K" || suffix == "k" ? 10
-              : suffix == "M" || suffix == "m" ? 20
-              : suffix == "G" || suffix == "g" ? 30
-              : suffix == "T" || suffix == "t" ? 40
-                                               : -1;
-  if (ec != std::errc{} || shift < 0 || n > (std::numeric_limits<std::uint64_t>::max() >> shift))
-    throw std::invalid_argument("--" + key + ": expected a size in bytes (with K, M, G or T), got '"
-                                + value + "'");
-  return n << shift;
-}
-
-struct option_spec {
-  const char* key;
-  const char* arg;
-  const char* help;
-  void (*apply)(daemon_options&, const std::string& key, const std::string& value);
-};
-
-const option_spec options[] = {
-    {"listen", "HOST:PORT", "address of the HTTP API (default 127.0.0.1:7835)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       auto colon = v.rfind(':');
-       if (colon == std::string::npos || colon == 0)
-         throw std::invalid_argument("--" + k + ": expected HOST:PORT, got '" + v + "'");
-       o.runtime.listen_host = v.substr(0, colon);
-       o.runtime.listen_port =
-           static_cast<std::uint16_t>(parse_number(k, v.substr(colon + 1), 0, 65535));
-     }},
-    {"allowed-host", "NAME",
-     "another Host name to answer, e.g. the one a reverse proxy forwards (repeatable)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       if (v.empty() || v.find_first_of(":/ ") != std::string::npos)
-         throw std::invalid_argument("--" + k + ": expected a host name without port, got '" + v
-                                     + "'");
-       o.runtime.access.allowed_hosts.push_back(v);
-     }},
-    {"api-token-file", "FILE",
-     "every /v1/ request needs Authorization: Bearer with the token in FILE (mode 600)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.access.api_token = read_secret(k, v);
-     }},
-    {"max-connections", "N",
-     "API connections at once, an eighth kept for short requests (default 4096 or what the "
-     "open-files limit allows)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.max_connections = parse_number(k, v, 16, 1000000);
-     }},
-    {"models-dir", "DIR", "where models are stored (default ~/.cache/rbee/models)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.models_dir = v;
-     }},
-    {"max-concurrent", "N", "downloads running at once; the rest queue (default 4)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.max_concurrent = parse_number(k, v, 1, 1024);
-     }},
-    {"max-queued", "N",
-     "jobs waiting for a slot at once; more are refused with 429 too_many_jobs (default 1000)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.max_queued = parse_number(k, v, 0, 1000000);
-     }},
-    {"parallel-files", "N", "files of one job fetched at once (default 4)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.parallel_files = parse_number(k, v, 1, 64);
-     }},
-    {"heartbeat-secs", "N", "seconds between heartbeat narrations of a job (default 10)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.heartbeat_interval = std::chrono::seconds{parse_number(k, v, 1, 86400)};
-     }},
-    {"progress-interval-ms", "N", "minimum milliseconds between progress events (default 100)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.progress_interval = std::chrono::milliseconds{parse_number(k, v, 1, 60000)};
-     }},
-    {"connect-timeout-secs", "N", "seconds allowed to connect to a source (default 10)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.connect_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
-     }},
-    {"stall-timeout-secs", "N", "a transfer without data this long fails (default 30)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.stall_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
-     }},
-    {"max-download-size", "BYTES",
-     "largest file a url: download may be, e.g. 20G (default: no limit)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.max_download_size = parse_size(k, v);
-     }},
-    {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.ca_file = v;
-     }},
-    {"https-proxy", "URL", "http:// proxy for https downloads (default $HTTPS_PROXY)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.proxy.https_proxy = v;
-     }},
-    {"http-proxy", "URL", "http:// proxy for http downloads (default $HTTP_PROXY)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.proxy.http_proxy = v;
-     }},
-    {"no-proxy", "HOSTS", "comma-separated hosts reached directly (default $NO_PROXY)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.proxy.no_proxy = v;
-     }},
-    {"hf-endpoint", "URL", "Hugging Face Hub or mirror (default $HF_ENDPOINT or huggingface.co)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.hf_endpoint = v.substr(0, v.find_last_not_of('/') + 1);
-     }},
-    {"hf-token", "TOKEN", "Hugging Face access token (default $HF_TOKEN)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.hf_token = v;
-     }},
-    {"hf-token-file", "FILE",
-     "read the Hugging Face token from FILE (mode 600 or stricter; surrounding white space is dropped)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.hf_token = read_secret(k, v);
-     }},
-    {"hf-cache", "DIR",
-     "Hugging Face cache shared with its tools (default $HF_HUB_CACHE, $HF_HOME/hub, "
-     "or .huggingface/hub in the models directory)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.hf_cache = v;
-     }},
-    {"github-api", "URL", "GitHub REST API (default $GITHUB_API_URL or api.github.com)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.github_api = v.substr(0, v.find_last_not_of('/') + 1);
-     }},
-    {"github-token", "TOKEN",
-     "GitHub token, for private repositories and a higher rate limit "
-     "(default $GITHUB_TOKEN)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.github_token = v;
-     }},
-    {"github-token-file", "FILE",
-     "read the GitHub token from FILE (mode 600 or stricter; surrounding white space is dropped)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.github_token = read_secret(k, v);
-     }},
-    {"ollama-registry", "URL",
-     "Ollama registry of references that name no host (default https://registry.ollama.ai)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.ollama_registry = v.substr(0, v.find_last_not_of('/') + 1);
-     }},
-    {"ollama-models", "DIR",
-     "Ollama's store, usable by ollama itself (default $OLLAMA_MODELS, or .ollama/models in the "
-     "models directory)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.ollama_models = v;
-     }},
-    {"import-root", "DIR",
-     "a folder local: may import from (repeatable; without one, local: is refused)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       if (!std::filesystem::path{v}.is_absolute())
-         throw std::invalid_argument("--" + k + ": expected an absolute path, got '" + v + "'");
-       o.runtime.jobs.import_roots.emplace_back(v);
-     }},
-    {"recipes", "FILE", "build recipes that build:<name> may run (JSON, see README)",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.recipes = load_recipes(v);
-     }},
-    {"io-threads", "N", "threads for network I/O (default 2)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
-     }},
-    {"actor-threads", "N", "threads of the actor scheduler (default 2)",
-     [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.actor_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
-     }},
-    {"log-level", "LEVEL", "trace, debug, info, warn, error or off (default info)",
-     [](daemon_options& o, const std::string&, const std::string& v) { o.log_level = v; }},
-};
-
-const option_spec* find_option(const std::string& key) {
-  for (const auto& spec : options)
-    if (key == spec.key)
-      return &spec;
-  return nullptr;
+/// The options of the command line and of `--help`. A config file is read
+/// against it too: its `config` and `help` keys are then refused by `apply`.
+po::options_description describe() {
+  po::options_description description{"options"};
+  auto add = description.add_options();
+  add("config", po::value<std::string>()->value_name("FILE"),
+      "read options from FILE (key = value lines)");
+  for (const auto& spec : option_table())
+    add(spec.key, po::value<std::string>()->value_name(spec.arg), spec.help);
+  add("help,h", "show this text");
+  return description;
 }
 
 void apply(daemon_options& o, const std::string& key, const std::string& value) {
-  auto spec = find_option(key);
-  if (!spec)
-    throw std::invalid_argument("unknown option --" + key + " (see --help)");
+  auto table = option_table();
+  auto spec =
+      std::find_if(table.begin(), table.end(), [&](const option_spec& s) { return key == s.key; });
+  if (spec == table.end())
+    throw unknown("--" + key);
   spec->apply(o, key, value);
 }
 
-std::string trim(const std::string& s) {
-  auto first = s.find_first_not_of(" \t\r");
-  if (first == std::string::npos)
-    return {};
-  return s.substr(first, s.find_last_not_of(" \t\r") - first + 1);
-}
-
-void apply_config_file(daemon_options& o, const std::string& path) {
+void apply_config_file(daemon_options& o, const std::string& path,
+                       const po::options_description& description) {
   std::ifstream in{path};
   if (!in)
     throw std::invalid_argument("--config: cannot read " + path);
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
-    line = trim(line.substr(0, line.find('#')));
-    if (line.empty())
-      continue;
-    auto eq = line.find('=');
-    if (eq == std::string::npos)
-      throw std::invalid_argument(path + ":" + std::to_string(number) + ": expected key = value");
-    apply(o, trim(line.substr(0, eq)), trim(line.substr(eq + 1)));
+  try {
+    auto lines = po::parse_config_file(in, description);
+    for (const auto& line : lines.options)
+      apply(o, line.string_key, line.value.front());
+  } catch (const po::unknown_option& e) {
+    throw unknown("--" + e.get_option_name());
+  } catch (const po::invalid_config_file_syntax& e) {
+    throw std::invalid_argument(path + ": expected key = value, got '" + e.tokens() + "'");
+  }
+}
+
+/// The command line's options and arguments in their order; `--name=value`
+/// and `--name value` alike, no abbreviations.
+po::parsed_options parse_command_line(const std::vector<std::string>& args,
+                                      const po::options_description& description) {
+  namespace style = po::command_line_style;
+  try {
+    return po::command_line_parser(args)
+        .options(description)
+        .style(style::allow_long | style::long_allow_adjacent | style::long_allow_next
+               | style::allow_short | style::allow_dash_for_short | style::short_allow_next)
+        .run();
+  } catch (const po::unknown_option& e) {
+    auto option = e.get_option_name();
+    throw unknown(option.substr(0, option.find('=')));
+  } catch (const po::invalid_command_line_syntax& e) {
+    if (e.kind() == po::invalid_syntax::missing_parameter)
+      throw std::invalid_argument(e.get_option_name() + " needs a value");
+    throw std::invalid_argument(e.what());
   }
 }
 
@@ -272,49 +103,27 @@ daemon_options parse_daemon_options(const std::vector<std::string>& args) {
       apply(result, key, value);
   result.runtime.jobs.hf_cache = hf::cache_root_from_environment({});
   result.runtime.jobs.ollama_models = ollama::root_from_environment({});
-  std::vector<std::pair<std::string, std::string>> given;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const auto& arg = args[i];
-    if (arg == "--help" || arg == "-h") {
+  auto description = describe();
+  auto given = parse_command_line(args, description).options;
+  if (auto extra = po::collect_unrecognized(given, po::include_positional); !extra.empty())
+    throw std::invalid_argument("unexpected argument '" + extra.front() + "' (see --help)");
+  for (const auto& option : given)
+    if (option.string_key == "config")
+      apply_config_file(result, option.value.front(), description);
+  for (const auto& option : given)
+    if (option.string_key == "help")
       result.help = true;
-      continue;
-    }
-    if (arg.rfind("--", 0) != 0)
-      throw std::invalid_argument("unexpected argument '" + arg + "' (see --help)");
-    auto eq = arg.find('=');
-    auto key = arg.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-    if (key != "config" && !find_option(key))
-      throw std::invalid_argument("unknown option --" + key + " (see --help)");
-    std::string value;
-    if (eq != std::string::npos)
-      value = arg.substr(eq + 1);
-    else if (i + 1 < args.size())
-      value = args[++i];
-    else
-      throw std::invalid_argument("--" + key + " needs a value");
-    given.emplace_back(key, value);
-  }
-  for (const auto& [key, value] : given)
-    if (key == "config")
-      apply_config_file(result, value);
-  for (const auto& [key, value] : given)
-    if (key != "config")
-      apply(result, key, value);
+    else if (option.string_key != "config")
+      apply(result, option.string_key, option.value.front());
   return result;
 }
 
 std::string daemon_usage() {
-  std::string text = "usage: provisiond [options]\n\n"
-                     "The hive model provisioner: downloads models on request over an HTTP API.\n\n"
-                     "options:\n"
-                     "  --config FILE                 read options from FILE (key = value lines)\n";
-  for (const auto& spec : options) {
-    auto left = std::string{"  --"} + spec.key + " " + spec.arg;
-    left.resize(std::max<std::size_t>(left.size() + 1, 32), ' ');
-    text += left + spec.help + "\n";
-  }
-  text += "  --help                        show this text\n";
-  return text;
+  std::ostringstream text;
+  text << "usage: provisiond [options]\n\n"
+          "The hive model provisioner: downloads models on request over an HTTP API.\n\n"
+       << describe();
+  return text.str();
 }
 
 } // namespace hive

@@ -1,0 +1,209 @@
+#include "tools/provisiond/option_table.hpp"
+
+#include "actors/vendors/build/build_recipe.hpp"
+#include "net/host/token_file.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+
+namespace hive {
+
+namespace {
+
+unsigned long parse_number(const std::string& key, const std::string& value, unsigned long min,
+                           unsigned long max) {
+  unsigned long n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc{} || end != value.data() + value.size() || n < min || n > max)
+    throw std::invalid_argument("--" + key + ": expected a number from " + std::to_string(min)
+                                + " to " + std::to_string(max) + ", got '" + value + "'");
+  return n;
+}
+
+/// The token kept in the file named by option `key`; start-up stops when the
+/// file is not private to its owner.
+std::string read_secret(const std::string& key, const std::string& path) {
+  try {
+    return net::read_token_file(path);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument("--" + key + ": " + e.what());
+  }
+}
+
+/// A size in bytes, optionally with a binary suffix: `500M`, `20G`, `1048576`.
+std::uint64_t parse_size(const std::string& key, const std::string& value) {
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  std::string_view suffix{end, static_cast<std::size_t>(value.data() + value.size() - end)};
+  int shift = suffix.empty()                   ? 0
+              : suffix == "K" || suffix == "k" ? 10
+              : suffix == "M" || suffix == "m" ? 20
+              : suffix == "G" || suffix == "g" ? 30
+              : suffix == "T" || suffix == "t" ? 40
+                                               : -1;
+  if (ec != std::errc{} || shift < 0 || n > (std::numeric_limits<std::uint64_t>::max() >> shift))
+    throw std::invalid_argument("--" + key + ": expected a size in bytes (with K, M, G or T), got '"
+                                + value + "'");
+  return n << shift;
+}
+
+const option_spec options[] = {
+    {"listen", "HOST:PORT", "address of the HTTP API (default 127.0.0.1:7835)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       auto colon = v.rfind(':');
+       if (colon == std::string::npos || colon == 0)
+         throw std::invalid_argument("--" + k + ": expected HOST:PORT, got '" + v + "'");
+       o.runtime.listen_host = v.substr(0, colon);
+       o.runtime.listen_port =
+           static_cast<std::uint16_t>(parse_number(k, v.substr(colon + 1), 0, 65535));
+     }},
+    {"allowed-host", "NAME",
+     "another Host name to answer, e.g. the one a reverse proxy forwards (repeatable)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       if (v.empty() || v.find_first_of(":/ ") != std::string::npos)
+         throw std::invalid_argument("--" + k + ": expected a host name without port, got '" + v
+                                     + "'");
+       o.runtime.access.allowed_hosts.push_back(v);
+     }},
+    {"api-token-file", "FILE",
+     "every /v1/ request needs Authorization: Bearer with the token in FILE (mode 600)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.access.api_token = read_secret(k, v);
+     }},
+    {"max-connections", "N",
+     "API connections at once, an eighth kept for short requests (default 4096 or what the "
+     "open-files limit allows)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.max_connections = parse_number(k, v, 16, 1000000);
+     }},
+    {"models-dir", "DIR", "where models are stored (default ~/.cache/rbee/models)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.models_dir = v;
+     }},
+    {"max-concurrent", "N", "downloads running at once; the rest queue (default 4)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.max_concurrent = parse_number(k, v, 1, 1024);
+     }},
+    {"max-queued", "N",
+     "jobs waiting for a slot at once; more are refused with 429 too_many_jobs (default 1000)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.max_queued = parse_number(k, v, 0, 1000000);
+     }},
+    {"parallel-files", "N", "files of one job fetched at once (default 4)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.parallel_files = parse_number(k, v, 1, 64);
+     }},
+    {"heartbeat-secs", "N", "seconds between heartbeat narrations of a job (default 10)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.heartbeat_interval = std::chrono::seconds{parse_number(k, v, 1, 86400)};
+     }},
+    {"progress-interval-ms", "N", "minimum milliseconds between progress events (default 100)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.progress_interval = std::chrono::milliseconds{parse_number(k, v, 1, 60000)};
+     }},
+    {"connect-timeout-secs", "N", "seconds allowed to connect to a source (default 10)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.connect_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
+     }},
+    {"stall-timeout-secs", "N", "a transfer without data this long fails (default 30)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.stall_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
+     }},
+    {"max-download-size", "BYTES",
+     "largest file a url: download may be, e.g. 20G (default: no limit)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.max_download_size = parse_size(k, v);
+     }},
+    {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.ca_file = v;
+     }},
+    {"https-proxy", "URL", "http:// proxy for https downloads (default $HTTPS_PROXY)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.proxy.https_proxy = v;
+     }},
+    {"http-proxy", "URL", "http:// proxy for http downloads (default $HTTP_PROXY)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.proxy.http_proxy = v;
+     }},
+    {"no-proxy", "HOSTS", "comma-separated hosts reached directly (default $NO_PROXY)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.proxy.no_proxy = v;
+     }},
+    {"hf-endpoint", "URL", "Hugging Face Hub or mirror (default $HF_ENDPOINT or huggingface.co)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.hf_endpoint = v.substr(0, v.find_last_not_of('/') + 1);
+     }},
+    {"hf-token", "TOKEN", "Hugging Face access token (default $HF_TOKEN)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.hf_token = v;
+     }},
+    {"hf-token-file", "FILE",
+     "read the Hugging Face token from FILE (mode 600 or stricter; surrounding white space is dropped)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.hf_token = read_secret(k, v);
+     }},
+    {"hf-cache", "DIR",
+     "Hugging Face cache shared with its tools (default $HF_HUB_CACHE, $HF_HOME/hub, "
+     "or .huggingface/hub in the models directory)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.hf_cache = v;
+     }},
+    {"github-api", "URL", "GitHub REST API (default $GITHUB_API_URL or api.github.com)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.github_api = v.substr(0, v.find_last_not_of('/') + 1);
+     }},
+    {"github-token", "TOKEN",
+     "GitHub token, for private repositories and a higher rate limit "
+     "(default $GITHUB_TOKEN)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.github_token = v;
+     }},
+    {"github-token-file", "FILE",
+     "read the GitHub token from FILE (mode 600 or stricter; surrounding white space is dropped)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.github_token = read_secret(k, v);
+     }},
+    {"ollama-registry", "URL",
+     "Ollama registry of references that name no host (default https://registry.ollama.ai)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.ollama_registry = v.substr(0, v.find_last_not_of('/') + 1);
+     }},
+    {"ollama-models", "DIR",
+     "Ollama's store, usable by ollama itself (default $OLLAMA_MODELS, or .ollama/models in the "
+     "models directory)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.ollama_models = v;
+     }},
+    {"import-root", "DIR",
+     "a folder local: may import from (repeatable; without one, local: is refused)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       if (!std::filesystem::path{v}.is_absolute())
+         throw std::invalid_argument("--" + k + ": expected an absolute path, got '" + v + "'");
+       o.runtime.jobs.import_roots.emplace_back(v);
+     }},
+    {"recipes", "FILE", "build recipes that build:<name> may run (JSON, see README)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.jobs.recipes = load_recipes(v);
+     }},
+    {"io-threads", "N", "threads for network I/O (default 2)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
+     }},
+    {"actor-threads", "N", "threads of the actor scheduler (default 2)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.actor_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
+     }},
+    {"log-level", "LEVEL", "trace, debug, info, warn, error or off (default info)",
+     [](daemon_options& o, const std::string&, const std::string& v) { o.log_level = v; }},
+};
+
+} // namespace
+
+std::span<const option_spec> option_table() {
+  return options;
+}
+
+} // namespace hive
