@@ -200,7 +200,7 @@ TEST_F(ApiDownloadTest, AFailedJobLeavesNoEmptyPartialOrFolder) {
 
 TEST_F(ApiDownloadTest, AnAnswerLargerThanTheDownloadLimitIsRefusedAndKeepsNothing) {
   auto settings = default_settings();
-  settings.jobs.max_download_size = 1024 * 1024;
+  settings.jobs.vendors.of<url_settings>().max_download_size = 1024 * 1024;
   restart(settings);
   files.add_file("large.gguf", make_test_bytes(4 * 1024 * 1024));
   auto refused =

@@ -37,26 +37,27 @@ protected:
     workdir = fs::temp_directory_path() / ("hive-build-" + std::to_string(std::random_device{}()));
     fs::create_directories(workdir);
     auto s = default_settings();
-    s.jobs.kill_grace = std::chrono::milliseconds{500};
-    s.jobs.recipes["tiny-model"] = {
+    auto& build = s.jobs.vendors.of<build_settings>();
+    build.kill_grace = std::chrono::milliseconds{500};
+    build.recipes["tiny-model"] = {
         workdir,
         {"/bin/sh", "-c",
          "cmake -S " + (data_dir / "recipe_project").string()
              + " -B . -G Ninja -DCMAKE_BUILD_TYPE=Release && cmake --build ."},
         {"model.bin"},
         ""};
-    s.jobs.recipes["slow"] = {
+    build.recipes["slow"] = {
         workdir, {"/bin/sh", (data_dir / "slow_recipe.sh").string()}, {"partial.bin"}, ""};
-    s.jobs.recipes["failing"] = {
+    build.recipes["failing"] = {
         workdir,
         {"/bin/sh", "-c", "echo compiling; echo 'error: out of cheese' >&2; exit 3"},
         {"never.bin"},
         ""};
-    s.jobs.recipes["makes-nothing"] = {workdir, {"true"}, {"model.bin"}, ""};
-    s.jobs.recipes["open-files"] = {
+    build.recipes["makes-nothing"] = {workdir, {"true"}, {"model.bin"}, ""};
+    build.recipes["open-files"] = {
         workdir, {"/bin/sh", "-c", "exec > fds.txt; ls /proc/$$/fd"}, {"fds.txt"}, ""};
-    s.jobs.recipes["no-program"] = {workdir, {"no-such-program-here"}, {"model.bin"}, ""};
-    s.jobs.recipes["env-dump"] = {
+    build.recipes["no-program"] = {workdir, {"no-such-program-here"}, {"model.bin"}, ""};
+    build.recipes["env-dump"] = {
         workdir, {"/bin/sh", "-c", "env > env.txt"}, {"env.txt"}, "", {"HIVE_BUILD_FLAG"}};
     restart(s);
   }

@@ -23,7 +23,7 @@ protected:
 
   runtime_settings github_settings() const {
     auto s = default_settings();
-    s.jobs.github_api = github.api_url();
+    s.jobs.vendors.of<gh_settings>().api = github.api_url();
     return s;
   }
 
@@ -48,7 +48,7 @@ TEST_F(GhDownloadTest, AnAssetComesThroughTheBlobStoreWithoutTheToken) {
   github.add_asset(repo, "v1.2", "tiny.Q8_0.gguf", "other");
   github.require_token("ghp_secret");
   auto settings = github_settings();
-  settings.jobs.github_token = "ghp_secret";
+  settings.jobs.vendors.of<gh_settings>().token = "ghp_secret";
   restart(settings);
 
   auto log = follow(start_download("gh:acme/models@v1.2:tiny.Q4_K_M.gguf"));

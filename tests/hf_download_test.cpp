@@ -26,7 +26,7 @@ protected:
 
   runtime_settings hub_settings() const {
     auto s = default_settings();
-    s.jobs.hf_endpoint = hub.endpoint();
+    s.jobs.vendors.of<hf_settings>().endpoint = hub.endpoint();
     s.jobs.parallel_files = 2;
     return s;
   }
@@ -68,7 +68,7 @@ TEST_F(HfDownloadTest, AFileLandsInTheCacheLayoutTheHuggingFaceToolsRead) {
   auto data = make_test_bytes(3 * 1024 * 1024, 7);
   hub.add_file(repo, "tiny.Q4_K_M.gguf", data, true);
   auto settings = hub_settings();
-  settings.jobs.hf_token = "hf_secret";
+  settings.jobs.vendors.of<hf_settings>().token = "hf_secret";
   restart(settings);
   auto job = start_download(std::string{repo} + ":tiny.Q4_K_M.gguf");
   auto log = follow(job);
@@ -309,7 +309,7 @@ TEST_F(HfDownloadTest, ATreeEntryOutsideTheSnapshotIsRefusedAndNothingWritten) {
     bad.add_file(repo, "ok.json", "{}", false);
     bad.add_hostile_entry(repo, hostile);
     auto settings = hub_settings();
-    settings.jobs.hf_endpoint = bad.endpoint();
+    settings.jobs.vendors.of<hf_settings>().endpoint = bad.endpoint();
     restart(settings);
     auto end = ends_with("hf:TheOrg/Tiny-GGUF");
     EXPECT_EQ(end.rfind("[ERROR] unsafe_path: ", 0), 0u) << hostile << ": " << end;
@@ -340,7 +340,7 @@ TEST_F(HfDownloadTest, DeletingAModelRemovesItsSnapshotAndBlobsNoOneElseUses) {
 TEST_F(HfDownloadTest, TheCacheCanBeAnExistingHuggingFaceCache) {
   hub.add_file(repo, "m.gguf", "model", true);
   auto settings = hub_settings();
-  settings.jobs.hf_cache = models_dir / "elsewhere";
+  settings.jobs.vendors.of<hf_settings>().cache = models_dir / "elsewhere";
   restart(settings);
   ASSERT_EQ(ends_with(std::string{repo} + ":m.gguf"), "[DONE]");
   EXPECT_EQ(read_file(models_dir / "elsewhere" / "models--TheOrg--Tiny-GGUF" / "snapshots"

@@ -29,7 +29,7 @@ protected:
 
   runtime_settings with_roots(std::vector<fs::path> roots) const {
     auto s = default_settings();
-    s.jobs.import_roots = std::move(roots);
+    s.jobs.vendors.of<local_settings>().import_roots = std::move(roots);
     return s;
   }
 

@@ -24,7 +24,7 @@ protected:
     runtime_fixture::SetUp();
     store = models_dir / "ollama-store"; // as if OLLAMA_MODELS pointed there
     auto s = default_settings();
-    s.jobs.ollama_models = store;
+    s.jobs.vendors.of<ollama_settings>().models = store;
     restart(s);
   }
 

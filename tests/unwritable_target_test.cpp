@@ -74,8 +74,8 @@ TEST_F(UnwritableTargetTest, AnUnwritableHuggingFaceCacheFailsTheDownload) {
   auto cache = models_dir / "hf-cache";
   lock(cache);
   auto s = default_settings();
-  s.jobs.hf_endpoint = hub.endpoint();
-  s.jobs.hf_cache = cache;
+  s.jobs.vendors.of<hf_settings>().endpoint = hub.endpoint();
+  s.jobs.vendors.of<hf_settings>().cache = cache;
   restart(s);
   auto end = follow(start_download("hf:" + repo + ":tiny.Q4_K_M.gguf")).final_data();
   expect_io_failed(end, cache);
@@ -89,7 +89,7 @@ TEST_F(UnwritableTargetTest, AnUnwritableOllamaStoreFailsThePull) {
   auto store = models_dir / "ollama-store";
   lock(store);
   auto s = default_settings();
-  s.jobs.ollama_models = store;
+  s.jobs.vendors.of<ollama_settings>().models = store;
   restart(s);
   auto end = follow(start_download("ollama:" + registry.base() + "/library/tiny")).final_data();
   expect_io_failed(end, store);

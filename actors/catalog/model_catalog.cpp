@@ -1,8 +1,7 @@
 #include "actors/catalog/model_catalog.hpp"
 
-#include "actors/vendors/hf/hf_cache.hpp"
 #include "actors/vendors/model_ref.hpp"
-#include "actors/vendors/ollama/ollama_store.hpp"
+#include "actors/vendors/vendor_registry.hpp"
 #include "messages/errc.hpp"
 #include "net/format/json_writer.hpp"
 #include "net/host/file_system.hpp"
@@ -175,9 +174,8 @@ caf::error model_catalog::remove(const std::string& id) const {
   auto meta = model_dir(id) / "metadata.json";
   if (!fs::is_regular_file(meta))
     return make_error(api_errc::not_found, "no model '" + id + "' in the catalog");
-  // Files that live in a Hugging Face cache or an Ollama store: the links
-  // and manifests no other model of the catalog lists, and the blobs nothing
-  // else uses.
+  // Files that live in a vendor's shared cache: the links and manifests no
+  // other model of the catalog lists, and the blobs nothing else uses.
   std::set<fs::path> elsewhere;
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator{root_, ec})
@@ -189,9 +187,7 @@ caf::error model_catalog::remove(const std::string& id) const {
     if (!elsewhere.contains(path))
       own.push_back(std::move(path));
   ec.clear();
-  hf::release_pointers(own, ec);
-  if (!ec)
-    ollama::release_files(own, ec);
+  release_shared_files(own, ec);
   if (ec)
     return make_error(download_errc::io_failed,
                       "cannot remove the files of model '" + id + "': " + ec.message());

@@ -14,8 +14,8 @@ namespace hive {
 struct catalog_entry_brief {
   /// The reference the model was fetched from.
   std::string source;
-  /// Some of its files are links into a shared cache (a Hugging Face cache,
-  /// an Ollama store), whose blobs other models may share.
+  /// Some of its files are links into a vendor's shared cache, whose blobs
+  /// other models may share.
   bool shares_blobs = false;
 };
 

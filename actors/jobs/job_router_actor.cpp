@@ -1,9 +1,9 @@
 #include "actors/jobs/job_router_actor.hpp"
 
-#include "actors/vendors/local/import_roots.hpp"
 #include "actors/jobs/job_supervisor_actor.hpp"
 #include "actors/jobs/narration_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
+#include "actors/vendors/vendor_registry.hpp"
 #include "messages/errc.hpp"
 #include "net/format/json_writer.hpp"
 #include "messages/type_ids.hpp"
@@ -67,24 +67,13 @@ void retire(job_router_actor_type* self, const std::string& job_id) {
   pump(self);
 }
 
-/// `a, b` or `none`.
-std::string recipe_names(const build_recipes& recipes) {
-  std::string names;
-  for (const auto& [name, recipe] : recipes)
-    names += (names.empty() ? "" : ", ") + name;
-  return names.empty() ? "none" : names;
-}
-
-/// Whether two references fetch the same model: the same vendor, place,
-/// repository and file (a URL without its query, which signed CDN links
-/// change). The revision is left out: fetching another revision or release
-/// of the same file or repository updates the model, as re-downloading it does.
+/// Whether two references fetch the same model: the same vendor, place (as
+/// the vendor compares them), repository and file. The revision is left out:
+/// fetching another revision or release of the same file or repository
+/// updates the model, as re-downloading it does.
 bool same_source(const model_ref& a, const model_ref& b) {
-  auto place = [](const model_ref& r) {
-    return r.vendor == "url" ? r.location.substr(0, r.location.find_first_of("?#")) : r.location;
-  };
-  return a.vendor == b.vendor && place(a) == place(b) && a.repo == b.repo && a.path == b.path
-         && a.quant == b.quant;
+  return a.vendor == b.vendor && source_place(a) == source_place(b) && a.repo == b.repo
+         && a.path == b.path && a.quant == b.quant;
 }
 
 /// A live job that uses model `id`: one that writes it, or, when the model's
@@ -145,20 +134,8 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
   auto ref = parse_model_ref(spec.model);
   if (!ref)
     return std::move(ref.error());
-  if ((!spec.include.empty() || !spec.exclude.empty()) && ref->vendor != "hf")
-    return make_error(api_errc::invalid_field,
-                      "'include' and 'exclude' select files of a Hugging Face repository");
-  if ((!spec.include.empty() || !spec.exclude.empty())
-      && (!ref->path.empty() || !ref->quant.empty()))
-    return make_error(api_errc::invalid_field, "'include' and 'exclude' apply to a whole "
-                                               "repository (hf:org/name), not to one file");
-  if (ref->vendor == "local")
-    if (auto err = check_import_path(ref->location, st.settings.import_roots))
-      return err;
-  if (ref->vendor == "build" && !st.settings.recipes.contains(ref->location))
-    return make_error(api_errc::not_found, "no build recipe '" + ref->location
-                                               + "' on this node (its --recipes file defines "
-                                               + recipe_names(st.settings.recipes) + ")");
+  if (auto err = check_download(spec, *ref, st.settings))
+    return err;
   // A job whose end a client has already seen no longer counts.
   for (const auto& [id, job] : st.live)
     if (job.holds_model() && job.ref.model_id == ref->model_id)

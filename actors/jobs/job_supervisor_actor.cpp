@@ -69,8 +69,8 @@ void remove_empty_folders(const std::filesystem::path& root) {
 
 /// Removes the files a cancelled or failed job fetched into the model's
 /// folder, and the folders they leave empty (a local folder's subfolders,
-/// the model's own). Files verified into a shared cache stay (as
-/// `huggingface_hub` keeps them): another job may have linked them since.
+/// the model's own). Files verified into a shared cache stay (as the tools
+/// that share it keep them): another job may have linked them since.
 void remove_fetched(job_supervisor_actor_type* self) {
   std::error_code ec;
   for (const auto& f : self->state.files)
@@ -92,7 +92,7 @@ void publish(job_supervisor_actor_type* self, const job_outcome& outcome) {
 void finish(job_supervisor_actor_type* self, job_outcome outcome) {
   auto& st = self->state;
   enter(self, phase::done);
-  // Through the tracker, so that its last progress report comes first; the
+  // Via the tracker, so that its last progress report comes first; the
   // narration actor answers once the journal holds the final state, and only
   // then does anyone hear that the job is over.
   self->request(st.tracker, caf::infinite, outcome)
@@ -280,7 +280,7 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
   narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)", "info",
           st.plan.source);
   self->set_exit_handler([self](caf::exit_msg& msg) {
-    // Vendors report through down messages; only our parent's exit ends us.
+    // Vendors report in down messages; only our parent's exit ends us.
     if (msg.source == self->state.parent.address())
       self->quit(msg.reason);
   });

@@ -5,6 +5,7 @@
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/jobs/job_router_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
+#include "actors/vendors/vendor_registry.hpp"
 #include "messages/type_ids.hpp"
 #include "net/host/fd_limit.hpp"
 #include "net/host/file_import.hpp"

@@ -1,15 +1,13 @@
 #pragma once
 
-#include "actors/vendors/build/build_recipe.hpp"
+#include "actors/vendors/vendor_settings.hpp"
 #include "net/http_request.hpp"
 #include "net/proxy.hpp"
 
 #include <chrono>
 #include <cstddef>
-#include <cstdint>
 #include <filesystem>
 #include <string>
-#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -34,39 +32,14 @@ struct job_settings {
   std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};
   /// First wait before retrying a source that answered 408, 429 or 5xx (doubling).
   std::chrono::milliseconds retry_backoff{std::chrono::seconds{1}};
-  /// The most a `url:` download may be, in bytes (`--max-download-size`); 0
-  /// for no limit.
-  std::uint64_t max_download_size = 0;
   /// Extra CA bundle for HTTPS (PEM), empty for the system's only.
   std::string ca_file;
   /// Proxies for transfers (provisiond takes them from the environment).
   net::proxy_settings proxy;
-  /// The Hugging Face Hub (or a mirror), without a trailing slash.
-  std::string hf_endpoint = "https://huggingface.co";
-  /// Sent to the Hub as `Authorization: Bearer` (never to its CDN); may be empty.
-  std::string hf_token;
-  /// Root of the Hugging Face cache layout (`models--org--name/...`); empty
-  /// for `<models_dir>/.huggingface/hub`.
-  std::filesystem::path hf_cache;
-  /// GitHub's REST API (or an Enterprise server's), without a trailing slash.
-  std::string github_api = "https://api.github.com";
-  /// Sent to the GitHub API as `Authorization: Bearer` (never to where it
-  /// redirects asset downloads); may be empty.
-  std::string github_token;
-  /// The Ollama registry of references that name no host.
-  std::string ollama_registry = "https://registry.ollama.ai";
-  /// Root of Ollama's store (`blobs/`, `manifests/`), e.g. an existing
-  /// `OLLAMA_MODELS`; empty for `<models_dir>/.ollama/models`.
-  std::filesystem::path ollama_models;
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
-  /// The folders `local:` may import from (`--import-root`); none turns
-  /// `local:` off. See actors/vendors/local/import_roots.hpp.
-  std::vector<std::filesystem::path> import_roots;
-  /// The builds `build:<name>` may run (`--recipes FILE`).
-  build_recipes recipes;
-  /// How long a cancelled build's processes get between SIGTERM and SIGKILL.
-  std::chrono::milliseconds kill_grace{std::chrono::seconds{2}};
+  /// Each vendor's own settings: `vendors.of<hf_settings>()`.
+  vendor_settings vendors;
   /// Where vendors run their network I/O; null in actor-only tests.
   boost::asio::io_context* io = nullptr;
   /// Where transfers hash and write their data; null runs that inline.

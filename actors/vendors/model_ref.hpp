@@ -4,29 +4,13 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace hive {
 
-/// A parsed model reference, `<vendor>:<what>`. Each vendor's syntax is one
-/// row of the table in `parse_model_ref`; the fields below say what each
-/// vendor keeps in them.
-/// - `url:https://host/dir/file.gguf`: `location` is the URL.
-/// - `hf:org/repo[@revision][:what]` (the Hugging Face Hub), where `what` is a
-///   file path (`model.Q4_K_M.gguf`), a quantisation tag (`Q4_K_M`) or absent
-///   (the whole snapshot). Without `hf:`, `org/repo:file.gguf` (the rbee form)
-///   also means the Hub.
-/// - `gh:owner/repo[@tag]:asset` (a GitHub release asset; the tag `latest` by
-///   default): `repo`, the tag in `revision`, the asset name or glob in
-///   `path`. A glob's `file_name` is empty: the release decides it.
-/// - `ollama:[scheme://][host/][namespace/]model[:tag]` (an Ollama registry,
-///   parsed as Ollama does: namespace `library`, tag `latest`; a scheme
-///   needs a host, and the default registry is reached over https only):
-///   `location` is `scheme://host` or empty for the node's default registry,
-///   `repo` is `namespace/model`, `revision` the tag.
-/// - `local:/absolute/path` (a file or a folder on this node): `location` is
-///   the path; a file's `file_name` is its name.
-/// - `build:<recipe>` (a build recipe configured on the node): `location` and
-///   `model_id` are the recipe's name.
+/// A parsed model reference, `<vendor>:<what>`. Each vendor's syntax is its
+/// `parse` (`actors/vendors/X/X_ref.cpp`); its `X_vendor.hpp` says what it
+/// keeps in the fields below.
 struct model_ref {
   /// Which vendor fetches it: the reference's prefix (`url`, `hf`, ...).
   std::string vendor;
@@ -47,7 +31,7 @@ struct model_ref {
   std::string model_id;
 
   /// What a person calls the model: its file name, `repo:path` (a glob),
-  /// `org/name:TAG`, `org/name`, `namespace/model:tag`, or a local path or recipe.
+  /// `org/name:TAG`, `org/name`, a local path or recipe, or the vendor's own.
   std::string display_name() const;
 };
 
@@ -64,5 +48,24 @@ std::string sanitize_segment(std::string_view text);
 
 /// True when `id` is already a safe single path segment.
 bool is_valid_model_id(std::string_view id);
+
+// -- what the vendors' parsers share -------------------------------------------
+
+/// `api_errc::invalid_model_ref`: "invalid model reference '<text>': <why>".
+caf::error invalid_model_ref(std::string_view text, std::string_view why);
+
+/// `ref`, its file and catalog id named after `name`; reserved names refused.
+caf::expected<model_ref> named_model_ref(std::string_view text, model_ref ref,
+                                         const std::string& name);
+
+/// True for a letter, a digit, `.`, `_` or `-`.
+bool is_safe_char(unsigned char c);
+
+/// `seg(/seg)*` with every segment a safe name: no `..`, nothing absolute.
+bool is_safe_path(std::string_view path);
+
+/// `repo[@revision]` -> (repo, revision or `fallback`).
+std::pair<std::string_view, std::string_view> split_revision(std::string_view text,
+                                                             std::string_view fallback);
 
 } // namespace hive

@@ -52,10 +52,7 @@ net::fetch_request make_request(const url_vendor_state& st) {
   req.retry_backoff = st.ctx.settings.retry_backoff;
   req.disk = st.ctx.settings.disk;
   req.expected_size = st.task.size;
-  // The node's limit is for files named by URL alone; the other sources'
-  // files are sized by their own listings.
-  if (st.ctx.ref.vendor == "url")
-    req.max_size = st.ctx.settings.max_download_size;
+  req.max_size = st.ctx.max_size;
   return req;
 }
 

@@ -10,6 +10,7 @@
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -39,6 +40,9 @@ struct vendor_context {
   std::string token_origin;
   /// Explains the source's refusals; empty for the generic `http_status`.
   net::refusal_explainer explain_refusal;
+  /// The most a file may be, set by a vendor whose source announces no
+  /// sizes; 0 for no limit.
+  std::uint64_t max_size = 0;
   /// The model's folder: its catalog entry, and the files of sources that
   /// have no cache of their own.
   std::filesystem::path dest_dir;
@@ -58,11 +62,8 @@ struct vendor_context {
 /// the job's first vendor (no `ctx.task`), which either fetches the one file
 /// its reference names or works out the job's files and sends them to the
 /// supervisor as `job_files`; then one per file (`ctx.task` set). Tests
-/// substitute their own; production uses `spawn_vendor`.
+/// substitute their own; production uses `spawn_vendor` (vendor_registry.hpp).
 using vendor_factory =
     std::function<caf::actor(caf::event_based_actor* supervisor, const vendor_context& ctx)>;
-
-/// Picks the vendor actor for `ctx.task` or `ctx.ref.vendor`.
-caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context& ctx);
 
 } // namespace hive

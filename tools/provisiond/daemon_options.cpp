@@ -101,8 +101,8 @@ daemon_options parse_daemon_options(const std::vector<std::string>& args) {
                            {"GITHUB_TOKEN", "github-token"}})
     if (const char* value = std::getenv(name); value && *value)
       apply(result, key, value);
-  result.runtime.jobs.hf_cache = hf::cache_root_from_environment({});
-  result.runtime.jobs.ollama_models = ollama::root_from_environment({});
+  result.runtime.jobs.vendors.of<hf_settings>().cache = hf::cache_root_from_environment({});
+  result.runtime.jobs.vendors.of<ollama_settings>().models = ollama::root_from_environment({});
   auto description = describe();
   auto given = parse_command_line(args, description).options;
   if (auto extra = po::collect_unrecognized(given, po::include_positional); !extra.empty())

@@ -114,7 +114,7 @@ const option_spec options[] = {
     {"max-download-size", "BYTES",
      "largest file a url: download may be, e.g. 20G (default: no limit)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.max_download_size = parse_size(k, v);
+       o.runtime.jobs.vendors.of<url_settings>().max_download_size = parse_size(k, v);
      }},
     {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
      [](daemon_options& o, const std::string&, const std::string& v) {
@@ -134,59 +134,59 @@ const option_spec options[] = {
      }},
     {"hf-endpoint", "URL", "Hugging Face Hub or mirror (default $HF_ENDPOINT or huggingface.co)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.hf_endpoint = v.substr(0, v.find_last_not_of('/') + 1);
+       o.runtime.jobs.vendors.of<hf_settings>().endpoint = v.substr(0, v.find_last_not_of('/') + 1);
      }},
     {"hf-token", "TOKEN", "Hugging Face access token (default $HF_TOKEN)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.hf_token = v;
+       o.runtime.jobs.vendors.of<hf_settings>().token = v;
      }},
     {"hf-token-file", "FILE",
      "read the Hugging Face token from FILE (mode 600 or stricter; surrounding white space is dropped)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.hf_token = read_secret(k, v);
+       o.runtime.jobs.vendors.of<hf_settings>().token = read_secret(k, v);
      }},
     {"hf-cache", "DIR",
      "Hugging Face cache shared with its tools (default $HF_HUB_CACHE, $HF_HOME/hub, "
      "or .huggingface/hub in the models directory)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.hf_cache = v;
+       o.runtime.jobs.vendors.of<hf_settings>().cache = v;
      }},
     {"github-api", "URL", "GitHub REST API (default $GITHUB_API_URL or api.github.com)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.github_api = v.substr(0, v.find_last_not_of('/') + 1);
+       o.runtime.jobs.vendors.of<gh_settings>().api = v.substr(0, v.find_last_not_of('/') + 1);
      }},
     {"github-token", "TOKEN",
      "GitHub token, for private repositories and a higher rate limit "
      "(default $GITHUB_TOKEN)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.github_token = v;
+       o.runtime.jobs.vendors.of<gh_settings>().token = v;
      }},
     {"github-token-file", "FILE",
      "read the GitHub token from FILE (mode 600 or stricter; surrounding white space is dropped)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.jobs.github_token = read_secret(k, v);
+       o.runtime.jobs.vendors.of<gh_settings>().token = read_secret(k, v);
      }},
     {"ollama-registry", "URL",
      "Ollama registry of references that name no host (default https://registry.ollama.ai)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.ollama_registry = v.substr(0, v.find_last_not_of('/') + 1);
+       o.runtime.jobs.vendors.of<ollama_settings>().registry = v.substr(0, v.find_last_not_of('/') + 1);
      }},
     {"ollama-models", "DIR",
      "Ollama's store, usable by ollama itself (default $OLLAMA_MODELS, or .ollama/models in the "
      "models directory)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.ollama_models = v;
+       o.runtime.jobs.vendors.of<ollama_settings>().models = v;
      }},
     {"import-root", "DIR",
      "a folder local: may import from (repeatable; without one, local: is refused)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        if (!std::filesystem::path{v}.is_absolute())
          throw std::invalid_argument("--" + k + ": expected an absolute path, got '" + v + "'");
-       o.runtime.jobs.import_roots.emplace_back(v);
+       o.runtime.jobs.vendors.of<local_settings>().import_roots.emplace_back(v);
      }},
     {"recipes", "FILE", "build recipes that build:<name> may run (JSON, see README)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.recipes = load_recipes(v);
+       o.runtime.jobs.vendors.of<build_settings>().recipes = load_recipes(v);
      }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {

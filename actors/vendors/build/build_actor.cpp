@@ -182,7 +182,9 @@ caf::behavior build_actor(build_actor_type* self, vendor_context ctx) {
     if (st.process && is_cancellation(msg.reason)) { // wait until the group is gone
       st.cancelling = true;
       st.process->cancel();
-      self->delayed_send(self, st.ctx.settings.kill_grace + unwind_margin, caf::timeout_atom_v);
+      self->delayed_send(self,
+                         st.ctx.settings.vendors.of<build_settings>().kill_grace + unwind_margin,
+                         caf::timeout_atom_v);
       return;
     }
     if (st.process) { // shutting down: stop the build before we go
@@ -191,8 +193,9 @@ caf::behavior build_actor(build_actor_type* self, vendor_context ctx) {
     }
     self->quit(msg.reason);
   });
-  auto recipe = st.ctx.settings.recipes.find(st.ctx.ref.location);
-  if (recipe == st.ctx.settings.recipes.end()) {
+  const auto& recipes = st.ctx.settings.vendors.of<build_settings>().recipes;
+  auto recipe = recipes.find(st.ctx.ref.location);
+  if (recipe == recipes.end()) {
     self->quit(make_error(download_errc::entry_not_found,
                           "no build recipe '" + st.ctx.ref.location + "' on this node"));
     return {};
@@ -209,7 +212,7 @@ caf::behavior build_actor(build_actor_type* self, vendor_context ctx) {
               + command_line(st.recipe));
   auto output = std::make_shared<build_output>(st.recipe.progress);
   net::process_request req{st.recipe.command, st.recipe.workdir, build_environment(st.recipe),
-                           st.ctx.settings.kill_grace};
+                           st.ctx.settings.vendors.of<build_settings>().kill_grace};
   st.process = std::make_unique<net::child_process>(
       std::move(req), observe(st.ctx, st.recipe, output), report(self, output));
   return {

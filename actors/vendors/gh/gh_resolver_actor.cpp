@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 
 gh::api_client make_api(const vendor_context& ctx) {
   gh::api_client api;
-  api.base = ctx.settings.github_api;
+  api.base = ctx.settings.vendors.of<gh_settings>().api;
   api.options = metadata_options(ctx.settings);
   api.options.bearer_token = ctx.bearer_token;
   api.options.headers = {{"Accept", "application/vnd.github+json"},
@@ -51,7 +51,7 @@ caf::expected<job_files> task_for(const vendor_context& ctx, const gh::release_a
                       "GitHub's " + asset.name + " has sha256 " + asset.sha256 + ", not " + wanted);
   file_task task;
   task.name = asset.name;
-  task.url = gh::asset_url(ctx.settings.github_api, ctx.ref.repo, asset.id);
+  task.url = gh::asset_url(ctx.settings.vendors.of<gh_settings>().api, ctx.ref.repo, asset.id);
   task.accept = "application/octet-stream";
   task.size = asset.size;
   task.sha256 = wanted.empty() ? asset.sha256 : wanted;
@@ -85,8 +85,8 @@ caf::behavior gh_resolver_actor(gh_resolver_actor_type* self, vendor_context ctx
   st.ctx = std::move(ctx);
   self->send(st.ctx.narration,
              narration_note{"gh_resolver", "resolve", st.ctx.ref.repo,
-                            "asking " + st.ctx.settings.github_api + " for release "
-                                + st.ctx.ref.revision + " of " + st.ctx.ref.repo,
+                            "asking " + st.ctx.settings.vendors.of<gh_settings>().api
+                                + " for release " + st.ctx.ref.revision + " of " + st.ctx.ref.repo,
                             "info"});
   start_resolving(self, resolve(make_api(st.ctx), st.ctx));
   return relay_job_files(self);

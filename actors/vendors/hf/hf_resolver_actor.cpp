@@ -111,7 +111,7 @@ asio::awaitable<caf::expected<hub_listing>> list_snapshot(hf::hub_client hub, mo
 
 hf::hub_client make_hub(const vendor_context& ctx) {
   hf::hub_client hub;
-  hub.endpoint = ctx.settings.hf_endpoint;
+  hub.endpoint = ctx.settings.vendors.of<hf_settings>().endpoint;
   hub.options = metadata_options(ctx.settings);
   hub.options.bearer_token = ctx.bearer_token;
   hub.options.headers = {{"Accept", "application/json"}};
@@ -120,7 +120,8 @@ hf::hub_client make_hub(const vendor_context& ctx) {
 }
 
 fs::path cache_root(const job_settings& s) {
-  return s.hf_cache.empty() ? s.models_dir / ".huggingface" / "hub" : s.hf_cache;
+  const auto& cache = s.vendors.of<hf_settings>().cache;
+  return cache.empty() ? s.models_dir / ".huggingface" / "hub" : cache;
 }
 
 /// Places the listing in the cache: files whose blob is there are linked
@@ -198,8 +199,9 @@ caf::behavior hf_resolver_actor(hf_resolver_actor_type* self, vendor_context ctx
   st.ctx = std::move(ctx);
   self->send(st.ctx.narration,
              narration_note{"hf_resolver", "resolve", st.ctx.ref.repo,
-                            "asking " + st.ctx.settings.hf_endpoint + " about "
-                                + st.ctx.ref.display_name() + " at " + st.ctx.ref.revision,
+                            "asking " + st.ctx.settings.vendors.of<hf_settings>().endpoint
+                                + " about " + st.ctx.ref.display_name() + " at "
+                                + st.ctx.ref.revision,
                             "info"});
   auto hub = make_hub(st.ctx);
   asio::awaitable<caf::expected<hub_listing>> work =

@@ -44,7 +44,8 @@ caf::behavior local_resolver_actor(local_resolver_actor_type* self, vendor_conte
   // A slow or huge folder is walked off the actor threads.
   boost::asio::post(*st.ctx.settings.disk,
                     [me = caf::actor_cast<caf::actor>(self), source = st.ctx.ref.location,
-                     dest = st.ctx.dest_dir, roots = st.ctx.settings.import_roots] {
+                     dest = st.ctx.dest_dir,
+                     roots = st.ctx.settings.vendors.of<local_settings>().import_roots] {
                       auto tasks = list_local_files(source, dest, roots);
                       caf::anon_send(me, tasks ? caf::make_message(std::move(*tasks))
                                                : caf::make_message(std::move(tasks.error())));

@@ -32,12 +32,13 @@ struct origin {
 
 origin origin_of(const vendor_context& ctx) {
   if (ctx.ref.location.empty())
-    return {ctx.settings.ollama_registry, ollama::default_host};
+    return {ctx.settings.vendors.of<ollama_settings>().registry, ollama::default_host};
   return {ctx.ref.location, ctx.ref.location.substr(ctx.ref.location.find("://") + 3)};
 }
 
 fs::path store_root(const job_settings& s) {
-  return s.ollama_models.empty() ? s.models_dir / ".ollama" / "models" : s.ollama_models;
+  const auto& models = s.vendors.of<ollama_settings>().models;
+  return models.empty() ? s.models_dir / ".ollama" / "models" : models;
 }
 
 ollama::registry_client make_client(const vendor_context& ctx) {
