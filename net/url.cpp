@@ -1,10 +1,12 @@
 #include "net/url.hpp"
 
 #include <algorithm>
-#include <cctype>
+#include <boost/url.hpp>
 #include <charconv>
 
 namespace hive::net {
+
+namespace urls = boost::urls;
 
 namespace {
 
@@ -13,19 +15,52 @@ bool has_bad_bytes(std::string_view text) {
                      [](unsigned char c) { return c <= 0x20 || c == 0x7f; });
 }
 
+/// `text` with what RFC 3986 allows nowhere percent-encoded, as curl does
+/// before parsing: bytes above 0x7e, `"<>\^`{|}`, a `%` that starts no
+/// escape, a second `#`, and brackets that enclose no IP literal after `//`.
+std::string encode_stray_bytes(std::string_view text) {
+  static constexpr auto kept = urls::unreserved_chars + urls::sub_delim_chars + ":/?@";
+  std::string out;
+  bool in_literal = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    bool keep = kept(c) || (c == '#' && out.find('#') == std::string::npos)
+                || (c == '%' && i + 2 < text.size() && urls::grammar::hexdig_chars(text[i + 1])
+                    && urls::grammar::hexdig_chars(text[i + 2]));
+    if (c == '[' || c == ']') {
+      keep = c == '[' ? out.ends_with("//") : in_literal;
+      in_literal = keep && c == '[';
+    }
+    if (keep)
+      out += c;
+    else
+      out += urls::encode({&c, 1}, urls::unreserved_chars);
+  }
+  return out;
+}
+
 bool valid_port(std::string_view port) {
   unsigned value = 0;
   auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
   return ec == std::errc{} && end == port.data() + port.size() && value > 0 && value < 65536;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  return -1;
+/// `u` split for a client; nullopt unless http(s) with a host, no user info
+/// and a port in 1..65535. Boost 1.81 takes `h:8a/x` for port 8 and path `a/x`
+/// (boostorg/url#680), and wraps ports above 65535: both are checked here.
+std::optional<url> to_url(const urls::url_view_base& u) {
+  bool http = u.scheme_id() == urls::scheme::http || u.scheme_id() == urls::scheme::https;
+  auto path = u.encoded_path();
+  if (!http || !u.has_authority() || u.has_userinfo() || u.encoded_host().empty()
+      || (u.has_port() && !valid_port(u.port())) || (!path.empty() && !path.starts_with('/')))
+    return std::nullopt;
+  url result{std::string{urls::to_string(u.scheme_id())}, std::string{u.encoded_host_address()},
+             std::string{u.port()}, std::string{u.encoded_target()}};
+  if (!u.has_port())
+    result.port = result.tls() ? "443" : "80";
+  if (path.empty())
+    result.target.insert(0, "/");
+  return result;
 }
 
 } // namespace
@@ -53,101 +88,42 @@ std::string shown_url(std::string_view text) {
 }
 
 std::optional<url> parse_url(std::string_view text) {
-  if (text.empty() || has_bad_bytes(text))
+  if (has_bad_bytes(text))
     return std::nullopt;
-  url result;
-  auto sep = text.find("://");
-  if (sep == std::string_view::npos)
-    return std::nullopt;
-  result.scheme.assign(text.substr(0, sep));
-  std::transform(result.scheme.begin(), result.scheme.end(), result.scheme.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (result.scheme != "http" && result.scheme != "https")
-    return std::nullopt;
-  auto rest = text.substr(sep + 3);
-  auto path_at = rest.find_first_of("/?#");
-  auto authority = rest.substr(0, path_at);
-  if (authority.empty() || authority.find('@') != std::string_view::npos)
-    return std::nullopt;
-  auto port_at = authority.rfind(':');
-  if (authority.front() == '[') { // IPv6 literal
-    auto close = authority.find(']');
-    if (close == std::string_view::npos)
-      return std::nullopt;
-    result.host.assign(authority.substr(1, close - 1));
-    port_at = close + 1 < authority.size() && authority[close + 1] == ':' ? close + 1
-                                                                          : std::string_view::npos;
-  } else {
-    result.host.assign(authority.substr(0, port_at));
-  }
-  if (port_at != std::string_view::npos) {
-    result.port.assign(authority.substr(port_at + 1));
-    if (!valid_port(result.port))
-      return std::nullopt;
-  } else {
-    result.port = result.tls() ? "443" : "80";
-  }
-  if (result.host.empty())
-    return std::nullopt;
-  std::string_view target = path_at == std::string_view::npos ? "/" : rest.substr(path_at);
-  target = target.substr(0, target.find('#'));
-  result.target =
-      target.empty() || target.front() != '/' ? "/" + std::string{target} : std::string{target};
-  return result;
+  auto encoded = encode_stray_bytes(text);
+  auto parsed = urls::parse_uri(encoded);
+  return parsed ? to_url(*parsed) : std::nullopt;
 }
 
 std::optional<url> resolve_location(const url& base, std::string_view location) {
-  if (location.find("://") != std::string_view::npos)
-    return parse_url(location);
-  if (location.substr(0, 2) == "//")
-    return parse_url(base.scheme + ":" + std::string{location});
   if (location.empty() || has_bad_bytes(location))
     return std::nullopt;
-  url result = base;
-  if (location.front() == '/') {
-    result.target.assign(location);
-  } else {
-    auto path = base.target.substr(0, base.target.find('?'));
-    result.target = path.substr(0, path.rfind('/') + 1) + std::string{location};
-  }
-  result.target = result.target.substr(0, result.target.find('#'));
-  return result;
+  auto encoded = encode_stray_bytes(location);
+  auto ref = urls::parse_uri_reference(encoded);
+  auto base_text = base.str();
+  auto from = urls::parse_uri(base_text);
+  urls::url resolved;
+  if (!ref || !from || !urls::resolve(*from, *ref, resolved))
+    return std::nullopt;
+  // Boost 1.81 keeps `..` that climbs above the root (RFC errata 4547);
+  // RFC 3986 section 5.4.2 drops it: `../../../g` from `/b/c/d` is `/g`.
+  // (It also sets a path of "/" as "/./": "" is the same for http.)
+  std::string path{resolved.encoded_path()};
+  while (path.starts_with("/..") && (path.size() == 3 || path[3] == '/'))
+    path.erase(0, 3);
+  resolved.set_encoded_path(path == "/" ? "" : path);
+  return to_url(resolved);
 }
 
 std::string file_name_of(const url& u) {
-  auto path = std::string_view{u.target}.substr(0, u.target.find('?'));
-  auto segment = path.substr(path.rfind('/') + 1);
-  std::string decoded;
-  for (std::size_t i = 0; i < segment.size(); ++i) {
-    if (segment[i] == '%' && i + 2 < segment.size()) {
-      int hi = hex_value(segment[i + 1]);
-      int lo = hex_value(segment[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        decoded += static_cast<char>(hi * 16 + lo);
-        i += 2;
-        continue;
-      }
-    }
-    decoded += segment[i];
-  }
-  return decoded;
+  auto target = urls::parse_origin_form(u.target);
+  if (!target || target->segments().empty())
+    return {};
+  return target->segments().back();
 }
 
 std::string percent_encode(std::string_view text, bool keep_slash) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (unsigned char c : text) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~'
-        || (keep_slash && c == '/')) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
-    }
-  }
-  return out;
+  return urls::encode(text, keep_slash ? urls::unreserved_chars + '/' : urls::unreserved_chars);
 }
 
 } // namespace hive::net

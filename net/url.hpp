@@ -33,10 +33,13 @@ std::string shown_url(std::string_view text);
 
 /// Parses `http://host[:port]/path?query`; nullopt for anything else
 /// (other schemes, user info, empty host, bad port, spaces or control bytes).
+/// Bytes RFC 3986 allows nowhere (non-ASCII, `|`, `^`, ...) are
+/// percent-encoded first, as curl does: `target` is the wire form.
 std::optional<url> parse_url(std::string_view text);
 
 /// Resolves a redirect's `Location` (absolute, scheme-relative, absolute-path
-/// or relative) against the URL that answered it.
+/// or relative) against the URL that answered it, as RFC 3986 section 5 does
+/// (dot segments removed); stray bytes are encoded as by `parse_url`.
 std::optional<url> resolve_location(const url& base, std::string_view location);
 
 /// Percent-encodes everything but unreserved characters (and `/` when

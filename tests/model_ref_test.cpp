@@ -14,6 +14,14 @@ TEST(ModelRefTest, ParsesUrlReferences) {
   EXPECT_EQ(ref->model_id, "tinyllama.Q4_K_M");
 }
 
+TEST(ModelRefTest, AUrlWithARawUtf8FileNameNamesTheSameFile) {
+  auto ref = parse_model_ref("url:https://host/dir/mod\xc3\xa8le|v1.Q4_K_M.gguf?download=true");
+  ASSERT_TRUE(ref) << to_string(ref.error());
+  EXPECT_EQ(ref->location, "https://host/dir/mod%C3%A8le%7Cv1.Q4_K_M.gguf?download=true");
+  EXPECT_EQ(ref->file_name, "mod-le-v1.Q4_K_M.gguf"); // as when the URL was kept raw
+  EXPECT_EQ(ref->model_id, "mod-le-v1.Q4_K_M");
+}
+
 TEST(ModelRefTest, RefusesBadReferencesWithAReason) {
   for (const char* bad : {"", "nocolon", ":x", "ftp:x", "url:", "url:ftp://h/x", "url:http://h/",
                           "url:http://h/%2e%2e", "url:http://h/...", "url:http://h/metadata.json",
