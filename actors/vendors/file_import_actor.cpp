@@ -19,7 +19,7 @@ constexpr auto unwind_limit = std::chrono::seconds{2};
 
 void narrate(file_import_actor_type* self, std::string action, std::string human) {
   auto& st = self->state;
-  self->send(st.ctx.narration,
+  self->send(st.ctx.voice.narration,
              narration_note{"file_import", std::move(action), st.task.name, std::move(human)});
 }
 

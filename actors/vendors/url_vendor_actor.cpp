@@ -27,8 +27,9 @@ constexpr const char* connecting = "connecting";
 void narrate(url_vendor_actor_type* self, std::string action, std::string human,
              std::string level = "info") {
   auto& ctx = self->state.ctx;
-  self->send(ctx.narration, narration_note{"url_vendor", std::move(action), self->state.task.name,
-                                           std::move(human), std::move(level)});
+  self->send(ctx.voice.narration,
+             narration_note{"url_vendor", std::move(action), self->state.task.name,
+                            std::move(human), std::move(level)});
 }
 
 void remove_partial(url_vendor_actor_type* self) {
@@ -61,7 +62,7 @@ net::fetch_request make_request(const url_vendor_state& st) {
 
 net::fetch_observer make_observer(const vendor_context& ctx, const std::string& file) {
   net::fetch_observer obs;
-  obs.on_response = [narration = ctx.narration, stats = ctx.stats, file](
+  obs.on_response = [narration = ctx.voice.narration, stats = ctx.stats, file](
                         const std::string& url, std::uint64_t total, std::uint64_t resumed_from) {
     // From the transfer's thread: a cancel that came first keeps its state.
     if (auto expected = connecting; stats)
@@ -72,11 +73,12 @@ net::fetch_observer make_observer(const vendor_context& ctx, const std::string& 
                               : "downloading " + file + " (" + size + ") from " + url;
     caf::anon_send(narration, narration_note{"url_vendor", "transfer_start", file, human, "info"});
   };
-  obs.on_redirect = [narration = ctx.narration, file](const std::string&, const std::string& to) {
+  obs.on_redirect = [narration = ctx.voice.narration, file](const std::string&,
+                                                            const std::string& to) {
     caf::anon_send(narration,
                    narration_note{"url_vendor", "redirect", file, "redirected to " + to, "info"});
   };
-  obs.on_retry = narrate_retries(ctx.narration, "url_vendor", file);
+  obs.on_retry = narrator{ctx.voice.narration, "url_vendor", file}.retries();
   obs.on_progress = progress_reporter(ctx, file);
   return obs;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/jobs/narrator.hpp"
 #include "actors/vendors/job_settings.hpp"
 #include "actors/vendors/model_ref.hpp"
 #include "messages/actor_stats.hpp"
@@ -46,8 +47,8 @@ struct vendor_context {
   caf::actor supervisor;
   /// Receives `progress_update`s.
   caf::actor tracker;
-  /// Receives `narration_note`s.
-  caf::actor narration;
+  /// The job's narration; each vendor sets itself as speaker, and its target.
+  narrator voice;
   job_settings settings;
   /// The vendor's figures in the actor registry (its state, transfer rate);
   /// a fresh one per vendor.

@@ -27,7 +27,7 @@ gh::api_client make_api(const vendor_context& ctx) {
   api.options.bearer_token = ctx.bearer_token;
   api.options.headers = {{"Accept", "application/vnd.github+json"},
                          {"X-GitHub-Api-Version", "2022-11-28"}};
-  api.options.on_retry = narrate_retries(ctx.narration, "gh_resolver", ctx.ref.repo);
+  api.options.on_retry = narrator{ctx.voice.narration, "gh_resolver", ctx.ref.repo}.retries();
   return api;
 }
 
@@ -70,11 +70,12 @@ asio::awaitable<caf::expected<job_files>> resolve(gh::api_client api, vendor_con
   auto published =
       release->published_at.empty() ? "unpublished" : "published " + release->published_at;
   auto digest = asset->sha256.empty() ? "no digest: size checked only" : "sha256 " + asset->sha256;
-  caf::anon_send(ctx.narration, narration_note{"gh_resolver", "resolved", ctx.ref.repo,
-                                               ctx.ref.repo + " release " + release->tag + " ("
-                                                   + published + "): asset " + asset->name + ", "
-                                                   + format_bytes(asset->size) + ", " + digest,
-                                               "info"});
+  caf::anon_send(ctx.voice.narration,
+                 narration_note{"gh_resolver", "resolved", ctx.ref.repo,
+                                ctx.ref.repo + " release " + release->tag + " (" + published
+                                    + "): asset " + asset->name + ", " + format_bytes(asset->size)
+                                    + ", " + digest,
+                                "info"});
   co_return task_for(ctx, *asset);
 }
 
@@ -83,7 +84,7 @@ asio::awaitable<caf::expected<job_files>> resolve(gh::api_client api, vendor_con
 caf::behavior gh_resolver_actor(gh_resolver_actor_type* self, vendor_context ctx) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
-  self->send(st.ctx.narration,
+  self->send(st.ctx.voice.narration,
              narration_note{"gh_resolver", "resolve", st.ctx.ref.repo,
                             "asking " + st.ctx.settings.github_api + " for release "
                                 + st.ctx.ref.revision + " of " + st.ctx.ref.repo,

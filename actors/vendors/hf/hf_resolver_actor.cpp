@@ -115,7 +115,7 @@ hf::hub_client make_hub(const vendor_context& ctx) {
   hub.options = metadata_options(ctx.settings);
   hub.options.bearer_token = ctx.bearer_token;
   hub.options.headers = {{"Accept", "application/json"}};
-  hub.options.on_retry = narrate_retries(ctx.narration, "hf_resolver", ctx.ref.repo);
+  hub.options.on_retry = narrator{ctx.voice.narration, "hf_resolver", ctx.ref.repo}.retries();
   return hub;
 }
 
@@ -181,7 +181,7 @@ void on_listing(hf_resolver_actor_type* self, hub_listing& listing) {
     self->quit(std::move(files.error()));
     return;
   }
-  self->send(st.ctx.narration,
+  self->send(st.ctx.voice.narration,
              narration_note{"hf_resolver", "resolved", st.ctx.ref.repo,
                             st.ctx.ref.repo + "@" + st.ctx.ref.revision + " is commit "
                                 + listing.commit.substr(0, 12) + "; "
@@ -196,7 +196,7 @@ void on_listing(hf_resolver_actor_type* self, hub_listing& listing) {
 caf::behavior hf_resolver_actor(hf_resolver_actor_type* self, vendor_context ctx) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
-  self->send(st.ctx.narration,
+  self->send(st.ctx.voice.narration,
              narration_note{"hf_resolver", "resolve", st.ctx.ref.repo,
                             "asking " + st.ctx.settings.hf_endpoint + " about "
                                 + st.ctx.ref.display_name() + " at " + st.ctx.ref.revision,

@@ -23,9 +23,10 @@ void on_listing(local_resolver_actor_type* self, std::vector<file_task>& tasks) 
   std::uint64_t total = 0;
   for (const auto& task : tasks)
     total += task.size;
-  self->send(ctx.narration, narration_note{"local_resolver", "resolved", ctx.ref.location,
-                                           ctx.ref.location + ": " + std::to_string(tasks.size())
-                                               + " file(s), " + format_bytes(total)});
+  self->send(ctx.voice.narration,
+             narration_note{"local_resolver", "resolved", ctx.ref.location,
+                            ctx.ref.location + ": " + std::to_string(tasks.size()) + " file(s), "
+                                + format_bytes(total)});
   self->send(ctx.supervisor, job_files{std::move(tasks), {}, {}});
   self->quit();
 }

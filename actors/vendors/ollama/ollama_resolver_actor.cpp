@@ -42,7 +42,8 @@ fs::path store_root(const job_settings& s) {
 
 ollama::registry_client make_client(const vendor_context& ctx) {
   ollama::registry_client client{origin_of(ctx).base, metadata_options(ctx.settings)};
-  client.options.on_retry = narrate_retries(ctx.narration, "ollama_resolver", ctx.ref.repo);
+  client.options.on_retry =
+      narrator{ctx.voice.narration, "ollama_resolver", ctx.ref.repo}.retries();
   return client;
 }
 
@@ -120,7 +121,7 @@ asio::awaitable<caf::expected<job_files>> plan_pull(vendor_context ctx,
   auto m = co_await ollama::get_manifest(client, ctx.ref.repo, ctx.ref.revision);
   if (!m)
     co_return std::move(m.error());
-  caf::anon_send(ctx.narration,
+  caf::anon_send(ctx.voice.narration,
                  narration_note{"ollama_resolver", "resolved", ctx.ref.display_name(),
                                 ctx.ref.display_name() + ": " + std::to_string(m->blobs.size())
                                     + " blob(s): " + describe(*m),
@@ -135,7 +136,7 @@ caf::behavior ollama_resolver_actor(ollama_resolver_actor_type* self, vendor_con
   st.ctx = std::move(ctx);
   auto client = make_client(st.ctx);
   self->send(
-      st.ctx.narration,
+      st.ctx.voice.narration,
       narration_note{"ollama_resolver", "resolve", st.ctx.ref.display_name(),
                      "asking " + client.base + " for the manifest of " + st.ctx.ref.display_name(),
                      "info"});
