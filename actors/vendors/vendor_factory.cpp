@@ -1,12 +1,12 @@
-#include "actors/vendors/build/build_actor.hpp"
 #include "actors/inspect/counted_behavior.hpp"
+#include "actors/vendors/build/build_actor.hpp"
 #include "actors/vendors/file_import_actor.hpp"
 #include "actors/vendors/gh/gh_refusals.hpp"
-#include "actors/vendors/gh/gh_resolver_actor.hpp"
-#include "actors/vendors/hf/hf_resolver_actor.hpp"
+#include "actors/vendors/gh/gh_resolver.hpp"
+#include "actors/vendors/hf/hf_resolver.hpp"
 #include "actors/vendors/hf/hub_refusals.hpp"
-#include "actors/vendors/local/local_resolver_actor.hpp"
-#include "actors/vendors/ollama/ollama_resolver_actor.hpp"
+#include "actors/vendors/local/local_resolver.hpp"
+#include "actors/vendors/ollama/ollama_resolver.hpp"
 #include "actors/vendors/url_vendor_actor.hpp"
 #include "actors/vendors/vendor_context.hpp"
 
@@ -76,28 +76,28 @@ constexpr vendor_entry vendors[] = {
      nullptr},
     {"hf",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return start(sv, hf_resolver_actor, for_hub(ctx));
+       return start(sv, resolver_actor<hf_resolver>, for_hub(ctx));
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return start(sv, url_vendor_actor, for_hub(ctx));
      }},
     {"gh",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return start(sv, gh_resolver_actor, for_github(ctx));
+       return start(sv, resolver_actor<gh_resolver>, for_github(ctx));
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return start(sv, url_vendor_actor, for_github(ctx));
      }},
     {"ollama",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return start(sv, ollama_resolver_actor, ctx);
+       return start(sv, resolver_actor<ollama_resolver>, ctx);
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return start(sv, url_vendor_actor, ctx); // each blob carries the registry's token
      }},
     {"local",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return start(sv, local_resolver_actor, ctx);
+       return start(sv, resolver_actor<local_resolver>, ctx);
      },
      import_file},
     {"build",
