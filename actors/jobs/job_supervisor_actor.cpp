@@ -245,6 +245,7 @@ void start(job_supervisor_actor_type* self) {
                               .bearer_token = st.plan.token, // the factory adds the node's
                               .token_origin = {},
                               .explain_refusal = {}, // for the sources that need one
+                              .link_file = {},       // likewise
                               .dest_dir = model_dir(st.plan),
                               .supervisor = caf::actor_cast<caf::actor>(self),
                               .tracker = st.tracker,

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace hive {
@@ -40,6 +41,11 @@ struct vendor_context {
   std::string token_origin;
   /// Explains the source's refusals; empty for the generic `http_status`.
   net::refusal_explainer explain_refusal;
+  /// Makes `link` name `target` where a source's cache keeps several names for
+  /// one content (the Hub's snapshot pointers); empty when it keeps none.
+  std::function<std::error_code(const std::filesystem::path& link,
+                                const std::filesystem::path& target)>
+      link_file;
   /// The model's folder: its catalog entry, and the files of sources that
   /// have no cache of their own.
   std::filesystem::path dest_dir;

@@ -3,11 +3,12 @@
 #include "actors/vendors/file_import_actor.hpp"
 #include "actors/vendors/gh/gh_refusals.hpp"
 #include "actors/vendors/gh/gh_resolver.hpp"
+#include "actors/vendors/hf/hf_cache.hpp"
 #include "actors/vendors/hf/hf_resolver.hpp"
 #include "actors/vendors/hf/hub_refusals.hpp"
+#include "actors/vendors/http_file_actor.hpp"
 #include "actors/vendors/local/local_resolver.hpp"
 #include "actors/vendors/ollama/ollama_resolver.hpp"
-#include "actors/vendors/url_vendor_actor.hpp"
 #include "actors/vendors/vendor_context.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -36,7 +37,9 @@ vendor_context for_api(const vendor_context& ctx, const std::string& node_token,
 
 vendor_context for_hub(const vendor_context& ctx) {
   const auto& s = ctx.settings;
-  return for_api(ctx, s.hf_token, s.hf_endpoint, explain_hub_refusal);
+  auto hub = for_api(ctx, s.hf_token, s.hf_endpoint, explain_hub_refusal);
+  hub.link_file = hf::link_pointer; // a fetched blob's names in the cache's snapshots
+  return hub;
 }
 
 vendor_context for_github(const vendor_context& ctx) {
@@ -71,7 +74,7 @@ struct vendor_entry {
 constexpr vendor_entry vendors[] = {
     {"url",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return start(sv, url_vendor_actor, ctx);
+       return start(sv, http_file_actor, ctx);
      },
      nullptr},
     {"hf",
@@ -79,21 +82,21 @@ constexpr vendor_entry vendors[] = {
        return start(sv, resolver_actor<hf_resolver>, for_hub(ctx));
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return start(sv, url_vendor_actor, for_hub(ctx));
+       return start(sv, http_file_actor, for_hub(ctx));
      }},
     {"gh",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return start(sv, resolver_actor<gh_resolver>, for_github(ctx));
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return start(sv, url_vendor_actor, for_github(ctx));
+       return start(sv, http_file_actor, for_github(ctx));
      }},
     {"ollama",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
        return start(sv, resolver_actor<ollama_resolver>, ctx);
      },
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
-       return start(sv, url_vendor_actor, ctx); // each blob carries the registry's token
+       return start(sv, http_file_actor, ctx); // each blob carries the registry's token
      }},
     {"local",
      [](caf::event_based_actor* sv, const vendor_context& ctx) {
@@ -117,7 +120,7 @@ caf::actor spawn_vendor(caf::event_based_actor* supervisor, const vendor_context
     return make(supervisor, ctx);
   }
   // parse_model_ref only yields vendors listed here.
-  return start(supervisor, url_vendor_actor, ctx);
+  return start(supervisor, http_file_actor, ctx);
 }
 
 } // namespace hive
