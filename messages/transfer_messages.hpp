@@ -141,18 +141,6 @@ typename Inspector::result_type inspect(Inspector& f, job_files& x) {
   return f(caf::meta::type_name("job_files"), x.tasks, x.present, x.written_last);
 }
 
-/// A Hub repository's files at one commit, as its resolver's coroutine found
-/// them; the tasks carry no local paths yet.
-struct hub_listing {
-  std::string commit;
-  std::vector<file_task> files;
-};
-
-template <class Inspector>
-typename Inspector::result_type inspect(Inspector& f, hub_listing& x) {
-  return f(caf::meta::type_name("hub_listing"), x.commit, x.files);
-}
-
 } // namespace hive
 
 namespace hive {

@@ -41,15 +41,6 @@ void enter(job_supervisor_actor_type* self, phase next) {
   show_state(self->state);
 }
 
-/// The job's first note names the reference; the others do not repeat it,
-/// which would cost its size (up to 4 KiB) in every event.
-void narrate(job_supervisor_actor_type* self, std::string action, std::string human,
-             std::string level = "info", std::string target = {}) {
-  auto& st = self->state;
-  self->send(st.narration, narration_note{"job_supervisor", std::move(action), std::move(target),
-                                          std::move(human), std::move(level)});
-}
-
 std::filesystem::path model_dir(const job_plan& plan) {
   return plan.settings.models_dir / plan.ref.model_id;
 }
@@ -106,7 +97,7 @@ void finish_cancelled(job_supervisor_actor_type* self) {
   for (const auto& part : self->state.part_paths)
     net::remove_partial(part);
   remove_fetched(self);
-  narrate(self, "cancelled", "download cancelled; partial files removed", "warn");
+  self->state.voice.warn("cancelled", "download cancelled; partial files removed");
   finish(self, job_outcome{self->state.plan.job_id, "cancelled", "", ""});
 }
 
@@ -114,7 +105,7 @@ void finalize(job_supervisor_actor_type* self) {
   auto& st = self->state;
   enter(self, phase::finalizing);
   // Still `running` to the API: finalizing is a step, not one of its states.
-  narrate(self, "finalize", "all files verified; recording the model in the catalog");
+  st.voice.say("finalize", "all files verified; recording the model in the catalog");
   model_record record;
   record.id = st.plan.ref.model_id;
   record.name = st.plan.ref.display_name();
@@ -134,14 +125,14 @@ void finalize(job_supervisor_actor_type* self) {
               self->request(st.plan.catalog, std::chrono::seconds{30}, caf::delete_atom_v, id)
                   .then([self](const std::string&) { finish_cancelled(self); },
                         [self](caf::error& err) {
-                          narrate(self, "uncatalog_failed",
-                                  "could not remove the catalog entry: " + describe(err).message,
-                                  "error");
+                          self->state.voice.error("uncatalog_failed",
+                                                  "could not remove the catalog entry: "
+                                                      + describe(err).message);
                           finish_cancelled(self);
                         });
               return;
             }
-            narrate(self, "cataloged", "model " + id + " is ready");
+            st.voice.say("cataloged", "model " + id + " is ready");
             finish(self, job_outcome{st.plan.job_id, "completed", "", ""});
           },
           [self](caf::error& err) {
@@ -179,7 +170,7 @@ void conclude(job_supervisor_actor_type* self) {
     for (const auto& part : st.part_paths)
       net::remove_if_unresumable(part);
     remove_fetched(self);
-    narrate(self, "failed", view.code + ": " + view.message, "error");
+    st.voice.error("failed", view.code + ": " + view.message);
     return finish(self, job_outcome{st.plan.job_id, "failed", view.code, view.message});
   }
   finalize(self);
@@ -229,7 +220,7 @@ void accept_files(job_supervisor_actor_type* self, job_files& plan) {
             + (plan.present.empty() ? std::string{}
                                     : ", " + std::to_string(plan.present.size())
                                           + " already in the cache (" + format_bytes(cached) + ")");
-  narrate(self, "plan", human);
+  st.voice.say("plan", human);
   st.present = std::move(plan.present);
   st.written_last = std::move(plan.written_last);
   st.pending.assign(std::make_move_iterator(plan.tasks.begin()),
@@ -242,9 +233,9 @@ void start(job_supervisor_actor_type* self) {
   if (st.at != phase::queued || st.cancelled)
     return;
   enter(self, phase::running);
-  self->send(st.narration, job_state{"running"});
+  self->send(st.voice.narration, job_state{"running"});
   self->send(st.tracker, start_atom_v);
-  narrate(self, "start", "starting download");
+  st.voice.say("start", "starting download");
   st.context = vendor_context{.job_id = st.plan.job_id,
                               .ref = st.plan.ref,
                               .expected_sha256 = st.plan.expected_sha256,
@@ -254,10 +245,11 @@ void start(job_supervisor_actor_type* self) {
                               .bearer_token = st.plan.token, // the factory adds the node's
                               .token_origin = {},
                               .explain_refusal = {}, // for the sources that need one
+                              .link_file = {},       // likewise
                               .dest_dir = model_dir(st.plan),
                               .supervisor = caf::actor_cast<caf::actor>(self),
                               .tracker = st.tracker,
-                              .narration = st.narration,
+                              .voice = {st.voice.narration, {}, {}}, // each vendor speaks as itself
                               .settings = st.plan.settings,
                               .stats = {}}; // each vendor gets its own
   spawn_tracked(self, st.context);
@@ -271,14 +263,17 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
   st.parent = std::move(parent);
   st.plan = std::move(plan);
   auto child = [&](const char* kind) { return actor_info{kind, st.plan.job_id, self->id(), {}}; };
-  st.narration = spawn_announced<caf::linked>(*self, st.plan.registry, child("narration"),
-                                              narration_actor, st.plan.job_id, st.plan.journal);
+  auto narration = spawn_announced<caf::linked>(*self, st.plan.registry, child("narration"),
+                                                narration_actor, st.plan.job_id, st.plan.journal);
+  st.voice = {narration, "job_supervisor", {}};
   st.tracker = spawn_announced<caf::linked>(
-      *self, st.plan.registry, child("tracker"), tracker_actor, st.narration,
+      *self, st.plan.registry, child("tracker"), tracker_actor, narration,
       tracker_settings{st.plan.settings.progress_interval, st.plan.settings.heartbeat_interval});
   show_state(st);
-  narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)", "info",
-          st.plan.source);
+  // The job's first note names the reference; the others do not repeat it,
+  // which would cost its size (up to 4 KiB) in every event.
+  narrator{narration, st.voice.speaker, st.plan.source}.say(
+      "queued", "queued " + st.plan.source + " (waiting for a download slot)");
   self->set_exit_handler([self](caf::exit_msg& msg) {
     // Vendors report in down messages; only our parent's exit ends us.
     if (msg.source == self->state.parent.address())
@@ -313,7 +308,7 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
           return promise;
         st.cancelled = true;
         show_state(st);
-        narrate(self, "cancel", "cancellation requested", "warn");
+        st.voice.warn("cancel", "cancellation requested");
         if (st.at == phase::queued)
           finish_cancelled(self);
         else if (st.at == phase::running) {

@@ -52,7 +52,8 @@ struct job_supervisor_state {
   phase at = phase::queued;
   caf::actor parent;
   caf::actor tracker;
-  caf::actor narration;
+  /// Speaks as `job_supervisor` to the job's narration actor.
+  narrator voice;
   /// What every vendor it spawns starts from.
   vendor_context context;
   /// Vendor actors still alive.

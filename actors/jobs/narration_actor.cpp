@@ -4,7 +4,6 @@
 #include "messages/type_ids.hpp"
 
 #include <caf/event_based_actor.hpp>
-#include <caf/send.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -89,20 +88,6 @@ caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
         self->quit();
         return o.state; // the journal is final: whoever asked may now say so
       },
-  };
-}
-
-std::function<void(int, std::chrono::milliseconds, const std::string&)>
-narrate_retries(caf::actor narration, std::string speaker, std::string target) {
-  return [narration = std::move(narration), speaker = std::move(speaker),
-          target = std::move(target)](int attempt, std::chrono::milliseconds delay,
-                                      const std::string& why) {
-    auto tenths = delay.count() / 100;
-    auto wait = std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + " s";
-    caf::anon_send(narration, narration_note{speaker, "retry", target,
-                                             why + "; trying again in " + wait + " (attempt "
-                                                 + std::to_string(attempt + 1) + ")",
-                                             "warn"});
   };
 }
 

@@ -6,8 +6,6 @@
 #include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,11 +27,6 @@ using narration_actor_type = caf::stateful_actor<narration_state>;
 /// and quits.
 caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
                               std::shared_ptr<job_journal> journal);
-
-/// A retry callback for Asio code (net's `on_retry`): narrates "<why>;
-/// trying again in 1.5 s (attempt 2)" as `speaker` about `target`.
-std::function<void(int attempt, std::chrono::milliseconds delay, const std::string& why)>
-narrate_retries(caf::actor narration, std::string speaker, std::string target);
 
 /// The terminal SSE data for an outcome: `[DONE]`, `[CANCELLED]` or `[ERROR] code: message`.
 std::string terminal_data(const std::string& state, const std::string& code,

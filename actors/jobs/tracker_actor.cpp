@@ -1,7 +1,8 @@
 #include "actors/jobs/tracker_actor.hpp"
 
-#include "net/format/human_units.hpp"
+#include "actors/jobs/narrator.hpp"
 #include "messages/type_ids.hpp"
+#include "net/format/human_units.hpp"
 
 #include <caf/event_based_actor.hpp>
 
@@ -97,8 +98,7 @@ caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
       },
       [self](heartbeat_atom) {
         auto& st = self->state;
-        self->send(st.narration, narration_note{"tracker", "heartbeat", "",
-                                                heartbeat_text(make_report(self)), "info"});
+        narrator{st.narration, "tracker", {}}.say("heartbeat", heartbeat_text(make_report(self)));
         self->delayed_send(self, st.settings.heartbeat_interval, heartbeat_atom_v);
       },
       [self](job_outcome& outcome) {

@@ -1,28 +1,20 @@
 #pragma once
 
-#include "actors/vendors/vendor_context.hpp"
-#include "net/host/file_import.hpp"
+#include "actors/vendors/file_worker.hpp"
 
-#include <caf/behavior.hpp>
 #include <caf/stateful_actor.hpp>
 
 namespace hive {
 
-/// Imports one local file (`ctx.task`, its `source_path`) into the model's
-/// folder: hard link, reflink or copy, hashed either way (see
-/// net/host/file_import.hpp), on the node's disk pool, never on an actor thread.
-/// Reports progress to the tracker, `file_fetched` to the supervisor, and
-/// quits with a typed error on failure. A `cancelled` exit stops the import
-/// after its current chunk; the partial file is removed before it goes down.
-/// Nothing is kept on failure: there is nothing to resume.
-struct file_import_state {
-  vendor_context ctx;
-  file_task task;
-  /// Stops the running import; empty when none runs.
-  net::import_canceller cancel_import;
-  /// Set when a cancellation arrived while the import was running.
-  bool cancelling = false;
+/// Imports one local file (its `source_path`) into the model's folder: hard
+/// link, reflink or copy, hashed either way (see net/host/file_import.hpp),
+/// on the node's disk pool, never on an actor thread. The import removes its
+/// partial file when it fails or stops: there is nothing to resume.
+struct file_import_state : file_worker {
   static inline const char* name = "file_import";
+  bool resumes() const override;
+  caf::expected<std::function<void()>> start(const caf::actor& me) const override;
+  void landed(const transfer_result& r) const override;
 };
 
 using file_import_actor_type = caf::stateful_actor<file_import_state>;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/jobs/narrator.hpp"
 #include "actors/vendors/job_settings.hpp"
 #include "actors/vendors/model_ref.hpp"
 #include "messages/actor_stats.hpp"
@@ -17,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace hive {
@@ -43,6 +45,11 @@ struct vendor_context {
   /// The most a file may be, set by a vendor whose source announces no
   /// sizes; 0 for no limit.
   std::uint64_t max_size = 0;
+  /// Makes `link` name `target` where a source's cache keeps several names for
+  /// one content (the Hub's snapshot pointers); empty when it keeps none.
+  std::function<std::error_code(const std::filesystem::path& link,
+                                const std::filesystem::path& target)>
+      link_file;
   /// The model's folder: its catalog entry, and the files of sources that
   /// have no cache of their own.
   std::filesystem::path dest_dir;
@@ -50,8 +57,8 @@ struct vendor_context {
   caf::actor supervisor;
   /// Receives `progress_update`s.
   caf::actor tracker;
-  /// Receives `narration_note`s.
-  caf::actor narration;
+  /// The job's narration; each vendor sets itself as speaker, and its target.
+  narrator voice;
   job_settings settings;
   /// The vendor's figures in the actor registry (its state, transfer rate);
   /// a fresh one per vendor.

@@ -1,7 +1,7 @@
 #include "tests/support/actor_fixture.hpp"
 
 #include "actors/inspect/counted_behavior.hpp"
-#include "actors/vendors/url_vendor_actor.hpp"
+#include "actors/vendors/http_file_actor.hpp"
 #include "messages/errc.hpp"
 
 #include <caf/atom.hpp>

@@ -36,13 +36,6 @@ std::uint64_t bytes_of(const std::vector<fs::path>& paths) {
   return total;
 }
 
-void narrate(build_actor_type* self, std::string action, std::string human,
-             std::string level = "info") {
-  auto& ctx = self->state.ctx;
-  self->send(ctx.narration, narration_note{"build", std::move(action), ctx.ref.location,
-                                           std::move(human), std::move(level)});
-}
-
 /// Removes the outputs: stale ones before a build (so that only what it makes
 /// is imported), partial ones after a cancel or a failure.
 std::error_code remove_outputs(const build_recipe& recipe) {
@@ -67,16 +60,14 @@ std::string command_line(const build_recipe& recipe) {
 net::process_observer observe(const vendor_context& ctx, const build_recipe& recipe,
                               std::shared_ptr<build_output> output) {
   net::process_observer obs;
-  obs.on_line = [narration = ctx.narration, tracker = ctx.tracker, name = ctx.ref.location,
-                 output](std::string_view text) {
+  obs.on_line = [voice = ctx.voice, tracker = ctx.tracker, output](std::string_view text) {
     std::string line{text};
     auto verdict = output->take(line, build_output::clock::now());
     if (verdict.held_back > 0)
-      caf::anon_send(narration, narration_note{"build", "output_held_back", name,
-                                               "(" + std::to_string(verdict.held_back)
-                                                   + " lines of output not shown)"});
+      voice.say("output_held_back",
+                "(" + std::to_string(verdict.held_back) + " lines of output not shown)");
     if (verdict.narrate)
-      caf::anon_send(narration, narration_note{"build", "output", name, std::move(line)});
+      voice.say("output", std::move(line));
     if (verdict.percent)
       caf::anon_send(tracker, progress_update{build_entry, *verdict.percent, 100});
   };
@@ -96,13 +87,12 @@ net::process_observer observe(const vendor_context& ctx, const build_recipe& rec
 std::function<void(net::process_outcome)> report(build_actor_type* self,
                                                  std::shared_ptr<build_output> output) {
   auto& st = self->state;
-  return [me = caf::actor_cast<caf::actor>(self), narration = st.ctx.narration,
-          tracker = st.ctx.tracker, name = st.ctx.ref.location, paths = output_paths(st.recipe),
+  return [me = caf::actor_cast<caf::actor>(self), voice = st.ctx.voice, tracker = st.ctx.tracker,
+          name = st.ctx.ref.location, paths = output_paths(st.recipe),
           output](net::process_outcome out) {
     if (auto held_back = output->take_held_back())
-      caf::anon_send(narration, narration_note{"build", "output_held_back", name,
-                                               "(" + std::to_string(held_back)
-                                                   + " lines of output not shown)"});
+      voice.say("output_held_back",
+                "(" + std::to_string(held_back) + " lines of output not shown)");
     transfer_result r;
     r.cancelled = out.cancelled;
     r.code = static_cast<std::uint8_t>(download_errc::build_failed);
@@ -157,7 +147,7 @@ void on_result(build_actor_type* self, transfer_result& r) {
     return quit_cancelled(self);
   if (!r.ok) {
     remove_outputs(st.recipe);
-    narrate(self, "build_failed", r.message, "error");
+    st.ctx.voice.error("build_failed", r.message);
     return self->quit(make_error(download_errc::build_failed, r.message));
   }
   auto tasks = output_tasks(st.ctx, st.recipe);
@@ -165,9 +155,8 @@ void on_result(build_actor_type* self, transfer_result& r) {
     remove_outputs(st.recipe);
     return self->quit(std::move(tasks.error()));
   }
-  narrate(self, "build_done",
-          "recipe '" + st.ctx.ref.location + "' succeeded; importing "
-              + std::to_string(tasks->size()) + " output(s)");
+  st.ctx.voice.say("build_done", "recipe '" + st.ctx.ref.location + "' succeeded; importing "
+                                     + std::to_string(tasks->size()) + " output(s)");
   self->send(st.ctx.supervisor, job_files{std::move(*tasks), {}, {}});
   self->quit();
 }
@@ -177,6 +166,7 @@ void on_result(build_actor_type* self, transfer_result& r) {
 caf::behavior build_actor(build_actor_type* self, vendor_context ctx) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
+  st.ctx.voice = {st.ctx.voice.narration, build_state::name, st.ctx.ref.location};
   self->set_exit_handler([self](caf::exit_msg& msg) {
     auto& st = self->state;
     if (st.process && is_cancellation(msg.reason)) { // wait until the group is gone
@@ -207,9 +197,9 @@ caf::behavior build_actor(build_actor_type* self, vendor_context ctx) {
                                                         + "': " + ec.message()));
     return {};
   }
-  narrate(self, "build_start",
-          "running recipe '" + st.ctx.ref.location + "' in " + st.recipe.workdir.string() + ": "
-              + command_line(st.recipe));
+  st.ctx.voice.say("build_start", "running recipe '" + st.ctx.ref.location + "' in "
+                                      + st.recipe.workdir.string() + ": "
+                                      + command_line(st.recipe));
   auto output = std::make_shared<build_output>(st.recipe.progress);
   net::process_request req{st.recipe.command, st.recipe.workdir, build_environment(st.recipe),
                            st.ctx.settings.vendors.of<build_settings>().kill_grace};

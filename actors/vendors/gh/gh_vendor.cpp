@@ -1,8 +1,8 @@
 #include "actors/vendors/gh/gh_vendor.hpp"
 
 #include "actors/vendors/gh/gh_refusals.hpp"
-#include "actors/vendors/gh/gh_resolver_actor.hpp"
-#include "actors/vendors/url_vendor_actor.hpp"
+#include "actors/vendors/gh/gh_resolver.hpp"
+#include "actors/vendors/http_file_actor.hpp"
 #include "actors/vendors/vendor_start.hpp"
 
 namespace hive {
@@ -17,11 +17,11 @@ vendor_context for_github(const vendor_context& ctx) {
 } // namespace
 
 caf::actor gh_vendor::start(caf::event_based_actor* supervisor, const vendor_context& ctx) {
-  return start_vendor_actor(supervisor, gh_resolver_actor, for_github(ctx));
+  return start_vendor_actor(supervisor, resolver_actor<gh_resolver>, for_github(ctx));
 }
 
 caf::actor gh_vendor::fetch_file(caf::event_based_actor* supervisor, const vendor_context& ctx) {
-  return start_vendor_actor(supervisor, url_vendor_actor, for_github(ctx));
+  return start_vendor_actor(supervisor, http_file_actor, for_github(ctx));
 }
 
 } // namespace hive

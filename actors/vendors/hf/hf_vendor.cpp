@@ -1,9 +1,9 @@
 #include "actors/vendors/hf/hf_vendor.hpp"
 
 #include "actors/vendors/hf/hf_cache.hpp"
-#include "actors/vendors/hf/hf_resolver_actor.hpp"
+#include "actors/vendors/hf/hf_resolver.hpp"
 #include "actors/vendors/hf/hub_refusals.hpp"
-#include "actors/vendors/url_vendor_actor.hpp"
+#include "actors/vendors/http_file_actor.hpp"
 #include "actors/vendors/vendor_start.hpp"
 #include "messages/errc.hpp"
 #include "messages/job_messages.hpp"
@@ -14,17 +14,19 @@ namespace {
 
 vendor_context for_hub(const vendor_context& ctx) {
   const auto& s = ctx.settings.vendors.of<hf_settings>();
-  return for_api(ctx, s.token, s.endpoint, explain_hub_refusal);
+  auto hub = for_api(ctx, s.token, s.endpoint, explain_hub_refusal);
+  hub.link_file = hf::link_pointer; // a fetched blob's names in the cache's snapshots
+  return hub;
 }
 
 } // namespace
 
 caf::actor hf_vendor::start(caf::event_based_actor* supervisor, const vendor_context& ctx) {
-  return start_vendor_actor(supervisor, hf_resolver_actor, for_hub(ctx));
+  return start_vendor_actor(supervisor, resolver_actor<hf_resolver>, for_hub(ctx));
 }
 
 caf::actor hf_vendor::fetch_file(caf::event_based_actor* supervisor, const vendor_context& ctx) {
-  return start_vendor_actor(supervisor, url_vendor_actor, for_hub(ctx));
+  return start_vendor_actor(supervisor, http_file_actor, for_hub(ctx));
 }
 
 caf::error hf_vendor::check(const download_spec& spec, const model_ref& ref, const settings&) {

@@ -2,13 +2,13 @@
 
 #include "actors/vendors/file_import_actor.hpp"
 #include "actors/vendors/local/import_roots.hpp"
-#include "actors/vendors/local/local_resolver_actor.hpp"
+#include "actors/vendors/local/local_resolver.hpp"
 #include "actors/vendors/vendor_start.hpp"
 
 namespace hive {
 
 caf::actor local_vendor::start(caf::event_based_actor* supervisor, const vendor_context& ctx) {
-  return start_vendor_actor(supervisor, local_resolver_actor, ctx);
+  return start_vendor_actor(supervisor, resolver_actor<local_resolver>, ctx);
 }
 
 caf::actor local_vendor::fetch_file(caf::event_based_actor* supervisor, const vendor_context& ctx) {

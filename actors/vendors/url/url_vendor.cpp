@@ -1,6 +1,6 @@
 #include "actors/vendors/url/url_vendor.hpp"
 
-#include "actors/vendors/url_vendor_actor.hpp"
+#include "actors/vendors/http_file_actor.hpp"
 #include "actors/vendors/vendor_start.hpp"
 
 namespace hive {
@@ -8,7 +8,7 @@ namespace hive {
 caf::actor url_vendor::start(caf::event_based_actor* supervisor, const vendor_context& ctx) {
   auto own = ctx;
   own.max_size = ctx.settings.vendors.of<url_settings>().max_download_size;
-  return start_vendor_actor(supervisor, url_vendor_actor, std::move(own));
+  return start_vendor_actor(supervisor, http_file_actor, std::move(own));
 }
 
 std::string url_vendor::place(const model_ref& ref) {

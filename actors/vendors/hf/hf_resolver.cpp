@@ -1,16 +1,12 @@
 #include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
 
-#include "actors/vendors/hf/hf_resolver_actor.hpp"
+#include "actors/vendors/hf/hf_resolver.hpp"
 
 #include "actors/vendors/hf/hf_cache.hpp"
 #include "actors/vendors/hf/hf_hub_api.hpp"
 #include "actors/vendors/hf/hf_selection.hpp"
-#include "actors/jobs/narration_actor.hpp"
-#include "actors/vendors/resolver_run.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
-
-#include <caf/event_based_actor.hpp>
 
 #include <algorithm>
 #include <cctype>
@@ -48,6 +44,13 @@ caf::error unsafe(const std::string& repo, const std::string& path) {
                     repo + " lists a file at '" + path
                         + "', which would land outside its snapshot; nothing was written");
 }
+
+/// A Hub repository's files at one commit, as the Hub lists them; the tasks
+/// carry no local paths yet.
+struct hub_listing {
+  std::string commit;
+  std::vector<file_task> files;
+};
 
 /// The one file of `ref.path`, or the GGUF file(s) of `ref.quant`: HEAD each.
 asio::awaitable<caf::expected<hub_listing>> list_named(hf::hub_client hub, model_ref ref) {
@@ -115,7 +118,7 @@ hf::hub_client make_hub(const vendor_context& ctx) {
   hub.options = metadata_options(ctx.settings);
   hub.options.bearer_token = ctx.bearer_token;
   hub.options.headers = {{"Accept", "application/json"}};
-  hub.options.on_retry = narrate_retries(ctx.narration, "hf_resolver", ctx.ref.repo);
+  hub.options.on_retry = ctx.voice.retries();
   return hub;
 }
 
@@ -174,48 +177,26 @@ caf::expected<job_files> place(const vendor_context& ctx, hub_listing& listing) 
   return out;
 }
 
-void on_listing(hf_resolver_actor_type* self, hub_listing& listing) {
-  auto& st = self->state;
-  st.cancel_requests = nullptr;
-  auto files = place(st.ctx, listing);
-  if (!files) {
-    self->quit(std::move(files.error()));
-    return;
-  }
-  self->send(st.ctx.narration,
-             narration_note{"hf_resolver", "resolved", st.ctx.ref.repo,
-                            st.ctx.ref.repo + "@" + st.ctx.ref.revision + " is commit "
-                                + listing.commit.substr(0, 12) + "; "
-                                + std::to_string(listing.files.size()) + " file(s)",
-                            "info"});
-  self->send(st.ctx.supervisor, std::move(*files));
-  self->quit();
-}
-
 } // namespace
 
-caf::behavior hf_resolver_actor(hf_resolver_actor_type* self, vendor_context ctx) {
-  auto& st = self->state;
-  st.ctx = std::move(ctx);
-  self->send(st.ctx.narration,
-             narration_note{"hf_resolver", "resolve", st.ctx.ref.repo,
-                            "asking " + st.ctx.settings.vendors.of<hf_settings>().endpoint
-                                + " about " + st.ctx.ref.display_name() + " at "
-                                + st.ctx.ref.revision,
-                            "info"});
-  auto hub = make_hub(st.ctx);
-  asio::awaitable<caf::expected<hub_listing>> work =
-      st.ctx.ref.path.empty() && st.ctx.ref.quant.empty()
-          ? list_snapshot(std::move(hub), st.ctx.ref, st.ctx.include, st.ctx.exclude)
-          : list_named(std::move(hub), st.ctx.ref);
-  start_resolving(self, std::move(work));
-  return {
-      [self](hub_listing& listing) { on_listing(self, listing); },
-      [self](caf::error& err) {
-        self->state.cancel_requests = nullptr;
-        self->quit(std::move(err));
-      },
-  };
+asio::awaitable<caf::expected<job_files>> hf_resolver::plan(vendor_context ctx) {
+  ctx.voice.target = ctx.ref.repo;
+  ctx.voice.say("resolve", "asking " + ctx.settings.vendors.of<hf_settings>().endpoint + " about " + ctx.ref.display_name()
+                               + " at " + ctx.ref.revision);
+  auto hub = make_hub(ctx);
+  // One awaitable, then co_await: GCC 12 miscompiles a co_await of `?:`.
+  auto listed = ctx.ref.path.empty() && ctx.ref.quant.empty()
+                    ? list_snapshot(std::move(hub), ctx.ref, ctx.include, ctx.exclude)
+                    : list_named(std::move(hub), ctx.ref);
+  auto listing = co_await std::move(listed);
+  if (!listing)
+    co_return std::move(listing.error());
+  auto files = place(ctx, *listing);
+  if (files)
+    ctx.voice.say("resolved", ctx.ref.repo + "@" + ctx.ref.revision + " is commit "
+                                  + listing->commit.substr(0, 12) + "; "
+                                  + std::to_string(listing->files.size()) + " file(s)");
+  co_return files;
 }
 
 } // namespace hive

@@ -1,15 +1,11 @@
 #include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
 
-#include "actors/vendors/gh/gh_resolver_actor.hpp"
+#include "actors/vendors/gh/gh_resolver.hpp"
 
 #include "actors/vendors/gh/gh_releases_api.hpp"
-#include "actors/jobs/narration_actor.hpp"
-#include "actors/vendors/resolver_run.hpp"
 #include "messages/errc.hpp"
-#include "net/format/human_units.hpp"
 #include "messages/type_ids.hpp"
-
-#include <caf/event_based_actor.hpp>
+#include "net/format/human_units.hpp"
 
 #include <algorithm>
 
@@ -27,7 +23,7 @@ gh::api_client make_api(const vendor_context& ctx) {
   api.options.bearer_token = ctx.bearer_token;
   api.options.headers = {{"Accept", "application/vnd.github+json"},
                          {"X-GitHub-Api-Version", "2022-11-28"}};
-  api.options.on_retry = narrate_retries(ctx.narration, "gh_resolver", ctx.ref.repo);
+  api.options.on_retry = ctx.voice.retries();
   return api;
 }
 
@@ -60,7 +56,13 @@ caf::expected<job_files> task_for(const vendor_context& ctx, const gh::release_a
   return job_files{{std::move(task)}, {}, {}};
 }
 
-asio::awaitable<caf::expected<job_files>> resolve(gh::api_client api, vendor_context ctx) {
+} // namespace
+
+asio::awaitable<caf::expected<job_files>> gh_resolver::plan(vendor_context ctx) {
+  ctx.voice.target = ctx.ref.repo;
+  ctx.voice.say("resolve", "asking " + ctx.settings.vendors.of<gh_settings>().api + " for release " + ctx.ref.revision
+                               + " of " + ctx.ref.repo);
+  auto api = make_api(ctx);
   auto release = co_await gh::get_release(api, ctx.ref.repo, ctx.ref.revision);
   if (!release)
     co_return std::move(release.error());
@@ -70,26 +72,10 @@ asio::awaitable<caf::expected<job_files>> resolve(gh::api_client api, vendor_con
   auto published =
       release->published_at.empty() ? "unpublished" : "published " + release->published_at;
   auto digest = asset->sha256.empty() ? "no digest: size checked only" : "sha256 " + asset->sha256;
-  caf::anon_send(ctx.narration, narration_note{"gh_resolver", "resolved", ctx.ref.repo,
-                                               ctx.ref.repo + " release " + release->tag + " ("
-                                                   + published + "): asset " + asset->name + ", "
-                                                   + format_bytes(asset->size) + ", " + digest,
-                                               "info"});
+  ctx.voice.say("resolved", ctx.ref.repo + " release " + release->tag + " (" + published
+                                + "): asset " + asset->name + ", " + format_bytes(asset->size)
+                                + ", " + digest);
   co_return task_for(ctx, *asset);
-}
-
-} // namespace
-
-caf::behavior gh_resolver_actor(gh_resolver_actor_type* self, vendor_context ctx) {
-  auto& st = self->state;
-  st.ctx = std::move(ctx);
-  self->send(st.ctx.narration,
-             narration_note{"gh_resolver", "resolve", st.ctx.ref.repo,
-                            "asking " + st.ctx.settings.vendors.of<gh_settings>().api
-                                + " for release " + st.ctx.ref.revision + " of " + st.ctx.ref.repo,
-                            "info"});
-  start_resolving(self, resolve(make_api(st.ctx), st.ctx));
-  return relay_job_files(self);
 }
 
 } // namespace hive

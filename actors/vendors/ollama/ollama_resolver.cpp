@@ -1,15 +1,12 @@
 #include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
 
-#include "actors/vendors/ollama/ollama_resolver_actor.hpp"
+#include "actors/vendors/ollama/ollama_resolver.hpp"
 
-#include "actors/jobs/narration_actor.hpp"
 #include "actors/vendors/ollama/ollama_registry.hpp"
 #include "actors/vendors/ollama/ollama_store.hpp"
-#include "actors/vendors/resolver_run.hpp"
-#include "net/format/human_units.hpp"
+#include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
-
-#include <caf/event_based_actor.hpp>
+#include "net/format/human_units.hpp"
 
 #include <fstream>
 #include <iterator>
@@ -43,7 +40,8 @@ fs::path store_root(const job_settings& s) {
 
 ollama::registry_client make_client(const vendor_context& ctx) {
   ollama::registry_client client{origin_of(ctx).base, metadata_options(ctx.settings)};
-  client.options.on_retry = narrate_retries(ctx.narration, "ollama_resolver", ctx.ref.repo);
+  client.options.on_retry =
+      narrator{ctx.voice.narration, ctx.voice.speaker, ctx.ref.repo}.retries();
   return client;
 }
 
@@ -116,32 +114,19 @@ caf::expected<job_files> place(const vendor_context& ctx, const ollama::registry
   return out;
 }
 
-asio::awaitable<caf::expected<job_files>> plan_pull(vendor_context ctx,
-                                                    ollama::registry_client client) {
+} // namespace
+
+asio::awaitable<caf::expected<job_files>> ollama_resolver::plan(vendor_context ctx) {
+  ctx.voice.target = ctx.ref.display_name();
+  auto client = make_client(ctx);
+  ctx.voice.say("resolve",
+                "asking " + client.base + " for the manifest of " + ctx.ref.display_name());
   auto m = co_await ollama::get_manifest(client, ctx.ref.repo, ctx.ref.revision);
   if (!m)
     co_return std::move(m.error());
-  caf::anon_send(ctx.narration,
-                 narration_note{"ollama_resolver", "resolved", ctx.ref.display_name(),
-                                ctx.ref.display_name() + ": " + std::to_string(m->blobs.size())
-                                    + " blob(s): " + describe(*m),
-                                "info"});
+  ctx.voice.say("resolved", ctx.ref.display_name() + ": " + std::to_string(m->blobs.size())
+                                + " blob(s): " + describe(*m));
   co_return place(ctx, client, *m);
-}
-
-} // namespace
-
-caf::behavior ollama_resolver_actor(ollama_resolver_actor_type* self, vendor_context ctx) {
-  auto& st = self->state;
-  st.ctx = std::move(ctx);
-  auto client = make_client(st.ctx);
-  self->send(
-      st.ctx.narration,
-      narration_note{"ollama_resolver", "resolve", st.ctx.ref.display_name(),
-                     "asking " + client.base + " for the manifest of " + st.ctx.ref.display_name(),
-                     "info"});
-  start_resolving(self, plan_pull(st.ctx, std::move(client)));
-  return relay_job_files(self);
 }
 
 } // namespace hive

@@ -1,0 +1,116 @@
+#include "actors/vendors/http_file_actor.hpp"
+
+#include "actors/vendors/vendor_progress.hpp"
+#include "messages/errc.hpp"
+#include "messages/type_ids.hpp"
+#include "net/format/human_units.hpp"
+#include "net/host/part_file.hpp"
+#include "net/http_fetch.hpp"
+#include "net/url.hpp"
+
+#include <caf/send.hpp>
+
+namespace hive {
+
+namespace {
+
+/// The state shown until the source answers; one pointer, compared below.
+constexpr const char* connecting = "connecting";
+
+net::fetch_request make_request(const file_worker& st) {
+  net::fetch_request req;
+  req.url = st.task.url;
+  // A token the resolver obtained for this file (a registry's) wins over the job's.
+  bool own_token = !st.task.bearer_token.empty();
+  req.bearer_token = own_token ? st.task.bearer_token : st.ctx.bearer_token;
+  req.token_origin = own_token ? st.task.token_origin : st.ctx.token_origin;
+  req.accept = st.task.accept;
+  req.part_path = st.task.part_path;
+  req.ca_file = st.ctx.settings.ca_file;
+  req.proxy = st.ctx.settings.proxy;
+  req.connect_timeout = st.ctx.settings.connect_timeout;
+  req.stall_timeout = st.ctx.settings.stall_timeout;
+  req.progress_interval = st.ctx.settings.progress_interval;
+  req.retry_backoff = st.ctx.settings.retry_backoff;
+  req.disk = st.ctx.settings.disk;
+  req.expected_size = st.task.size;
+  req.max_size = st.ctx.max_size;
+  return req;
+}
+
+net::fetch_observer make_observer(const vendor_context& ctx, const std::string& file) {
+  net::fetch_observer obs;
+  obs.on_response = [voice = ctx.voice, stats = ctx.stats, file](
+                        const std::string& url, std::uint64_t total, std::uint64_t resumed_from) {
+    // From the transfer's thread: a cancel that came first keeps its state.
+    if (auto expected = connecting; stats)
+      stats->state.compare_exchange_strong(expected, "transferring", std::memory_order_relaxed);
+    auto size = total ? format_bytes(total) : std::string{"unknown size"};
+    voice.say("transfer_start", resumed_from
+                                    ? "resuming " + file + " at " + format_bytes(resumed_from)
+                                          + " of " + size + " from " + url
+                                    : "downloading " + file + " (" + size + ") from " + url);
+  };
+  obs.on_redirect = [voice = ctx.voice](const std::string&, const std::string& to) {
+    voice.say("redirect", "redirected to " + to);
+  };
+  obs.on_retry = ctx.voice.retries();
+  obs.on_progress = progress_reporter(ctx, file);
+  return obs;
+}
+
+} // namespace
+
+bool http_file_state::resumes() const {
+  return true;
+}
+
+caf::expected<std::function<void()>> http_file_state::start(const caf::actor& me) const {
+  if (!ctx.settings.io)
+    return make_error(download_errc::internal, "no I/O context for network transfers");
+  ctx.voice.say("resolve", "connecting to fetch " + net::shown_url(task.url));
+  show_state(ctx.stats, connecting);
+  return net::start_fetch(
+      *ctx.settings.io, make_request(*this), make_observer(ctx, task.name),
+      [me](net::fetch_outcome out) {
+        caf::anon_send(
+            me, transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
+                                std::move(out.message), out.bytes, out.total, std::move(out.sha256),
+                                out.http_status, std::move(out.refusal_headers)});
+      });
+}
+
+void http_file_state::landed(const transfer_result& r) const {
+  ctx.voice.say("transfer_done", "downloaded " + task.name + " (" + format_bytes(r.bytes)
+                                     + ", sha256 " + r.sha256.substr(0, 12) + "…)");
+}
+
+caf::error http_file_state::failed(const transfer_result& r) const {
+  auto error = file_worker::failed(r);
+  if (r.code == static_cast<std::uint8_t>(download_errc::http_status) && ctx.explain_refusal)
+    if (auto explained = ctx.explain_refusal(r.http_status, r.refusal_headers, r.message))
+      error = std::move(*explained);
+  // The supervisor removes a part that cannot be resumed once the job is over.
+  bool resumable = net::read_partial(task.part_path).size > 0;
+  ctx.voice.error("transfer_failed",
+                  r.message + (resumable ? " (partial data kept for a later resume)" : ""));
+  return error;
+}
+
+caf::behavior http_file_actor(http_file_actor_type* self, vendor_context ctx) {
+  if (!ctx.task)
+    ctx.task = direct_task(ctx);
+  return run_file_worker(self, self->state, std::move(ctx));
+}
+
+file_task direct_task(const vendor_context& ctx) {
+  file_task task;
+  task.name = ctx.ref.file_name;
+  task.url = ctx.ref.location;
+  task.final_path = (ctx.dest_dir / ctx.ref.file_name).string();
+  task.part_path = task.final_path + ".part";
+  task.sha256 = ctx.expected_sha256;
+  return task;
+}
+
+} // namespace hive
