@@ -79,8 +79,8 @@ caf::behavior file_import_actor(file_import_actor_type* self, vendor_context ctx
     self->quit(make_error(download_errc::internal, "no disk pool for file imports"));
     return {};
   }
-  if (auto err = net::create_folder_of(st.task.part_path)) {
-    self->quit(std::move(err));
+  if (auto failed = net::create_folder_of(st.task.part_path)) {
+    self->quit(make_error(failed->code, std::move(failed->message)));
     return {};
   }
   // The partial is ours: the supervisor removes it if a cancel comes after a failure.

@@ -117,7 +117,7 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
     auto error = make_error(static_cast<download_errc>(r.code), r.message);
     if (r.code == static_cast<std::uint8_t>(download_errc::http_status) && st.ctx.explain_refusal)
       if (auto explained = st.ctx.explain_refusal(r.http_status, r.refusal_headers, r.message))
-        error = std::move(*explained);
+        error = make_error(explained->code, std::move(explained->message));
     // The supervisor removes a part that cannot be resumed once the job is over.
     bool resumable = net::read_partial(st.task.part_path).size > 0;
     narrate(self, "transfer_failed",
@@ -182,8 +182,8 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
       remove_partial(self);
     self->quit(msg.reason);
   });
-  if (auto err = net::create_folder_of(st.task.part_path)) {
-    self->quit(std::move(err));
+  if (auto failed = net::create_folder_of(st.task.part_path)) {
+    self->quit(make_error(failed->code, std::move(failed->message)));
     return {};
   }
   std::error_code ec;
