@@ -1,13 +1,13 @@
 #include "actors/jobs/job_supervisor_actor.hpp"
 
-#include "actors/jobs/narration_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
+#include "actors/jobs/narration_actor.hpp"
 #include "messages/errc.hpp"
-#include "net/format/human_units.hpp"
-#include "net/format/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "net/format/human_units.hpp"
 #include "net/host/file_system.hpp"
 #include "net/host/part_file.hpp"
+#include "net/host/wall_clock.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
@@ -24,16 +24,16 @@ using phase = job_supervisor_state::phase;
 /// Shows the phase (or that a cancel is under way) as the supervisor's state
 /// in the actor registry.
 void show_state(const job_supervisor_state& st) {
-  const char* name = "done";
+  auto shown = actor_activity::done;
   if (st.cancelled && st.at != phase::done)
-    name = "cancelling";
+    shown = actor_activity::cancelling;
   else if (st.at == phase::queued)
-    name = "queued";
+    shown = actor_activity::queued;
   else if (st.at == phase::running)
-    name = "running";
+    shown = actor_activity::running;
   else if (st.at == phase::finalizing)
-    name = "finalizing";
-  show_state(st.plan.stats, name);
+    shown = actor_activity::finalizing;
+  show_state(st.plan.stats, shown);
 }
 
 void enter(job_supervisor_actor_type* self, phase next) {
@@ -44,10 +44,10 @@ void enter(job_supervisor_actor_type* self, phase next) {
 /// The job's first note names the reference; the others do not repeat it,
 /// which would cost its size (up to 4 KiB) in every event.
 void narrate(job_supervisor_actor_type* self, std::string action, std::string human,
-             std::string level = "info", std::string target = {}) {
+             narration_level level = narration_level::info, std::string target = {}) {
   auto& st = self->state;
   self->send(st.narration, narration_note{"job_supervisor", std::move(action), std::move(target),
-                                          std::move(human), std::move(level)});
+                                          std::move(human), level});
 }
 
 std::filesystem::path model_dir(const job_plan& plan) {
@@ -96,7 +96,7 @@ void finish(job_supervisor_actor_type* self, job_outcome outcome) {
   // narration actor answers once the journal holds the final state, and only
   // then does anyone hear that the job is over.
   self->request(st.tracker, caf::infinite, outcome)
-      .then([self, outcome](const std::string&) { publish(self, outcome); },
+      .then([self, outcome](job_phase) { publish(self, outcome); },
             [self, outcome](const caf::error&) { publish(self, outcome); });
 }
 
@@ -106,8 +106,8 @@ void finish_cancelled(job_supervisor_actor_type* self) {
   for (const auto& part : self->state.part_paths)
     net::remove_partial(part);
   remove_fetched(self);
-  narrate(self, "cancelled", "download cancelled; partial files removed", "warn");
-  finish(self, job_outcome{self->state.plan.job_id, "cancelled", "", ""});
+  narrate(self, "cancelled", "download cancelled; partial files removed", narration_level::warn);
+  finish(self, job_outcome{self->state.plan.job_id, job_phase::cancelled, "", ""});
 }
 
 void finalize(job_supervisor_actor_type* self) {
@@ -136,20 +136,21 @@ void finalize(job_supervisor_actor_type* self) {
                         [self](caf::error& err) {
                           narrate(self, "uncatalog_failed",
                                   "could not remove the catalog entry: " + describe(err).message,
-                                  "error");
+                                  narration_level::error);
                           finish_cancelled(self);
                         });
               return;
             }
             narrate(self, "cataloged", "model " + id + " is ready");
-            finish(self, job_outcome{st.plan.job_id, "completed", "", ""});
+            finish(self, job_outcome{st.plan.job_id, job_phase::completed, "", ""});
           },
           [self](caf::error& err) {
             auto view = describe(err);
             if (self->state.cancelled)
               return finish_cancelled(self);
             remove_fetched(self);
-            finish(self, job_outcome{self->state.plan.job_id, "failed", view.code, view.message});
+            finish(self, job_outcome{self->state.plan.job_id, job_phase::failed, view.code,
+                                     view.message});
           });
 }
 
@@ -179,8 +180,8 @@ void conclude(job_supervisor_actor_type* self) {
     for (const auto& part : st.part_paths)
       net::remove_if_unresumable(part);
     remove_fetched(self);
-    narrate(self, "failed", view.code + ": " + view.message, "error");
-    return finish(self, job_outcome{st.plan.job_id, "failed", view.code, view.message});
+    narrate(self, "failed", view.code + ": " + view.message, narration_level::error);
+    return finish(self, job_outcome{st.plan.job_id, job_phase::failed, view.code, view.message});
   }
   finalize(self);
 }
@@ -242,7 +243,7 @@ void start(job_supervisor_actor_type* self) {
   if (st.at != phase::queued || st.cancelled)
     return;
   enter(self, phase::running);
-  self->send(st.narration, job_state{"running"});
+  self->send(st.narration, job_state{job_phase::running});
   self->send(st.tracker, start_atom_v);
   narrate(self, "start", "starting download");
   st.context = vendor_context{.job_id = st.plan.job_id,
@@ -277,8 +278,8 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
       *self, st.plan.registry, child("tracker"), tracker_actor, st.narration,
       tracker_settings{st.plan.settings.progress_interval, st.plan.settings.heartbeat_interval});
   show_state(st);
-  narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)", "info",
-          st.plan.source);
+  narrate(self, "queued", "queued " + st.plan.source + " (waiting for a download slot)",
+          narration_level::info, st.plan.source);
   self->set_exit_handler([self](caf::exit_msg& msg) {
     // Vendors report through down messages; only our parent's exit ends us.
     if (msg.source == self->state.parent.address())
@@ -313,7 +314,7 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
           return promise;
         st.cancelled = true;
         show_state(st);
-        narrate(self, "cancel", "cancellation requested", "warn");
+        narrate(self, "cancel", "cancellation requested", narration_level::warn);
         if (st.at == phase::queued)
           finish_cancelled(self);
         else if (st.at == phase::running) {

@@ -35,8 +35,4 @@ caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
 std::function<void(int attempt, std::chrono::milliseconds delay, const std::string& why)>
 narrate_retries(caf::actor narration, std::string speaker, std::string target);
 
-/// The terminal SSE data for an outcome: `[DONE]`, `[CANCELLED]` or `[ERROR] code: message`.
-std::string terminal_data(const std::string& state, const std::string& code,
-                          const std::string& message);
-
 } // namespace hive

@@ -97,8 +97,9 @@ caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
       },
       [self](heartbeat_atom) {
         auto& st = self->state;
-        self->send(st.narration, narration_note{"tracker", "heartbeat", "",
-                                                heartbeat_text(make_report(self)), "info"});
+        self->send(st.narration,
+                   narration_note{"tracker", "heartbeat", "", heartbeat_text(make_report(self)),
+                                  narration_level::info});
         self->delayed_send(self, st.settings.heartbeat_interval, heartbeat_atom_v);
       },
       [self](job_outcome& outcome) {

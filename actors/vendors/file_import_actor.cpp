@@ -72,7 +72,7 @@ caf::behavior file_import_actor(file_import_actor_type* self, vendor_context ctx
     if (!is_cancellation(msg.reason))
       return self->quit(msg.reason);
     st.cancelling = true;
-    show_state(st.ctx.stats, "cancelling");
+    show_state(st.ctx.stats, actor_activity::cancelling);
     self->delayed_send(self, unwind_limit, caf::timeout_atom_v);
   });
   if (!st.ctx.settings.disk) {

@@ -21,14 +21,11 @@ namespace {
 /// How long a cancelled transfer may take to unwind before we stop waiting.
 constexpr auto unwind_limit = std::chrono::seconds{2};
 
-/// The state shown until the source answers; one pointer, compared below.
-constexpr const char* connecting = "connecting";
-
 void narrate(url_vendor_actor_type* self, std::string action, std::string human,
-             std::string level = "info") {
+             narration_level level = narration_level::info) {
   auto& ctx = self->state.ctx;
   self->send(ctx.narration, narration_note{"url_vendor", std::move(action), self->state.task.name,
-                                           std::move(human), std::move(level)});
+                                           std::move(human), level});
 }
 
 void remove_partial(url_vendor_actor_type* self) {
@@ -64,17 +61,19 @@ net::fetch_observer make_observer(const vendor_context& ctx, const std::string& 
   obs.on_response = [narration = ctx.narration, stats = ctx.stats, file](
                         const std::string& url, std::uint64_t total, std::uint64_t resumed_from) {
     // From the transfer's thread: a cancel that came first keeps its state.
-    if (auto expected = connecting; stats)
-      stats->state.compare_exchange_strong(expected, "transferring", std::memory_order_relaxed);
+    if (auto expected = actor_activity::connecting; stats)
+      stats->state.compare_exchange_strong(expected, actor_activity::transferring,
+                                           std::memory_order_relaxed);
     auto size = total ? format_bytes(total) : std::string{"unknown size"};
     auto human = resumed_from ? "resuming " + file + " at " + format_bytes(resumed_from) + " of "
                                     + size + " from " + url
                               : "downloading " + file + " (" + size + ") from " + url;
-    caf::anon_send(narration, narration_note{"url_vendor", "transfer_start", file, human, "info"});
+    caf::anon_send(narration, narration_note{"url_vendor", "transfer_start", file, human,
+                                             narration_level::info});
   };
   obs.on_redirect = [narration = ctx.narration, file](const std::string&, const std::string& to) {
-    caf::anon_send(narration,
-                   narration_note{"url_vendor", "redirect", file, "redirected to " + to, "info"});
+    caf::anon_send(narration, narration_note{"url_vendor", "redirect", file, "redirected to " + to,
+                                             narration_level::info});
   };
   obs.on_retry = narrate_retries(ctx.narration, "url_vendor", file);
   obs.on_progress = progress_reporter(ctx, file);
@@ -121,7 +120,8 @@ void on_transfer_result(url_vendor_actor_type* self, transfer_result& r) {
     // The supervisor removes a part that cannot be resumed once the job is over.
     bool resumable = net::read_partial(st.task.part_path).size > 0;
     narrate(self, "transfer_failed",
-            r.message + (resumable ? " (partial data kept for a later resume)" : ""), "error");
+            r.message + (resumable ? " (partial data kept for a later resume)" : ""),
+            narration_level::error);
     self->quit(std::move(error));
     return;
   }
@@ -170,7 +170,7 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
       // coroutine has closed it (in on_transfer_result).
       st.cancelling = cancel;
       if (cancel)
-        show_state(st.ctx.stats, "cancelling");
+        show_state(st.ctx.stats, actor_activity::cancelling);
       st.cancel_transfer();
       if (cancel)
         self->delayed_send(self, unwind_limit, caf::timeout_atom_v);
@@ -206,7 +206,7 @@ caf::behavior url_vendor_actor(url_vendor_actor_type* self, vendor_context ctx) 
     return {};
   }
   narrate(self, "resolve", "connecting to fetch " + net::shown_url(st.task.url));
-  show_state(st.ctx.stats, connecting);
+  show_state(st.ctx.stats, actor_activity::connecting);
   auto me = caf::actor_cast<caf::actor>(self);
   st.cancel_transfer = net::start_fetch(
       *st.ctx.settings.io, make_request(st), make_observer(st.ctx, st.task.name),

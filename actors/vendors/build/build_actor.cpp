@@ -37,10 +37,10 @@ std::uint64_t bytes_of(const std::vector<fs::path>& paths) {
 }
 
 void narrate(build_actor_type* self, std::string action, std::string human,
-             std::string level = "info") {
+             narration_level level = narration_level::info) {
   auto& ctx = self->state.ctx;
-  self->send(ctx.narration, narration_note{"build", std::move(action), ctx.ref.location,
-                                           std::move(human), std::move(level)});
+  self->send(ctx.narration,
+             narration_note{"build", std::move(action), ctx.ref.location, std::move(human), level});
 }
 
 /// Removes the outputs: stale ones before a build (so that only what it makes
@@ -157,7 +157,7 @@ void on_result(build_actor_type* self, transfer_result& r) {
     return quit_cancelled(self);
   if (!r.ok) {
     remove_outputs(st.recipe);
-    narrate(self, "build_failed", r.message, "error");
+    narrate(self, "build_failed", r.message, narration_level::error);
     return self->quit(make_error(download_errc::build_failed, r.message));
   }
   auto tasks = output_tasks(st.ctx, st.recipe);

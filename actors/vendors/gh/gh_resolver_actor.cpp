@@ -74,7 +74,7 @@ asio::awaitable<caf::expected<job_files>> resolve(gh::api_client api, vendor_con
                                                ctx.ref.repo + " release " + release->tag + " ("
                                                    + published + "): asset " + asset->name + ", "
                                                    + format_bytes(asset->size) + ", " + digest,
-                                               "info"});
+                                               narration_level::info});
   co_return task_for(ctx, *asset);
 }
 
@@ -87,7 +87,7 @@ caf::behavior gh_resolver_actor(gh_resolver_actor_type* self, vendor_context ctx
              narration_note{"gh_resolver", "resolve", st.ctx.ref.repo,
                             "asking " + st.ctx.settings.github_api + " for release "
                                 + st.ctx.ref.revision + " of " + st.ctx.ref.repo,
-                            "info"});
+                            narration_level::info});
   start_resolving(self, resolve(make_api(st.ctx), st.ctx));
   return relay_job_files(self);
 }

@@ -186,7 +186,7 @@ void on_listing(hf_resolver_actor_type* self, hub_listing& listing) {
                             st.ctx.ref.repo + "@" + st.ctx.ref.revision + " is commit "
                                 + listing.commit.substr(0, 12) + "; "
                                 + std::to_string(listing.files.size()) + " file(s)",
-                            "info"});
+                            narration_level::info});
   self->send(st.ctx.supervisor, std::move(*files));
   self->quit();
 }
@@ -200,7 +200,7 @@ caf::behavior hf_resolver_actor(hf_resolver_actor_type* self, vendor_context ctx
              narration_note{"hf_resolver", "resolve", st.ctx.ref.repo,
                             "asking " + st.ctx.settings.hf_endpoint + " about "
                                 + st.ctx.ref.display_name() + " at " + st.ctx.ref.revision,
-                            "info"});
+                            narration_level::info});
   auto hub = make_hub(st.ctx);
   asio::awaitable<caf::expected<hub_listing>> work =
       st.ctx.ref.path.empty() && st.ctx.ref.quant.empty()

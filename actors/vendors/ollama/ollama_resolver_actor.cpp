@@ -124,7 +124,7 @@ asio::awaitable<caf::expected<job_files>> plan_pull(vendor_context ctx,
                  narration_note{"ollama_resolver", "resolved", ctx.ref.display_name(),
                                 ctx.ref.display_name() + ": " + std::to_string(m->blobs.size())
                                     + " blob(s): " + describe(*m),
-                                "info"});
+                                narration_level::info});
   co_return place(ctx, client, *m);
 }
 
@@ -138,7 +138,7 @@ caf::behavior ollama_resolver_actor(ollama_resolver_actor_type* self, vendor_con
       st.ctx.narration,
       narration_note{"ollama_resolver", "resolve", st.ctx.ref.display_name(),
                      "asking " + client.base + " for the manifest of " + st.ctx.ref.display_name(),
-                     "info"});
+                     narration_level::info});
   start_resolving(self, plan_pull(st.ctx, std::move(client)));
   return relay_job_files(self);
 }
