@@ -6,14 +6,30 @@
 
 namespace hive {
 
+/// What an actor is doing, as `GET /v1/actors` shows it (`activity_name` in
+/// net/api names it).
+enum class actor_activity : std::uint8_t {
+  running = 0,
+  /// A job supervisor waiting for a download slot.
+  queued = 1,
+  /// An HTTP fetcher waiting for the source's answer.
+  connecting = 2,
+  /// An HTTP fetcher receiving the body.
+  transferring = 3,
+  /// A job supervisor writing the catalog entry.
+  finalizing = 4,
+  /// Stopping its work after a cancel.
+  cancelling = 5,
+  /// A job supervisor whose job has ended.
+  done = 6,
+};
+
 /// Live figures of one actor, shared by the actor (which writes them, from
 /// its own thread or its transfer's) and the actor registry (which reads
 /// them for `GET /v1/actors`). Each value is a sample on its own: relaxed
 /// atomics, no lock, no consistency between fields.
 struct actor_stats {
-  /// What the actor is doing: a string literal (static storage), e.g.
-  /// `running`, `queued`, `cancelling`.
-  std::atomic<const char*> state{"running"};
+  std::atomic<actor_activity> state{actor_activity::running};
   /// Messages its behavior handled (not system messages: exit, down, replies).
   std::atomic<std::uint64_t> messages{0};
   /// Messages waiting behind the last one it handled, sampled then by the
@@ -35,8 +51,8 @@ struct actor_stats {
   }
 };
 
-/// Shows `state` (a string literal) for an actor that may have no stats.
-inline void show_state(const std::shared_ptr<actor_stats>& stats, const char* state) {
+/// Shows `state` for an actor that may have no stats.
+inline void show_state(const std::shared_ptr<actor_stats>& stats, actor_activity state) {
   if (stats)
     stats->state.store(state, std::memory_order_relaxed);
 }

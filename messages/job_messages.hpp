@@ -2,10 +2,27 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace hive {
+
+/// Where a job is, as the API shows it. The numbers are stable: the value
+/// travels in messages (CAF 0.17 serializes an enum as its underlying type);
+/// its name is the API's business (`state_name` in net/api).
+enum class job_phase : std::uint8_t {
+  /// Waiting for a download slot.
+  queued = 0,
+  /// Under way, finalizing included.
+  running = 1,
+  /// Every file fetched, verified and in the catalog.
+  completed = 2,
+  /// Ended with an error.
+  failed = 3,
+  /// Stopped by a user, its partial files removed.
+  cancelled = 4,
+};
 
 /// A `model_download` operation as the router receives it.
 struct download_spec {
@@ -36,7 +53,7 @@ typename Inspector::result_type inspect(Inspector& f, download_spec& x) {
 struct job_outcome {
   std::string job_id;
   /// `completed`, `failed` or `cancelled`.
-  std::string state;
+  job_phase state = job_phase::failed;
   /// Error code and message for `failed`, empty otherwise.
   std::string error_code;
   std::string error_message;
@@ -49,7 +66,7 @@ typename Inspector::result_type inspect(Inspector& f, job_outcome& x) {
 
 /// A job state change that is not final (`queued` to `running`), for the journal.
 struct job_state {
-  std::string state;
+  job_phase state = job_phase::running;
 };
 
 template <class Inspector>

@@ -28,4 +28,31 @@ typename Inspector::result_type inspect(Inspector& f, actor_info& x) {
   return f(caf::meta::type_name("actor_info"), x.kind, x.job_id, x.parent);
 }
 
+/// One live actor as the registry lists it, its figures sampled when asked.
+struct actor_row {
+  /// CAF actor id.
+  std::uint64_t id = 0;
+  /// The actor's own name (its state's `name`).
+  std::string name;
+  /// As in its `actor_info`.
+  std::string kind;
+  std::string job_id;
+  std::uint64_t parent = 0;
+  std::int64_t started_ms = 0;
+  std::int64_t uptime_ms = 0;
+  actor_activity state = actor_activity::running;
+  /// Figures that may be unknown are -1 then: all of them for an actor
+  /// without stats, `mailbox` until it handled a message, `bytes_per_sec`
+  /// for one that moves no bytes.
+  std::int64_t messages = -1;
+  std::int64_t mailbox = -1;
+  std::int64_t bytes_per_sec = -1;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, actor_row& x) {
+  return f(caf::meta::type_name("actor_row"), x.id, x.name, x.kind, x.job_id, x.parent,
+           x.started_ms, x.uptime_ms, x.state, x.messages, x.mailbox, x.bytes_per_sec);
+}
+
 } // namespace hive

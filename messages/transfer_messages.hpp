@@ -22,6 +22,13 @@ typename Inspector::result_type inspect(Inspector& f, progress_update& x) {
   return f(caf::meta::type_name("progress_update"), x.file, x.bytes, x.total);
 }
 
+/// How much a narration matters to a person; stable numbers, as `job_phase`.
+enum class narration_level : std::uint8_t {
+  info = 0,
+  warn = 1,
+  error = 2,
+};
+
 /// Something worth telling a person (anyone -> narration actor).
 struct narration_note {
   /// The actor that speaks, e.g. `url_vendor`.
@@ -32,8 +39,7 @@ struct narration_note {
   std::string target;
   /// The sentence a person reads.
   std::string human;
-  /// `info`, `warn` or `error`.
-  std::string level = "info";
+  narration_level level = narration_level::info;
 };
 
 template <class Inspector>

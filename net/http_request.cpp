@@ -102,15 +102,15 @@ asio::awaitable<http_answer> request(std::string method, url target, std::string
   }
 }
 
-caf::error refusal_error(const http_answer& answer, const std::string& what,
-                         const refusal_explainer& explain) {
+failure refusal_error(const http_answer& answer, const std::string& what,
+                      const refusal_explainer& explain) {
   if (answer.status == 0)
-    return make_error(answer.code, answer.error);
+    return {answer.code, answer.error};
   auto detail = what + " answered " + std::to_string(answer.status);
   if (explain)
     if (auto explained = explain(answer.status, answer.headers, detail))
       return std::move(*explained);
-  return make_error(download_errc::http_status, detail);
+  return {download_errc::http_status, detail};
 }
 
 } // namespace hive::net

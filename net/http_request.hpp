@@ -1,6 +1,6 @@
 #pragma once
 
-#include "messages/errc.hpp"
+#include "net/failure.hpp"
 #include "net/proxy.hpp"
 #include "net/url.hpp"
 
@@ -52,13 +52,13 @@ struct http_answer {
 /// Turns a source's refusal (status, its headers by lower-case name, the
 /// generic message) into a specific error; empty or nullopt keeps the
 /// generic `http_status`.
-using refusal_explainer = std::function<std::optional<caf::error>(
+using refusal_explainer = std::function<std::optional<failure>(
     unsigned status, const std::map<std::string, std::string>& headers, const std::string& detail)>;
 
 /// The error of a request that did not succeed: the transport's, or the
 /// source's refusal of `what` as `explain` tells it.
-caf::error refusal_error(const http_answer& answer, const std::string& what,
-                         const refusal_explainer& explain);
+failure refusal_error(const http_answer& answer, const std::string& what,
+                      const refusal_explainer& explain);
 
 /// One request (with a JSON `body` unless empty), no redirects followed (the
 /// caller decides which to follow); retried as `opts` says. Cancellation

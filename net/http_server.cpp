@@ -3,7 +3,7 @@
 #include "net/http_server.hpp"
 
 #include "messages/errc.hpp"
-#include "net/format/json_writer.hpp"
+#include "net/api/error_json.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>

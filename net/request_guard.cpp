@@ -2,7 +2,7 @@
 
 #include "net/request_guard.hpp"
 
-#include "net/format/json_writer.hpp"
+#include "net/api/error_json.hpp"
 #include "net/web_page.hpp"
 
 #include <openssl/crypto.h>

@@ -4,7 +4,7 @@
 #include "tests/support/actor_fixture.hpp"
 
 #include "actors/inspect/registry_actor.hpp"
-#include "net/format/json_writer.hpp"
+#include "net/host/wall_clock.hpp"
 
 #include <caf/exit_reason.hpp>
 #include <caf/send.hpp>
@@ -76,7 +76,7 @@ TEST_F(ActorRegistryTest, TheMailboxIsWhatWaitsBehindTheMessageJustHandled) {
 TEST_F(ActorRegistryTest, ShowsTheStateAndRateAnActorSets) {
   spawn_counter();
   sched.run();
-  show_state(stats, "cancelling");
+  show_state(stats, actor_activity::cancelling);
   stats->bytes_per_sec = 1234;
   stats->rate_at_ms = wall_clock_ms();
   auto actors = list_actors(registry);

@@ -99,7 +99,7 @@ TEST_F(EventStreamLimitsTest, HistoryGoesOutInBoundedSlices) {
   const int events = 2000;
   for (int i = 0; i < events; ++i)
     journal->append("narration", R"({"human":")" + std::string(300, 'x') + "\"}");
-  journal->finish("completed", {}, {}, "[DONE]", 0);
+  journal->finish(job_phase::completed, {}, {}, "[DONE]", 0);
   auto answer = raw_exchange(server->port(), "GET /v1/jobs/long/stream HTTP/1.1\r\nHost: "
                                              "127.0.0.1\r\n\r\n");
   ASSERT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer.substr(0, 200);

@@ -10,7 +10,7 @@ namespace {
 
 error_view explain(unsigned status, const std::map<std::string, std::string>& headers) {
   auto err = explain_github_refusal(status, headers, "GET /x answered " + std::to_string(status));
-  return err ? describe(*err) : error_view{"(none)", "", 0};
+  return err ? describe(make_error(err->code, err->message)) : error_view{"(none)", "", 0};
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 #include "net/api/job_board.hpp"
 #include "net/api/job_journal.hpp"
+#include "net/api/job_json.hpp"
 
 #include <gtest/gtest.h>
 
@@ -38,8 +39,8 @@ TEST(JobJournalTest, FinishEndsTheStreamAndIgnoresLaterEvents) {
   job_journal journal{summary_of("job-1")};
   int wakes = 0;
   auto token = journal.watch([&] { ++wakes; });
-  journal.set_state("running", 5);
-  journal.finish("failed", "stalled", "no data", "[ERROR] stalled: no data", 9);
+  journal.set_state(job_phase::running, 5);
+  journal.finish(job_phase::failed, "stalled", "no data", "[ERROR] stalled: no data", 9);
   journal.append("narration", "too late");
   journal.unwatch(token);
   journal.append("narration", "unwatched");
@@ -50,7 +51,7 @@ TEST(JobJournalTest, FinishEndsTheStreamAndIgnoresLaterEvents) {
   EXPECT_EQ(all.events[0].name, "end");
   EXPECT_EQ(all.events[0].data, "[ERROR] stalled: no data");
   auto s = journal.summary();
-  EXPECT_EQ(s.state, "failed");
+  EXPECT_EQ(state_name(s.state), "failed");
   EXPECT_EQ(s.error_code, "stalled");
   EXPECT_EQ(s.started_ms, 5);
   EXPECT_EQ(s.finished_ms, 9);
@@ -62,7 +63,7 @@ TEST(JobJournalTest, NarrationIsKeptWithinItsByteBudgetWithANoteOfWhatWasDropped
   for (int i = 0; i < 100; ++i)
     journal.append("narration", std::to_string(i) + line);
   journal.append("data", "payload"); // not narration: never dropped
-  journal.finish("completed", "", "", "[DONE]", 1);
+  journal.finish(job_phase::completed, "", "", "[DONE]", 1);
 
   auto all = journal.read_after(0);
   ASSERT_GE(all.events.size(), 5u);
@@ -111,7 +112,7 @@ TEST(JobBoardTest, ForgetsOldestFinishedJobsBeyondItsLimit) {
   for (int i = 0; i < 4; ++i) {
     journals.push_back(std::make_shared<job_journal>(summary_of("job-" + std::to_string(i))));
     if (i != 1)
-      journals.back()->finish("completed", "", "", "[DONE]", 1);
+      journals.back()->finish(job_phase::completed, "", "", "[DONE]", 1);
     board.add(journals.back());
   }
   EXPECT_FALSE(board.find("job-0")); // finished and oldest
@@ -129,7 +130,7 @@ TEST(JobBoardTest, ForgetsOldestFinishedJobsBeyondItsByteBudget) {
     auto journal = std::make_shared<job_journal>(summary_of("job-" + std::to_string(i)));
     for (int line = 0; line < 10; ++line)
       journal->append("narration", std::string(1000, 'x'));
-    journal->finish("completed", "", "", "[DONE]", 1);
+    journal->finish(job_phase::completed, "", "", "[DONE]", 1);
     board.add(journal);
   }
   std::size_t finished_bytes = 0;

@@ -71,7 +71,7 @@ protected:
 
   std::string state_of(const std::string& job_id) const {
     auto journal = board->find(job_id);
-    return journal ? journal->summary().state : "<no journal>";
+    return journal ? std::string{state_name(journal->summary().state)} : "<no journal>";
   }
 
   std::shared_ptr<vendor_script> script = std::make_shared<vendor_script>();
@@ -118,7 +118,7 @@ TEST_F(JobRouterTest, CancellingAQueuedJobNeverStartsIt) {
   auto a = download(model_a);
   auto b = download(model_b);
 
-  auto answer = ask(router, cancel_atom_v, b);
+  auto answer = ask<job_phase>(router, cancel_atom_v, b);
   sched.run();
   ASSERT_TRUE(answer->value) << caf::to_string(answer->error);
   EXPECT_EQ(*answer->value, "cancelled");
@@ -227,7 +227,7 @@ TEST_F(JobRouterTest, ADeleteOfAModelInUseIsRefusedNamingTheJob) {
   ASSERT_FALSE(as_job->value);
   EXPECT_EQ(describe(as_job->error).code, "model_in_use");
 
-  auto cancelled = ask(router, cancel_atom_v, queued_writer);
+  auto cancelled = ask<job_phase>(router, cancel_atom_v, queued_writer);
   sched.run();
   auto deleted = ask(router, caf::delete_atom_v, std::string{"b"});
   sched.run();

@@ -89,9 +89,9 @@ TEST_F(JobSupervisorTest, CancelStopsTheVendorAndRemovesItsPartFile) {
   start();
   ASSERT_EQ(script->vendors.size(), 1u);
   ASSERT_TRUE(fs::exists(script->part_files.at(0)));
-  EXPECT_EQ(journal->summary().state, "running");
+  EXPECT_EQ(state_name(journal->summary().state), "running");
 
-  auto answer = ask(supervisor, cancel_atom_v);
+  auto answer = ask<job_phase>(supervisor, cancel_atom_v);
   sched.run();
 
   ASSERT_TRUE(answer->value) << caf::to_string(answer->error);
@@ -101,10 +101,10 @@ TEST_F(JobSupervisorTest, CancelStopsTheVendorAndRemovesItsPartFile) {
   EXPECT_TRUE(files_ending(models_dir(), ".part").empty());
   EXPECT_EQ(last_event(*journal).name, "end");
   EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
-  EXPECT_EQ(journal->summary().state, "cancelled");
+  EXPECT_EQ(state_name(journal->summary().state), "cancelled");
   ASSERT_EQ(parent_box->outcomes.size(), 1u);
   EXPECT_EQ(parent_box->outcomes[0].job_id, "job-1");
-  EXPECT_EQ(parent_box->outcomes[0].state, "cancelled");
+  EXPECT_EQ(state_name(parent_box->outcomes[0].state), "cancelled");
 }
 
 TEST_F(JobSupervisorTest, TheRegistryListsItsPhaseAndItsActorsUnderIt) {
@@ -133,29 +133,29 @@ TEST_F(JobSupervisorTest, TheRegistryListsItsPhaseAndItsActorsUnderIt) {
   EXPECT_EQ(vendors[0].parent, supervisor.id());
   EXPECT_EQ(vendors[0].job_id, "job-1");
 
-  ask(supervisor, cancel_atom_v);
+  ask<job_phase>(supervisor, cancel_atom_v);
   auto* vendor_job =
       dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(script->vendors.at(0)));
   sched.run_jobs_filtered([vendor_job](caf::resumable* job) { return job != vendor_job; });
-  EXPECT_EQ(stats->state.load(), std::string_view{"cancelling"}) << "until its vendor is down";
+  EXPECT_EQ(activity_name(stats->state.load()), "cancelling") << "until its vendor is down";
   sched.run();
-  EXPECT_EQ(stats->state.load(), std::string_view{"done"});
+  EXPECT_EQ(activity_name(stats->state.load()), "done");
   EXPECT_TRUE(list_actors(registry).empty()) << "the job's actors are all down";
 }
 
 TEST_F(JobSupervisorTest, CancelWhileQueuedNeverSpawnsAVendor) {
   spawn_supervisor();
 
-  auto answer = ask(supervisor, cancel_atom_v);
+  auto answer = ask<job_phase>(supervisor, cancel_atom_v);
   sched.run();
 
   ASSERT_TRUE(answer->value) << caf::to_string(answer->error);
   EXPECT_EQ(*answer->value, "cancelled");
   EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
-  EXPECT_EQ(journal->summary().state, "cancelled");
+  EXPECT_EQ(state_name(journal->summary().state), "cancelled");
   EXPECT_EQ(factory_calls, 0);
   ASSERT_EQ(parent_box->outcomes.size(), 1u);
-  EXPECT_EQ(parent_box->outcomes[0].state, "cancelled");
+  EXPECT_EQ(state_name(parent_box->outcomes[0].state), "cancelled");
 }
 
 TEST_F(JobSupervisorTest, AFailingVendorFailsTheJob) {
@@ -167,11 +167,11 @@ TEST_F(JobSupervisorTest, AFailingVendorFailsTheJob) {
   caf::anon_send(script->vendors[0], finish_atom_v);
   sched.run();
 
-  EXPECT_EQ(journal->summary().state, "failed");
+  EXPECT_EQ(state_name(journal->summary().state), "failed");
   EXPECT_EQ(last_event(*journal).name, "end");
   EXPECT_EQ(last_event(*journal).data, "[ERROR] connection_reset: boom");
   ASSERT_EQ(parent_box->outcomes.size(), 1u);
-  EXPECT_EQ(parent_box->outcomes[0].state, "failed");
+  EXPECT_EQ(state_name(parent_box->outcomes[0].state), "failed");
   EXPECT_EQ(parent_box->outcomes[0].error_code, "connection_reset");
   EXPECT_EQ(parent_box->outcomes[0].error_message, "boom");
 }
@@ -184,13 +184,13 @@ TEST_F(JobSupervisorTest, AFetchedFileIsCatalogedAndTheJobCompletes) {
   caf::anon_send(script->vendors[0], finish_atom_v);
   sched.run();
 
-  EXPECT_EQ(journal->summary().state, "completed");
+  EXPECT_EQ(state_name(journal->summary().state), "completed");
   EXPECT_EQ(last_event(*journal).data, "[DONE]");
   EXPECT_TRUE(fs::is_regular_file(models_dir() / "m" / "metadata.json"));
   EXPECT_TRUE(fs::is_regular_file(models_dir() / "m" / "m.gguf"));
   EXPECT_TRUE(files_ending(models_dir(), ".part").empty());
   ASSERT_EQ(parent_box->outcomes.size(), 1u);
-  EXPECT_EQ(parent_box->outcomes[0].state, "completed");
+  EXPECT_EQ(state_name(parent_box->outcomes[0].state), "completed");
 }
 
 // The catalog writes the entry while the cancel waits in the supervisor, so
@@ -208,17 +208,17 @@ TEST_F(JobSupervisorTest, CancelWhileFinalizingRemovesTheCatalogEntryAndFiles) {
 
   ASSERT_TRUE(fs::is_regular_file(model_file));
   EXPECT_TRUE(script->exit_reasons.empty()); // the vendor quit on its own
-  EXPECT_EQ(journal->summary().state, "running");
+  EXPECT_EQ(state_name(journal->summary().state), "running");
   EXPECT_NE(journal->read_after(0).events.back().data.find(R"("action":"finalize")"),
             std::string::npos);
   ASSERT_TRUE(catalog_holds_put());
   EXPECT_FALSE(fs::exists(metadata));
 
-  auto answer = ask(supervisor, cancel_atom_v);
+  auto answer = ask<job_phase>(supervisor, cancel_atom_v);
   run_all_but_catalog();
 
   EXPECT_FALSE(answer->value); // answered once the catalog has replied
-  EXPECT_EQ(journal->summary().state, "running");
+  EXPECT_EQ(state_name(journal->summary().state), "running");
   ASSERT_TRUE(catalog_holds_put());
 
   // The catalog alone runs: it writes the entry and replies.
@@ -230,13 +230,13 @@ TEST_F(JobSupervisorTest, CancelWhileFinalizingRemovesTheCatalogEntryAndFiles) {
   EXPECT_EQ(*answer->value, "cancelled");
   EXPECT_EQ(last_event(*journal).name, "end");
   EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
-  EXPECT_EQ(journal->summary().state, "cancelled");
+  EXPECT_EQ(state_name(journal->summary().state), "cancelled");
   EXPECT_FALSE(fs::exists(metadata));
   EXPECT_FALSE(fs::exists(model_file));
   EXPECT_TRUE(files_ending(models_dir(), ".part").empty());
   ASSERT_EQ(parent_box->outcomes.size(), 1u);
   EXPECT_EQ(parent_box->outcomes[0].job_id, "job-1");
-  EXPECT_EQ(parent_box->outcomes[0].state, "cancelled");
+  EXPECT_EQ(state_name(parent_box->outcomes[0].state), "cancelled");
 }
 
 } // namespace
@@ -276,7 +276,7 @@ TEST_F(SnapshotSupervisorTest, HandsFilesToSiblingVendorsAFewAtATime) {
   finish(2);
   finish(3);
   EXPECT_EQ(last_event(*journal).data, "[DONE]");
-  auto entry = ask(catalog, caf::get_atom_v, std::string{"org.repo"});
+  auto entry = ask<model_record>(catalog, caf::get_atom_v, std::string{"org.repo"});
   sched.run();
   ASSERT_TRUE(entry->value) << caf::to_string(entry->error);
   for (const char* name : {"a.safetensors", "b.safetensors", "c.json"})
@@ -285,7 +285,7 @@ TEST_F(SnapshotSupervisorTest, HandsFilesToSiblingVendorsAFewAtATime) {
 
 TEST_F(SnapshotSupervisorTest, CancelStopsEveryFileAndStartsNoMore) {
   finish(1); // a.safetensors is done; b and c are under way
-  auto answer = ask(supervisor, cancel_atom_v);
+  auto answer = ask<job_phase>(supervisor, cancel_atom_v);
   sched.run();
   ASSERT_TRUE(answer->value);
   EXPECT_EQ(*answer->value, "cancelled");
@@ -305,7 +305,7 @@ TEST_F(SnapshotSupervisorTest, OneFailedFileStopsItsSiblingsAndFailsTheJob) {
   EXPECT_EQ(script->exit_reasons[0], make_error(download_errc::cancelled));
   EXPECT_EQ(last_event(*journal).data.rfind("[ERROR] checksum_mismatch: a.safetensors: bad", 0),
             0u);
-  EXPECT_EQ(journal->summary().state, "failed");
+  EXPECT_EQ(state_name(journal->summary().state), "failed");
   // Its part has no validator: nothing a later attempt could resume.
   EXPECT_TRUE(files_ending(temp_dir / "cache", ".incomplete").empty());
 }
@@ -314,7 +314,7 @@ TEST_F(SnapshotSupervisorTest, AFailedFilesResumablePartIsKeptForTheNextAttempt)
   ASSERT_FALSE(net::save_validator(script->part_files.at(0), "\"v1\""));
   script->fail_with = make_error(download_errc::connection_reset, "a.safetensors: reset");
   finish(1);
-  EXPECT_EQ(journal->summary().state, "failed");
+  EXPECT_EQ(state_name(journal->summary().state), "failed");
   EXPECT_TRUE(fs::exists(script->part_files.at(0)));
   EXPECT_FALSE(fs::exists(script->part_files.at(1))) << "the cancelled sibling keeps nothing";
 }
@@ -332,9 +332,9 @@ TEST_F(SnapshotSupervisorTest, ACancelDuringAFailedSnapshotsUnwindRemovesTheFail
   sched.run_jobs_filtered([sibling](caf::resumable* job) { return job != sibling; });
   ASSERT_TRUE(script->exit_reasons.empty()) << "the sibling is still unwinding";
   ASSERT_TRUE(fs::exists(script->part_files.at(0)));
-  EXPECT_EQ(journal->summary().state, "running");
+  EXPECT_EQ(state_name(journal->summary().state), "running");
 
-  auto answer = ask(supervisor, cancel_atom_v);
+  auto answer = ask<job_phase>(supervisor, cancel_atom_v);
   sched.run_jobs_filtered([sibling](caf::resumable* job) { return job != sibling; });
   EXPECT_FALSE(answer->value) << "answered once the sibling is down";
   sched.run();

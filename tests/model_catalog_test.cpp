@@ -1,5 +1,6 @@
 #include "actors/catalog/model_catalog.hpp"
 #include "messages/errc.hpp"
+#include "net/api/model_json.hpp"
 
 #include <gtest/gtest.h>
 #include <simdjson.h>
@@ -41,22 +42,23 @@ TEST_F(ModelCatalogTest, AddsListsGetsAndRemoves) {
   ASSERT_FALSE(catalog.add(record("m1")));
   ASSERT_FALSE(catalog.add(record("m2")));
   EXPECT_FALSE(fs::exists(root / "m1" / "metadata.json.tmp"));
-  auto json = catalog.get_json("m1");
-  ASSERT_TRUE(json);
+  auto record = catalog.get("m1");
+  ASSERT_TRUE(record);
+  auto json = model_json(*record);
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
-  ASSERT_EQ(parser.parse(*json).get(doc), simdjson::SUCCESS);
+  ASSERT_EQ(parser.parse(json).get(doc), simdjson::SUCCESS);
   EXPECT_EQ(std::string_view{doc["id"]}, "m1");
   EXPECT_EQ(std::string_view{doc["vendor"]}, "url");
   EXPECT_EQ(std::uint64_t{doc["total_size"]}, 3u);
   EXPECT_EQ(std::string_view{doc["added_at"]}, "2023-11-14T22:13:20Z");
   EXPECT_EQ(std::string_view{doc["files"].at(0)["sha256"]}, "abc");
   simdjson::dom::array models;
-  ASSERT_EQ(parser.parse(catalog.list_json())["models"].get(models), simdjson::SUCCESS);
+  ASSERT_EQ(parser.parse(models_json(catalog.list()))["models"].get(models), simdjson::SUCCESS);
   EXPECT_EQ(models.size(), 2u);
   ASSERT_FALSE(catalog.remove("m1"));
   EXPECT_FALSE(fs::exists(root / "m1"));
-  EXPECT_EQ(describe(catalog.get_json("m1").error()).code, "not_found");
+  EXPECT_EQ(describe(catalog.get("m1").error()).code, "not_found");
   EXPECT_EQ(describe(catalog.remove("m1")).code, "not_found");
 }
 
@@ -66,7 +68,7 @@ TEST_F(ModelCatalogTest, IdsCannotEscapeTheRoot) {
   for (const char* id : {"..", "../victim", "/etc", "a/../../x", ""}) {
     EXPECT_EQ(describe(catalog.add(record(id))).code, "invalid_field") << id;
     EXPECT_EQ(describe(catalog.remove(id)).code, "invalid_field") << id;
-    EXPECT_EQ(describe(catalog.get_json(id).error()).code, "invalid_field") << id;
+    EXPECT_EQ(describe(catalog.get(id).error()).code, "invalid_field") << id;
   }
   EXPECT_TRUE(fs::exists(root / "victim"));
   EXPECT_TRUE(fs::exists(root));
@@ -80,6 +82,6 @@ TEST_F(ModelCatalogTest, SkipsUnreadableEntries) {
   fs::create_directories(root / "partial-download"); // no metadata: not a model
   simdjson::dom::parser parser;
   simdjson::dom::array models;
-  ASSERT_EQ(parser.parse(catalog.list_json())["models"].get(models), simdjson::SUCCESS);
+  ASSERT_EQ(parser.parse(models_json(catalog.list()))["models"].get(models), simdjson::SUCCESS);
   EXPECT_EQ(models.size(), 1u);
 }

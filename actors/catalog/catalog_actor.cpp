@@ -1,6 +1,5 @@
 #include "actors/catalog/catalog_actor.hpp"
 
-#include "net/format/json_writer.hpp"
 #include "messages/type_ids.hpp"
 
 #include <caf/event_based_actor.hpp>
@@ -15,17 +14,17 @@ caf::behavior catalog_actor(catalog_actor_type* self, std::filesystem::path root
           return err;
         return record.id;
       },
-      [self](list_atom) { return self->state.catalog->list_json(); },
-      [self](caf::get_atom, const std::string& id) -> caf::result<std::string> {
-        auto json = self->state.catalog->get_json(id);
-        if (!json)
-          return std::move(json.error());
-        return std::move(*json);
+      [self](list_atom) { return self->state.catalog->list(); },
+      [self](caf::get_atom, const std::string& id) -> caf::result<model_record> {
+        auto record = self->state.catalog->get(id);
+        if (!record)
+          return std::move(record.error());
+        return std::move(*record);
       },
       [self](caf::delete_atom, const std::string& id) -> caf::result<std::string> {
         if (auto err = self->state.catalog->remove(id))
           return err;
-        return json_object{}.field("id", id).field("status", "deleted").str();
+        return id;
       },
   };
 }

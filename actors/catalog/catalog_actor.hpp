@@ -17,8 +17,9 @@ struct catalog_state {
 
 using catalog_actor_type = caf::stateful_actor<catalog_state>;
 
-/// `(put_atom, model_record) -> std::string` id; `list_atom -> std::string`
-/// JSON; `(get_atom, id) -> std::string` JSON; `(delete_atom, id) -> std::string` JSON.
+/// `(put_atom, model_record) -> std::string` id; `list_atom ->
+/// std::vector<model_record>`; `(get_atom, id) -> model_record`;
+/// `(delete_atom, id) -> std::string` id.
 caf::behavior catalog_actor(catalog_actor_type* self, std::filesystem::path root);
 
 } // namespace hive

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace hive {
 
@@ -33,17 +34,14 @@ public:
   std::filesystem::path model_dir(const std::string& id) const;
 
   caf::error add(const model_record& record) const;
-  /// `{"models":[...]}` with every readable entry.
-  std::string list_json() const;
-  /// The entry's metadata.json, or `not_found` / `invalid_field`.
-  caf::expected<std::string> get_json(const std::string& id) const;
+  /// Every readable entry.
+  std::vector<model_record> list() const;
+  /// The entry, or `not_found` / `invalid_field`.
+  caf::expected<model_record> get(const std::string& id) const;
   /// The entry of a valid id, if the catalog has a readable one.
   std::optional<catalog_entry_brief> brief(const std::string& id) const;
   /// Removes the model's folder, or `not_found` / `invalid_field`.
   caf::error remove(const std::string& id) const;
-
-  /// The metadata.json text of a record.
-  static std::string to_json(const model_record& record);
 
 private:
   std::filesystem::path root_;

@@ -1,7 +1,7 @@
 #include "actors/inspect/registry_actor.hpp"
 
-#include "net/format/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "net/host/wall_clock.hpp"
 
 #include <caf/default_attachable.hpp>
 #include <caf/event_based_actor.hpp>
@@ -12,33 +12,23 @@ namespace hive {
 
 namespace {
 
-/// A figure that may be unknown (negative): a number or `null`.
-void known_or_null(json_object& obj, std::string_view key, std::int64_t value) {
-  if (value < 0)
-    obj.raw(key, "null");
-  else
-    obj.field(key, value);
-}
-
-std::string actor_json(caf::actor_id id, const registry_state::entry& e, std::int64_t now) {
-  json_object obj;
-  obj.field("id", static_cast<std::uint64_t>(id))
-      .field("name", e.name)
-      .field("kind", e.info.kind)
-      .field("job_id", e.info.job_id)
-      .field("parent", e.info.parent)
-      .field("uptime_ms", now - e.spawned_ms)
-      .field("started_ms", e.spawned_ms);
+/// The actor as listed at `now`, its figures sampled from its stats.
+actor_row row_of(caf::actor_id id, const registry_state::entry& e, std::int64_t now) {
   const auto* stats = e.info.stats.get();
   constexpr auto relaxed = std::memory_order_relaxed;
-  obj.field("state", stats ? stats->state.load(relaxed) : "running");
-  if (stats)
-    obj.field("messages", stats->messages.load(relaxed));
-  else
-    obj.raw("messages", "null");
-  known_or_null(obj, "mailbox", stats ? stats->mailbox.load(relaxed) : -1);
-  known_or_null(obj, "bytes_per_sec", stats ? stats->rate_at(now) : -1);
-  return obj.str();
+  return actor_row{
+      .id = id,
+      .name = e.name,
+      .kind = e.info.kind,
+      .job_id = e.info.job_id,
+      .parent = e.info.parent,
+      .started_ms = e.spawned_ms,
+      .uptime_ms = now - e.spawned_ms,
+      .state = stats ? stats->state.load(relaxed) : actor_activity::running,
+      .messages = stats ? static_cast<std::int64_t>(stats->messages.load(relaxed)) : -1,
+      .mailbox = stats ? stats->mailbox.load(relaxed) : -1,
+      .bytes_per_sec = stats ? stats->rate_at(now) : -1,
+  };
 }
 
 } // namespace
@@ -52,12 +42,12 @@ caf::behavior registry_actor(registry_actor_type* self) {
         self->state.actors[who.id()] =
             registry_state::entry{std::move(name), std::move(info), wall_clock_ms()};
       },
-      [self](list_atom) -> std::string {
+      [self](list_atom) {
         auto now = wall_clock_ms();
-        json_array items;
+        std::vector<actor_row> rows;
         for (const auto& [id, e] : self->state.actors)
-          items.raw(actor_json(id, e, now));
-        return json_object{}.raw("actors", items.str()).str();
+          rows.push_back(row_of(id, e, now));
+        return rows;
       },
   };
 }

@@ -33,7 +33,8 @@ struct registry_state {
 
 using registry_actor_type = caf::stateful_actor<registry_state>;
 
-/// Accepts `(register_atom, actor, actor_info)`; answers `list_atom` with JSON.
+/// Accepts `(register_atom, actor, actor_info)`; answers `list_atom` with
+/// `std::vector<actor_row>`.
 caf::behavior registry_actor(registry_actor_type* self);
 
 /// Announces `who` to `registry` (a no-op when there is no registry).

@@ -5,8 +5,10 @@
 #include "actors/inspect/registry_actor.hpp"
 #include "actors/vendors/vendor_registry.hpp"
 #include "messages/errc.hpp"
-#include "net/format/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "net/api/event_json.hpp"
+#include "net/api/model_json.hpp"
+#include "net/host/wall_clock.hpp"
 
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
@@ -118,9 +120,9 @@ caf::error delete_model(job_router_actor_type* self, const std::string& id, Done
   auto release = [self, id] { self->state.deleting.erase(id); };
   self->request(st.catalog, std::chrono::seconds{30}, caf::delete_atom_v, id)
       .then(
-          [release, done](std::string& json) mutable {
+          [release, done](std::string& deleted) mutable {
             release();
-            done(json);
+            done(deleted);
           },
           [release, failed](caf::error& err) mutable {
             release();
@@ -181,23 +183,27 @@ caf::result<std::string> accept_model_op(job_router_actor_type* self, const std:
   auto job_id = new_job_id();
   auto journal = open_journal(self, job_id, op, model_id);
   auto done = [journal, op](const std::string& payload) {
-    journal->append(
-        "data",
-        json_object{}.field("type", "data").field("action", op).raw("payload", payload).str());
-    journal->finish("completed", "", "", "[DONE]", wall_clock_ms());
+    journal->append("data", data_event_json(op, payload));
+    journal->finish(job_phase::completed, "", "", terminal_data(job_phase::completed, "", ""),
+                    wall_clock_ms());
   };
   auto failed = [journal](const caf::error& err) {
     auto view = describe(err);
-    journal->finish("failed", view.code, view.message,
-                    terminal_data("failed", view.code, view.message), wall_clock_ms());
+    journal->finish(job_phase::failed, view.code, view.message,
+                    terminal_data(job_phase::failed, view.code, view.message), wall_clock_ms());
   };
-  journal->set_state("running", wall_clock_ms());
+  journal->set_state(job_phase::running, wall_clock_ms());
   auto timeout = std::chrono::seconds{30};
   if (op == "model_list")
-    self->request(st.catalog, timeout, list_atom_v).then(done, failed);
+    self->request(st.catalog, timeout, list_atom_v)
+        .then([done](const std::vector<model_record>& models) { done(models_json(models)); },
+              failed);
   else if (op == "model_get")
-    self->request(st.catalog, timeout, caf::get_atom_v, model_id).then(done, failed);
-  else if (auto err = delete_model(self, model_id, done, failed))
+    self->request(st.catalog, timeout, caf::get_atom_v, model_id)
+        .then([done](const model_record& model) { done(model_json(model)); }, failed);
+  else if (auto err = delete_model(
+               self, model_id, [done](const std::string& id) { done(model_deleted_json(id)); },
+               failed))
     failed(err);
   return job_id;
 }
@@ -232,8 +238,8 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
       // Normally the job_outcome came first; this covers a supervisor that crashed.
       if (auto journal = st.board->find(id); journal && !journal->finished()) {
         auto view = describe(msg.reason);
-        journal->finish("failed", "internal", "job supervisor died: " + view.message,
-                        terminal_data("failed", "internal", "job supervisor died"),
+        journal->finish(job_phase::failed, "internal", "job supervisor died: " + view.message,
+                        terminal_data(job_phase::failed, "internal", "job supervisor died"),
                         wall_clock_ms());
       }
       retire(self, std::string{id});
@@ -248,8 +254,7 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
       [self](caf::delete_atom, const std::string& model_id) {
         auto promise = self->make_response_promise();
         auto err = delete_model(
-            self, model_id,
-            [promise](std::string& json) mutable { promise.deliver(std::move(json)); },
+            self, model_id, [promise](std::string& id) mutable { promise.deliver(std::move(id)); },
             [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
         if (err)
           promise.deliver(std::move(err));
@@ -264,7 +269,7 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
           // A supervisor that crashed never answers: the timeout (below the
           // API's) then lets the journal, failed by the down handler, answer.
           self->request(i->second.supervisor, std::chrono::seconds{20}, cancel_atom_v)
-              .then([promise](std::string& state) mutable { promise.deliver(std::move(state)); },
+              .then([promise](job_phase state) mutable { promise.deliver(state); },
                     [promise, journal = st.board->find(job_id)](caf::error& err) mutable {
                       if (journal && journal->finished())
                         promise.deliver(journal->summary().state);

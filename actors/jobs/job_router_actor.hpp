@@ -58,9 +58,9 @@ using job_router_actor_type = caf::stateful_actor<job_router_state>;
 
 /// `download_spec -> std::string` job id;
 /// `(model_op_atom, operation, model id) -> std::string` job id;
-/// `(delete_atom, model id) -> std::string` JSON, refused with `model_in_use`
-/// while a live job writes that model or may link its shared blobs;
-/// `(cancel_atom, job id) -> std::string` final state, once the job is down.
+/// `(delete_atom, model id) -> std::string` the id deleted, refused with
+/// `model_in_use` while a live job writes that model or may link its shared
+/// blobs; `(cancel_atom, job id) -> job_phase` final state, once the job is down.
 caf::behavior job_router_actor(job_router_actor_type* self, job_settings settings,
                                std::shared_ptr<job_board> board, caf::actor catalog,
                                caf::actor registry, vendor_factory make_vendors);

@@ -1,13 +1,13 @@
 #include "actors/jobs/job_supervisor_actor.hpp"
 
-#include "actors/jobs/narration_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
+#include "actors/jobs/narration_actor.hpp"
 #include "messages/errc.hpp"
-#include "net/format/human_units.hpp"
-#include "net/format/json_writer.hpp"
 #include "messages/type_ids.hpp"
+#include "net/format/human_units.hpp"
 #include "net/host/file_system.hpp"
 #include "net/host/part_file.hpp"
+#include "net/host/wall_clock.hpp"
 
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
@@ -24,16 +24,16 @@ using phase = job_supervisor_state::phase;
 /// Shows the phase (or that a cancel is under way) as the supervisor's state
 /// in the actor registry.
 void show_state(const job_supervisor_state& st) {
-  const char* name = "done";
+  auto shown = actor_activity::done;
   if (st.cancelled && st.at != phase::done)
-    name = "cancelling";
+    shown = actor_activity::cancelling;
   else if (st.at == phase::queued)
-    name = "queued";
+    shown = actor_activity::queued;
   else if (st.at == phase::running)
-    name = "running";
+    shown = actor_activity::running;
   else if (st.at == phase::finalizing)
-    name = "finalizing";
-  show_state(st.plan.stats, name);
+    shown = actor_activity::finalizing;
+  show_state(st.plan.stats, shown);
 }
 
 void enter(job_supervisor_actor_type* self, phase next) {
@@ -87,7 +87,7 @@ void finish(job_supervisor_actor_type* self, job_outcome outcome) {
   // narration actor answers once the journal holds the final state, and only
   // then does anyone hear that the job is over.
   self->request(st.tracker, caf::infinite, outcome)
-      .then([self, outcome](const std::string&) { publish(self, outcome); },
+      .then([self, outcome](job_phase) { publish(self, outcome); },
             [self, outcome](const caf::error&) { publish(self, outcome); });
 }
 
@@ -98,7 +98,7 @@ void finish_cancelled(job_supervisor_actor_type* self) {
     net::remove_partial(part);
   remove_fetched(self);
   self->state.voice.warn("cancelled", "download cancelled; partial files removed");
-  finish(self, job_outcome{self->state.plan.job_id, "cancelled", "", ""});
+  finish(self, job_outcome{self->state.plan.job_id, job_phase::cancelled, "", ""});
 }
 
 void finalize(job_supervisor_actor_type* self) {
@@ -133,14 +133,15 @@ void finalize(job_supervisor_actor_type* self) {
               return;
             }
             st.voice.say("cataloged", "model " + id + " is ready");
-            finish(self, job_outcome{st.plan.job_id, "completed", "", ""});
+            finish(self, job_outcome{st.plan.job_id, job_phase::completed, "", ""});
           },
           [self](caf::error& err) {
             auto view = describe(err);
             if (self->state.cancelled)
               return finish_cancelled(self);
             remove_fetched(self);
-            finish(self, job_outcome{self->state.plan.job_id, "failed", view.code, view.message});
+            finish(self, job_outcome{self->state.plan.job_id, job_phase::failed, view.code,
+                                     view.message});
           });
 }
 
@@ -170,8 +171,8 @@ void conclude(job_supervisor_actor_type* self) {
     for (const auto& part : st.part_paths)
       net::remove_if_unresumable(part);
     remove_fetched(self);
-    st.voice.error("failed", view.code + ": " + view.message);
-    return finish(self, job_outcome{st.plan.job_id, "failed", view.code, view.message});
+    st.voice.error(job_phase::failed, view.code + ": " + view.message);
+    return finish(self, job_outcome{st.plan.job_id, job_phase::failed, view.code, view.message});
   }
   finalize(self);
 }
@@ -233,7 +234,7 @@ void start(job_supervisor_actor_type* self) {
   if (st.at != phase::queued || st.cancelled)
     return;
   enter(self, phase::running);
-  self->send(st.voice.narration, job_state{"running"});
+  self->send(st.voice.narration, job_state{job_phase::running});
   self->send(st.tracker, start_atom_v);
   st.voice.say("start", "starting download");
   st.context = vendor_context{.job_id = st.plan.job_id,

@@ -28,8 +28,5 @@ using narration_actor_type = caf::stateful_actor<narration_state>;
 caf::behavior narration_actor(narration_actor_type* self, std::string job_id,
                               std::shared_ptr<job_journal> journal);
 
-/// The terminal SSE data for an outcome: `[DONE]`, `[CANCELLED]` or `[ERROR] code: message`.
-std::string terminal_data(const std::string& state, const std::string& code,
-                          const std::string& message);
 
 } // namespace hive

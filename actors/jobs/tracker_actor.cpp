@@ -1,6 +1,6 @@
 #include "actors/jobs/tracker_actor.hpp"
 
-#include "actors/jobs/narrator.hpp"
+#include "actors/vendors/narrator.hpp"
 #include "messages/type_ids.hpp"
 #include "net/format/human_units.hpp"
 

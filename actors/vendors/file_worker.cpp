@@ -24,8 +24,8 @@ void quit_cancelled(caf::event_based_actor* self, const file_worker& st) {
 /// Creates the partial file's folder and, for a worker that resumes, claims
 /// the partial against other jobs writing the same file.
 caf::error prepare(file_worker& st) {
-  if (auto err = net::create_folder_of(st.task.part_path))
-    return err;
+  if (auto failed = net::create_folder_of(st.task.part_path))
+    return make_error(failed->code, std::move(failed->message));
   if (!st.resumes())
     return {};
   std::error_code ec;
@@ -54,7 +54,7 @@ void on_exit(caf::event_based_actor* self, file_worker& st, caf::exit_msg& msg) 
   if (!cancel)
     return self->quit(msg.reason);
   st.cancelling = true;
-  show_state(st.ctx.stats, "cancelling");
+  show_state(st.ctx.stats, actor_activity::cancelling);
   self->delayed_send(self, unwind_limit, caf::timeout_atom_v);
 }
 

@@ -14,9 +14,6 @@ namespace hive {
 
 namespace {
 
-/// The state shown until the source answers; one pointer, compared below.
-constexpr const char* connecting = "connecting";
-
 net::fetch_request make_request(const file_worker& st) {
   net::fetch_request req;
   req.url = st.task.url;
@@ -43,8 +40,9 @@ net::fetch_observer make_observer(const vendor_context& ctx, const std::string& 
   obs.on_response = [voice = ctx.voice, stats = ctx.stats, file](
                         const std::string& url, std::uint64_t total, std::uint64_t resumed_from) {
     // From the transfer's thread: a cancel that came first keeps its state.
-    if (auto expected = connecting; stats)
-      stats->state.compare_exchange_strong(expected, "transferring", std::memory_order_relaxed);
+    if (auto expected = actor_activity::connecting; stats)
+      stats->state.compare_exchange_strong(expected, actor_activity::transferring,
+                                           std::memory_order_relaxed);
     auto size = total ? format_bytes(total) : std::string{"unknown size"};
     voice.say("transfer_start", resumed_from
                                     ? "resuming " + file + " at " + format_bytes(resumed_from)
@@ -69,7 +67,7 @@ caf::expected<std::function<void()>> http_file_state::start(const caf::actor& me
   if (!ctx.settings.io)
     return make_error(download_errc::internal, "no I/O context for network transfers");
   ctx.voice.say("resolve", "connecting to fetch " + net::shown_url(task.url));
-  show_state(ctx.stats, connecting);
+  show_state(ctx.stats, actor_activity::connecting);
   return net::start_fetch(
       *ctx.settings.io, make_request(*this), make_observer(ctx, task.name),
       [me](net::fetch_outcome out) {
@@ -89,7 +87,7 @@ caf::error http_file_state::failed(const transfer_result& r) const {
   auto error = file_worker::failed(r);
   if (r.code == static_cast<std::uint8_t>(download_errc::http_status) && ctx.explain_refusal)
     if (auto explained = ctx.explain_refusal(r.http_status, r.refusal_headers, r.message))
-      error = std::move(*explained);
+      error = make_error(explained->code, std::move(explained->message));
   // The supervisor removes a part that cannot be resumed once the job is over.
   bool resumable = net::read_partial(task.part_path).size > 0;
   ctx.voice.error("transfer_failed",

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/jobs/narrator.hpp"
+#include "actors/vendors/narrator.hpp"
 #include "actors/vendors/job_settings.hpp"
 #include "actors/vendors/model_ref.hpp"
 #include "messages/actor_stats.hpp"

@@ -1,8 +1,8 @@
 #include "actors/vendors/vendor_progress.hpp"
 
-#include "net/format/json_writer.hpp"
-#include "net/transfer_rate.hpp"
 #include "messages/type_ids.hpp"
+#include "net/host/wall_clock.hpp"
+#include "net/transfer_rate.hpp"
 
 #include <caf/send.hpp>
 

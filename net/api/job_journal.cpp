@@ -1,7 +1,8 @@
 #include "net/api/job_journal.hpp"
 
+#include "net/api/event_json.hpp"
 #include "net/format/human_units.hpp"
-#include "net/format/json_writer.hpp"
+#include "net/host/wall_clock.hpp"
 
 #include <algorithm>
 
@@ -72,25 +73,25 @@ void job_journal::append_progress(std::string data, std::uint64_t bytes, std::ui
   notify();
 }
 
-void job_journal::set_state(std::string state, std::int64_t now_ms) {
+void job_journal::set_state(job_phase state, std::int64_t now_ms) {
   {
     std::lock_guard guard{mtx_};
     if (ended_)
       return;
-    if (state == "running" && summary_.started_ms == 0)
+    if (state == job_phase::running && summary_.started_ms == 0)
       summary_.started_ms = now_ms;
-    summary_.state = std::move(state);
+    summary_.state = state;
   }
   notify();
 }
 
-void job_journal::finish(std::string state, std::string error_code, std::string error_message,
+void job_journal::finish(job_phase state, std::string error_code, std::string error_message,
                          std::string final_data, std::int64_t now_ms) {
   {
     std::lock_guard guard{mtx_};
     if (ended_)
       return;
-    summary_.state = std::move(state);
+    summary_.state = state;
     summary_.error_code = std::move(error_code);
     summary_.error_message = std::move(error_message);
     summary_.finished_ms = now_ms;
@@ -102,19 +103,13 @@ void job_journal::finish(std::string state, std::string error_code, std::string 
 }
 
 journal_event job_journal::dropped_note() const {
+  auto note = narration_note{"journal", "dropped", "",
+                             std::to_string(dropped_)
+                                 + " earlier event(s) dropped to keep this job's narration within "
+                                 + format_bytes(narration_budget_),
+                             narration_level::warn};
   return {last_dropped_id_, "narration",
-          json_object{}
-              .field("type", "narration")
-              .field("job_id", summary_.job_id)
-              .field("actor", "journal")
-              .field("action", "dropped")
-              .field("target", "")
-              .field("human", std::to_string(dropped_)
-                                  + " earlier event(s) dropped to keep this job's narration within "
-                                  + format_bytes(narration_budget_))
-              .field("level", "warn")
-              .field("ts_ms", last_dropped_ms_)
-              .str()};
+          narration_event_json(summary_.job_id, note, last_dropped_ms_)};
 }
 
 job_journal::read_result job_journal::read_after(std::uint64_t cursor,
@@ -167,7 +162,7 @@ bool job_journal::finished() const {
 std::size_t job_journal::bytes() const {
   std::lock_guard guard{mtx_};
   auto strings = summary_.job_id.size() + summary_.operation.size() + summary_.model.size()
-                 + summary_.vendor.size() + summary_.state.size() + summary_.error_code.size()
+                 + summary_.vendor.size() + summary_.error_code.size()
                  + summary_.error_message.size();
   return sizeof(job_journal) + strings + kept_bytes_
          + (last_progress_ ? bytes_of(*last_progress_) : 0);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/job_messages.hpp"
+
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -28,8 +30,7 @@ struct job_summary {
   std::string model;
   /// The reference's vendor prefix (`url`, `hf`, `gh`, ...); empty for catalog operations.
   std::string vendor;
-  /// `queued`, `running`, `completed`, `failed` or `cancelled`.
-  std::string state = "queued";
+  job_phase state = job_phase::queued;
   std::uint64_t bytes = 0;
   std::uint64_t total = 0;
   std::int64_t created_ms = 0;
@@ -59,9 +60,9 @@ public:
   /// Appends a progress event, replacing the previous one in the history.
   void append_progress(std::string data, std::uint64_t bytes, std::uint64_t total);
   /// Records a state change that is not final.
-  void set_state(std::string state, std::int64_t now_ms);
+  void set_state(job_phase state, std::int64_t now_ms);
   /// Records the final state and appends the terminal event (`[DONE]`, ...).
-  void finish(std::string state, std::string error_code, std::string error_message,
+  void finish(job_phase state, std::string error_code, std::string error_message,
               std::string final_data, std::int64_t now_ms);
 
   struct read_result {

@@ -3,10 +3,13 @@
 #include "net/api/jobs_api.hpp"
 
 #include "messages/errc.hpp"
-#include "net/api/job_board.hpp"
-#include "net/format/json_writer.hpp"
-#include "net/api/operation.hpp"
 #include "messages/type_ids.hpp"
+#include "net/api/actor_json.hpp"
+#include "net/api/error_json.hpp"
+#include "net/api/job_board.hpp"
+#include "net/api/job_json.hpp"
+#include "net/api/model_json.hpp"
+#include "net/api/operation.hpp"
 #include "net/caf_ask.hpp"
 
 #include <boost/asio/as_tuple.hpp>
@@ -45,30 +48,6 @@ asio::awaitable<void> reply_error(http_exchange& ex, const caf::error& err) {
 
 asio::awaitable<void> reply_error(http_exchange& ex, api_errc code, std::string_view message) {
   co_await ex.reply(http_status_of(code), error_json(code_of(code), message));
-}
-
-std::string summary_json(const job_summary& s) {
-  json_object obj;
-  obj.field("job_id", s.job_id)
-      .field("operation", s.operation)
-      .field("model", s.model)
-      .field("vendor", s.vendor)
-      .field("state", s.state)
-      .field("bytes", s.bytes)
-      .field("total", s.total)
-      .field("created_ms", s.created_ms)
-      .field("started_ms", s.started_ms)
-      .field("finished_ms", s.finished_ms);
-  if (s.error_code.empty())
-    obj.raw("error", "null");
-  else
-    obj.raw("error",
-            json_object{}.field("code", s.error_code).field("message", s.error_message).str());
-  return obj.str();
-}
-
-std::string status_json(const std::string& job_id, const std::string& state) {
-  return json_object{}.field("job_id", job_id).field("status", state).str();
 }
 
 std::uint64_t parse_event_id(std::string_view text) {
@@ -143,17 +122,19 @@ public:
         co_return co_await wrong_method(ex);
     }
     if (is({"v1", "models"}) && method_is("GET"))
-      co_return co_await relay(ex, ctx_.catalog, list_atom_v);
+      co_return co_await relay<std::vector<model_record>>(ex, models_json, ctx_.catalog,
+                                                          list_atom_v);
     if (parts.size() == 3 && parts[1] == "models") {
       auto id = std::string{parts[2]};
       if (method_is("GET"))
-        co_return co_await relay(ex, ctx_.catalog, caf::get_atom_v, id);
+        co_return co_await relay<model_record>(ex, model_json, ctx_.catalog, caf::get_atom_v, id);
       if (method_is("DELETE")) // the router knows which models its jobs use
-        co_return co_await relay(ex, ctx_.router, caf::delete_atom_v, id);
+        co_return co_await relay<std::string>(ex, model_deleted_json, ctx_.router,
+                                              caf::delete_atom_v, id);
       co_return co_await wrong_method(ex);
     }
     if (is({"v1", "actors"}) && method_is("GET"))
-      co_return co_await relay(ex, ctx_.registry, list_atom_v);
+      co_return co_await relay<std::vector<actor_row>>(ex, actors_json, ctx_.registry, list_atom_v);
     if (is({"v1", "models"}) || is({"v1", "actors"}))
       co_return co_await wrong_method(ex);
     co_await reply_error(ex, api_errc::not_found, "no route for " + req.path);
@@ -166,13 +147,13 @@ private:
                              + ex.request().path);
   }
 
-  /// Asks an actor for a JSON answer and sends it back as is.
-  template <class... Ts>
-  asio::awaitable<void> relay(http_exchange& ex, caf::actor dest, Ts... xs) const {
-    auto answer = co_await ask<std::string>(*ctx_.system, dest, query_timeout, xs...);
+  /// Asks an actor and answers with what `render` makes of its answer.
+  template <class Answer, class Render, class... Ts>
+  asio::awaitable<void> relay(http_exchange& ex, Render render, caf::actor dest, Ts... xs) const {
+    auto answer = co_await ask<Answer>(*ctx_.system, dest, query_timeout, xs...);
     if (!answer)
       co_return co_await reply_error(ex, answer.error());
-    co_await ex.reply(200, std::move(*answer));
+    co_await ex.reply(200, render(*answer));
   }
 
   asio::awaitable<void> create_job(http_exchange& ex) const {
@@ -187,24 +168,21 @@ private:
                                          op->name, op->model_id);
     if (!job_id)
       co_return co_await reply_error(ex, job_id.error());
-    co_await ex.reply(201, json_object{}
-                               .field("job_id", *job_id)
-                               .field("sse_url", "/v1/jobs/" + *job_id + "/stream")
-                               .str());
+    co_await ex.reply(201, job_created_json(*job_id));
   }
 
   asio::awaitable<void> list_jobs(http_exchange& ex) const {
-    json_array jobs;
+    std::vector<job_summary> jobs;
     for (const auto& journal : ctx_.board->list())
-      jobs.raw(summary_json(journal->summary()));
-    co_await ex.reply(200, json_object{}.raw("jobs", jobs.str()).str());
+      jobs.push_back(journal->summary());
+    co_await ex.reply(200, jobs_json(jobs));
   }
 
   asio::awaitable<void> get_job(http_exchange& ex, const std::string& job_id) const {
     auto journal = ctx_.board->find(job_id);
     if (!journal)
       co_return co_await reply_error(ex, api_errc::not_found, "no job " + job_id);
-    co_await ex.reply(200, summary_json(journal->summary()));
+    co_await ex.reply(200, job_json(journal->summary()));
   }
 
   asio::awaitable<void> cancel_job(http_exchange& ex, const std::string& job_id) const {
@@ -212,12 +190,12 @@ private:
     if (!journal)
       co_return co_await reply_error(ex, api_errc::not_found, "no job " + job_id);
     if (journal->finished())
-      co_return co_await ex.reply(409, status_json(job_id, journal->summary().state));
-    auto state = co_await ask<std::string>(*ctx_.system, ctx_.router, ctx_.cancel_timeout,
-                                           cancel_atom_v, job_id);
+      co_return co_await ex.reply(409, job_status_json(job_id, journal->summary().state));
+    auto state = co_await ask<job_phase>(*ctx_.system, ctx_.router, ctx_.cancel_timeout,
+                                         cancel_atom_v, job_id);
     if (!state)
       co_return co_await reply_error(ex, state.error());
-    co_await ex.reply(*state == "cancelled" ? 200 : 409, status_json(job_id, *state));
+    co_await ex.reply(*state == job_phase::cancelled ? 200 : 409, job_status_json(job_id, *state));
   }
 
   asio::awaitable<void> stream_job(http_exchange& ex, const std::string& job_id) const {

@@ -1,6 +1,5 @@
 #include "net/format/json_writer.hpp"
 
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 
@@ -90,19 +89,6 @@ void append_json_string(std::string& out, std::string_view text) {
     }
   }
   out += '"';
-}
-
-std::string error_json(std::string_view code, std::string_view message, std::string_view job_id) {
-  json_object error;
-  error.field("code", code).field("message", message);
-  if (!job_id.empty())
-    error.field("job_id", job_id);
-  return json_object{}.raw("error", error.str()).str();
-}
-
-std::int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 void json_object::key(std::string_view k) {

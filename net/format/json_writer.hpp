@@ -9,14 +9,6 @@ namespace hive {
 /// Appends `text` to `out` as a quoted JSON string.
 void append_json_string(std::string& out, std::string_view text);
 
-/// The API's error body: `{"error":{"code":...,"message":...}}`, with
-/// `"job_id"` in the error when it is about a job.
-std::string error_json(std::string_view code, std::string_view message,
-                       std::string_view job_id = {});
-
-/// Milliseconds since the Unix epoch (the API's timestamps).
-std::int64_t wall_clock_ms();
-
 /// Builds one JSON object field by field, without any intermediate tree.
 class json_object {
 public:

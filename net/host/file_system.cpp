@@ -1,6 +1,5 @@
 #include "net/host/file_system.hpp"
 
-#include "messages/errc.hpp"
 #include "net/format/human_units.hpp"
 
 #include <cerrno>
@@ -116,16 +115,16 @@ void remove_empty_up_to(fs::path dir, const fs::path& stop) {
       return;
 }
 
-caf::error create_folder_of(const fs::path& file) {
+std::optional<failure> create_folder_of(const fs::path& file) {
   std::error_code ec;
   auto folder = file.parent_path();
   fs::create_directories(folder, ec);
   if (is_disk_full(ec))
-    return make_error(download_errc::insufficient_space, no_space_text(folder));
+    return failure{download_errc::insufficient_space, no_space_text(folder)};
   if (ec)
-    return make_error(download_errc::io_failed,
-                      "cannot create " + folder.string() + ": " + ec.message());
-  return {};
+    return failure{download_errc::io_failed,
+                   "cannot create " + folder.string() + ": " + ec.message()};
+  return std::nullopt;
 }
 
 } // namespace hive::net

@@ -4,9 +4,10 @@
 // renames, telling a full disk from other write errors, and pruning the
 // folders a removal leaves empty.
 
-#include <caf/error.hpp>
+#include "net/failure.hpp"
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -39,6 +40,6 @@ void remove_empty_up_to(std::filesystem::path dir, const std::filesystem::path& 
 
 /// Creates the folder `file` goes into (and its parents); `io_failed` naming
 /// the folder when it cannot (`insufficient_space` when the disk is full).
-caf::error create_folder_of(const std::filesystem::path& file);
+std::optional<failure> create_folder_of(const std::filesystem::path& file);
 
 } // namespace hive::net

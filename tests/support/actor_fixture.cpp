@@ -122,7 +122,7 @@ std::vector<listed_actor> of_kind(const std::vector<listed_actor>& actors, std::
 }
 
 std::vector<listed_actor> actor_fixture::list_actors(const caf::actor& registry) {
-  auto answer = ask(registry, list_atom_v);
+  auto answer = ask<std::vector<actor_row>>(registry, list_atom_v);
   sched.run();
   EXPECT_TRUE(answer->value) << caf::to_string(answer->error);
   return parse_actor_list(answer->value.value_or(R"({"actors":[]})"));

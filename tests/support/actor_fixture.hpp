@@ -1,8 +1,11 @@
 #pragma once
 
 #include "actors/vendors/vendor_context.hpp"
-#include "net/api/job_journal.hpp"
 #include "messages/type_ids.hpp"
+#include "net/api/actor_json.hpp"
+#include "net/api/job_journal.hpp"
+#include "net/api/job_json.hpp"
+#include "net/api/model_json.hpp"
 
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
@@ -81,6 +84,20 @@ std::vector<listed_actor> parse_actor_list(const std::string& json);
 /// The listed actors of `kind`.
 std::vector<listed_actor> of_kind(const std::vector<listed_actor>& actors, std::string_view kind);
 
+/// An actor's answer as the API shows it.
+inline std::string as_text(std::string& text) {
+  return std::move(text);
+}
+inline std::string as_text(job_phase state) {
+  return std::string{state_name(state)};
+}
+inline std::string as_text(const model_record& record) {
+  return model_json(record);
+}
+inline std::string as_text(const std::vector<actor_row>& actors) {
+  return actors_json(actors);
+}
+
 // -- fixture ------------------------------------------------------------------
 
 /// An actor system on CAF's deterministic scheduler: nothing runs until the
@@ -112,13 +129,14 @@ protected:
   std::pair<caf::actor, std::shared_ptr<inbox>> spawn_probe();
 
   /// Sends `xs` as a request to `dest` from a throw-away actor; the reply
-  /// (a string or an error) lands in the result after `sched.run()`.
-  template <class... Ts>
+  /// (an `Answer`, as the API shows it, or an error) lands in the result
+  /// after `sched.run()`.
+  template <class Answer = std::string, class... Ts>
   std::shared_ptr<reply> ask(const caf::actor& dest, Ts... xs) {
     auto out = std::make_shared<reply>();
     spawn([dest, out, xs...](caf::event_based_actor* self) {
       self->request(dest, caf::infinite, xs...)
-          .then([out](std::string& value) { out->value = std::move(value); },
+          .then([out](Answer& value) { out->value = as_text(value); },
                 [out](caf::error& err) { out->error = std::move(err); });
     });
     return out;

@@ -1,7 +1,5 @@
 #include "actors/vendors/gh/gh_refusals.hpp"
 
-#include "messages/errc.hpp"
-
 #include <charconv>
 #include <ctime>
 
@@ -28,11 +26,11 @@ std::string reset_time(const std::string& epoch) {
 
 } // namespace
 
-std::optional<caf::error> explain_github_refusal(unsigned status,
-                                                 const std::map<std::string, std::string>& headers,
-                                                 const std::string& detail) {
+std::optional<net::failure>
+explain_github_refusal(unsigned status, const std::map<std::string, std::string>& headers,
+                       const std::string& detail) {
   auto with = [&detail](download_errc code, const std::string& what) {
-    return make_error(code, what + " (" + detail + ")");
+    return net::failure{code, what + " (" + detail + ")"};
   };
   bool limit_status = status == 403 || status == 429;
   if (limit_status && header(headers, "x-ratelimit-remaining") == "0") {

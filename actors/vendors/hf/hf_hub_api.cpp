@@ -17,7 +17,8 @@ namespace asio = boost::asio;
 
 /// A failed request: the transport's error, or the Hub's refusal.
 caf::error refusal(const net::http_answer& answer, const std::string& what) {
-  return net::refusal_error(answer, what, explain_hub_refusal);
+  auto refused = net::refusal_error(answer, what, explain_hub_refusal);
+  return make_error(refused.code, std::move(refused.message));
 }
 
 std::optional<net::url> parse(const std::string& text) {

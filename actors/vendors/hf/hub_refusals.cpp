@@ -1,16 +1,14 @@
 #include "actors/vendors/hf/hub_refusals.hpp"
 
-#include "messages/errc.hpp"
-
 namespace hive {
 
-std::optional<caf::error> explain_hub_refusal(unsigned status,
-                                              const std::map<std::string, std::string>& headers,
-                                              const std::string& detail) {
+std::optional<net::failure> explain_hub_refusal(unsigned status,
+                                                const std::map<std::string, std::string>& headers,
+                                                const std::string& detail) {
   auto header = headers.find("x-error-code");
   auto error_code = header == headers.end() ? std::string{} : header->second;
   auto with = [&detail](download_errc code, const std::string& what) {
-    return make_error(code, what + " (" + detail + ")");
+    return net::failure{code, what + " (" + detail + ")"};
   };
   if (error_code == "GatedRepo")
     return with(download_errc::gated_repo,

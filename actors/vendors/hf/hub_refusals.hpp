@@ -1,6 +1,6 @@
 #pragma once
 
-#include <caf/error.hpp>
+#include "net/failure.hpp"
 
 #include <map>
 #include <optional>
@@ -13,8 +13,8 @@ namespace hive {
 /// 401/403, as an error a person can act on. `headers` are the answer's by
 /// lower-case name; `detail` (the request and the status) is appended.
 /// nullopt for anything else.
-std::optional<caf::error> explain_hub_refusal(unsigned status,
-                                              const std::map<std::string, std::string>& headers,
-                                              const std::string& detail);
+std::optional<net::failure> explain_hub_refusal(unsigned status,
+                                                const std::map<std::string, std::string>& headers,
+                                                const std::string& detail);
 
 } // namespace hive

@@ -1,4 +1,4 @@
-#include "actors/jobs/narrator.hpp"
+#include "actors/vendors/narrator.hpp"
 
 #include "messages/type_ids.hpp"
 
@@ -7,15 +7,15 @@
 namespace hive {
 
 void narrator::say(std::string action, std::string human) const {
-  note(std::move(action), std::move(human), "info");
+  note(std::move(action), std::move(human), narration_level::info);
 }
 
 void narrator::warn(std::string action, std::string human) const {
-  note(std::move(action), std::move(human), "warn");
+  note(std::move(action), std::move(human), narration_level::warn);
 }
 
 void narrator::error(std::string action, std::string human) const {
-  note(std::move(action), std::move(human), "error");
+  note(std::move(action), std::move(human), narration_level::error);
 }
 
 std::function<void(int, std::chrono::milliseconds, const std::string&)> narrator::retries() const {
@@ -27,7 +27,7 @@ std::function<void(int, std::chrono::milliseconds, const std::string&)> narrator
   };
 }
 
-void narrator::note(std::string action, std::string human, const char* level) const {
+void narrator::note(std::string action, std::string human, narration_level level) const {
   caf::anon_send(narration,
                  narration_note{speaker, std::move(action), target, std::move(human), level});
 }

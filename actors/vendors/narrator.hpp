@@ -1,5 +1,7 @@
 #pragma once
 
+#include "messages/transfer_messages.hpp"
+
 #include <caf/actor.hpp>
 
 #include <chrono>
@@ -30,7 +32,7 @@ struct narrator {
   retries() const;
 
 private:
-  void note(std::string action, std::string human, const char* level) const;
+  void note(std::string action, std::string human, narration_level level) const;
 };
 
 } // namespace hive

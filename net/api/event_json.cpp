@@ -1,0 +1,72 @@
+#include "net/api/event_json.hpp"
+
+#include "net/format/json_writer.hpp"
+
+#include <algorithm>
+
+namespace hive {
+
+std::string_view level_name(narration_level level) {
+  switch (level) {
+    case narration_level::info:
+      return "info";
+    case narration_level::warn:
+      return "warn";
+    case narration_level::error:
+      return "error";
+  }
+  return "info";
+}
+
+std::string one_line(std::string text) {
+  std::replace_if(
+      text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  return text;
+}
+
+std::string narration_event_json(std::string_view job_id, const narration_note& note,
+                                 std::int64_t ts_ms) {
+  return json_object{}
+      .field("type", "narration")
+      .field("job_id", job_id)
+      .field("actor", note.actor)
+      .field("action", note.action)
+      .field("target", note.target)
+      .field("human", one_line(note.human))
+      .field("level", level_name(note.level))
+      .field("ts_ms", ts_ms)
+      .str();
+}
+
+std::string progress_event_json(std::string_view job_id, const progress_report& report) {
+  json_array active;
+  for (const auto& name : report.active)
+    active.item(name);
+  return json_object{}
+      .field("type", "progress")
+      .field("job_id", job_id)
+      .field("bytes", report.bytes)
+      .field("total", report.total)
+      .field("percent", report.percent)
+      .field("bytes_per_sec", report.bytes_per_sec)
+      .field("eta_secs", report.eta_secs)
+      .field("file", report.file)
+      .raw("active", active.str())
+      .field("files_done", std::uint64_t{report.files_done})
+      .field("files_total", std::uint64_t{report.files_total})
+      .str();
+}
+
+std::string data_event_json(std::string_view action, std::string_view payload) {
+  return json_object{}.field("type", "data").field("action", action).raw("payload", payload).str();
+}
+
+std::string terminal_data(job_phase state, std::string_view code, std::string_view message) {
+  if (state == job_phase::completed)
+    return "[DONE]";
+  if (state == job_phase::cancelled)
+    return "[CANCELLED]";
+  return one_line("[ERROR] " + std::string{code} + ": " + std::string{message});
+}
+
+} // namespace hive

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "messages/job_messages.hpp"
+#include "messages/transfer_messages.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace hive {
+
+/// `info`, `warn` or `error`.
+std::string_view level_name(narration_level level);
+
+/// `text` with its line breaks turned into spaces: SSE data is one line.
+std::string one_line(std::string text);
+
+/// The data of a `narration` event: `note`, stamped with its job and time.
+std::string narration_event_json(std::string_view job_id, const narration_note& note,
+                                 std::int64_t ts_ms);
+
+/// The data of a `progress` event.
+std::string progress_event_json(std::string_view job_id, const progress_report& report);
+
+/// The data of a catalog operation's `data` event; `payload` is JSON.
+std::string data_event_json(std::string_view action, std::string_view payload);
+
+/// The data of the `end` event: `[DONE]`, `[CANCELLED]` or `[ERROR] code: message`.
+std::string terminal_data(job_phase state, std::string_view code, std::string_view message);
+
+} // namespace hive
