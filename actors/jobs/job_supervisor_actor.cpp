@@ -171,7 +171,7 @@ void conclude(job_supervisor_actor_type* self) {
     for (const auto& part : st.part_paths)
       net::remove_if_unresumable(part);
     remove_fetched(self);
-    st.voice.error(job_phase::failed, view.code + ": " + view.message);
+    st.voice.error("failed", view.code + ": " + view.message);
     return finish(self, job_outcome{st.plan.job_id, job_phase::failed, view.code, view.message});
   }
   finalize(self);
