@@ -4,7 +4,7 @@
 // streams into the part file. A header of its own so that the transfer's
 // pipeline and the connection logic each stay readable.
 
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "net/host/file_sink.hpp"
 #include "net/host/file_system.hpp"
@@ -13,12 +13,9 @@
 #include "net/host/sha256.hpp"
 #include "net/url.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 

@@ -3,13 +3,10 @@
 // How an actor starts a coroutine it owns and can stop at any moment.
 // Included by .cpp files only.
 
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 

@@ -4,16 +4,13 @@
 // how a connection to a URL is opened, directly or through a proxy, with TLS
 // verified for https. Included by .cpp files only.
 
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "messages/errc.hpp"
 #include "net/url.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/ssl.hpp>

@@ -145,7 +145,7 @@ void finalize(job_supervisor_actor_type* self) {
           });
 }
 
-/// Writes the files that make a fetched model usable (an Ollama manifest),
+/// Writes the files that make a fetched model usable (a registry's manifest),
 /// now that every file it names is verified.
 caf::error write_last(job_supervisor_actor_type* self) {
   auto& st = self->state;

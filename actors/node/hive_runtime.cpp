@@ -1,4 +1,4 @@
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "actors/node/hive_runtime.hpp"
 
@@ -15,7 +15,6 @@
 #include "net/web_page.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/thread_pool.hpp>

@@ -2,9 +2,7 @@
 
 #include "actors/vendors/vendor_context.hpp"
 
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
-
-#include <boost/asio/awaitable.hpp>
+#include "net/asio.hpp"
 
 #include <caf/behavior.hpp>
 #include <caf/event_based_actor.hpp>

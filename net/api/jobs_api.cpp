@@ -1,4 +1,4 @@
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "net/api/jobs_api.hpp"
 
@@ -12,7 +12,6 @@
 #include "net/api/operation.hpp"
 #include "net/caf_ask.hpp"
 
-#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 

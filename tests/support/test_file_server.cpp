@@ -1,18 +1,14 @@
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "tests/support/test_file_server.hpp"
 
 #include "net/host/sha256.hpp"
 #include "tests/support/loopback_server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>

@@ -1,12 +1,10 @@
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "tests/support/test_github_server.hpp"
 
 #include "net/format/json_writer.hpp"
 #include "tests/support/loopback_server.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 

@@ -1,16 +1,12 @@
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "tests/support/test_proxy.hpp"
 
 #include "net/url.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>

@@ -1,4 +1,4 @@
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "actors/vendors/local/local_resolver.hpp"
 
@@ -6,9 +6,7 @@
 #include "messages/errc.hpp"
 #include "net/format/human_units.hpp"
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 namespace hive {
 

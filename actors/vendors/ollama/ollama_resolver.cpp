@@ -1,4 +1,4 @@
-#include <utility> // Boost 1.74's awaitable.hpp needs std::exchange; harmless on 1.81.
+#include "net/asio.hpp"
 
 #include "actors/vendors/ollama/ollama_resolver.hpp"
 
