@@ -63,6 +63,15 @@ TEST_F(DaemonTest, ABadRecipesFileStopsStartUpWithItsReason) {
       << message;
 }
 
+TEST_F(DaemonTest, AConfigLineWithoutAValueStopsStartUpNamingItsLine) {
+  auto config = dir / "provisiond.conf";
+  std::ofstream{config} << "# the node's settings\nmax-concurrent = 2\n\n  parallel-files  # no value\n";
+  auto [code, message] = run(std::string{PROVISIOND_PATH} + " --config " + config.string());
+  EXPECT_EQ(code, 2);
+  EXPECT_NE(message.find(config.string() + ":4: expected key = value"), std::string::npos)
+      << message;
+}
+
 TEST_F(DaemonTest, StartUpCollectsPartialsThatCannotBeResumed) {
   auto models = dir / "models";
   fs::create_directories(models / "a");

@@ -243,7 +243,7 @@ void start(job_supervisor_actor_type* self) {
                               .include = st.plan.include,
                               .exclude = st.plan.exclude,
                               .task = std::nullopt,
-                              .bearer_token = st.plan.token, // the factory adds the node's
+                              .bearer_token = st.plan.token, // for_api adds the node's
                               .token_origin = {},
                               .explain_refusal = {}, // for the sources that need one
                               .link_file = {},       // likewise

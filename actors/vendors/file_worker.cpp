@@ -98,8 +98,10 @@ caf::expected<std::vector<file_fetched>> finish(const file_worker& st, const tra
   }
   std::vector<file_fetched> fetched{
       {task.name, task.final_path, r.bytes, r.sha256, task.shared ? task.final_path : ""}};
-  if (task.link_path.empty() || !st.ctx.link_file)
+  if (task.link_path.empty())
     return fetched;
+  if (!st.ctx.link_file) // a vendor that plans links but gives no way to make them
+    return make_error(download_errc::internal, "no way to link " + task.link_path);
   fetched.front() = {task.name, task.link_path, r.bytes, r.sha256, task.final_path};
   for (const auto& alias : task.aliases)
     fetched.push_back({alias.name, alias.link_path, r.bytes, r.sha256, task.final_path});

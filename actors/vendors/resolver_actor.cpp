@@ -12,6 +12,9 @@ namespace hive {
 
 namespace {
 
+/// How long a cancelled plan may take to stop before the resolver goes anyway.
+constexpr auto unwind_limit = std::chrono::seconds{2};
+
 /// The plan's files or its error, as the message the actor receives.
 boost::asio::awaitable<caf::message>
 as_message(boost::asio::awaitable<caf::expected<job_files>> work) {
@@ -27,10 +30,17 @@ caf::behavior run_resolver(caf::event_based_actor* self, resolver_state& st, ven
                            resolver_plan plan) {
   st.ctx = std::move(ctx);
   st.ctx.voice.speaker = self->name();
+  // A cancelled plan may be writing the vendor's layout (a cache's refs and
+  // links): the resolver goes once the plan has stopped, so that the job is
+  // not reported cancelled, and its files released, while it still writes.
   self->set_exit_handler([self, &st](caf::exit_msg& msg) {
-    if (st.cancel_plan)
-      st.cancel_plan();
-    self->quit(msg.reason);
+    if (!st.cancel_plan)
+      return self->quit(msg.reason);
+    st.cancel_plan();
+    if (!is_cancellation(msg.reason))
+      return self->quit(msg.reason);
+    st.exit_reason = std::move(msg.reason);
+    self->delayed_send(self, unwind_limit, caf::timeout_atom_v);
   });
   if (!st.ctx.settings.io) {
     self->quit(make_error(download_errc::internal, "no I/O context for network requests"));
@@ -41,21 +51,24 @@ caf::behavior run_resolver(caf::event_based_actor* self, resolver_state& st, ven
       [me = caf::actor_cast<caf::actor>(self)](bool cancelled, std::exception_ptr error,
                                                caf::message result) {
         if (cancelled)
-          return; // the actor has already gone
-        if (error)
+          result = caf::make_message(make_error(download_errc::cancelled));
+        else if (error)
           result = caf::make_message(make_error(download_errc::internal, net::what_of(error)));
         caf::anon_send(me, std::move(result));
       });
   return {
       [self, &st](job_files& files) {
         st.cancel_plan = nullptr;
+        if (st.exit_reason)
+          return self->quit(st.exit_reason);
         self->send(st.ctx.supervisor, std::move(files));
         self->quit();
       },
       [self, &st](caf::error& err) {
         st.cancel_plan = nullptr;
-        self->quit(std::move(err));
+        self->quit(st.exit_reason ? st.exit_reason : std::move(err));
       },
+      [self, &st](caf::timeout_atom) { self->quit(st.exit_reason); },
   };
 }
 

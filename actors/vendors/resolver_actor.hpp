@@ -22,6 +22,8 @@ struct resolver_state {
   vendor_context ctx;
   /// Stops the running plan; empty when none runs.
   std::function<void()> cancel_plan;
+  /// Why the resolver goes, once a cancelled plan has stopped; none before.
+  caf::error exit_reason;
 };
 
 /// A resolver's state under its vendor's name, which the inspector shows.
@@ -32,9 +34,9 @@ struct named_resolver_state : resolver_state {
 
 /// Runs `plan` for `ctx` as an Asio coroutine that `self` owns, on the job's
 /// I/O context, and sends its `job_files` to the supervisor, or quits with
-/// its error. Any exit (a cancel) stops the plan at once: what it wrote is
-/// whole (a cache's refs and links to blobs that are there), so there is
-/// nothing to wait for.
+/// its error. A cancel stops the plan and waits (up to an unwind limit) until
+/// it has, so that nothing it writes outlives the job; any other exit goes
+/// at once.
 caf::behavior run_resolver(caf::event_based_actor* self, resolver_state& st, vendor_context ctx,
                            resolver_plan plan);
 

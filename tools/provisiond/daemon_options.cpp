@@ -45,6 +45,21 @@ void apply(daemon_options& o, const std::string& key, const std::string& value) 
   spec->apply(o, key, value);
 }
 
+/// The number of the first line of the file at `path` that reads `text`
+/// once its comment and surrounding blanks are gone: where a syntax error is.
+int line_number_of(const std::string& path, const std::string& text) {
+  std::ifstream in{path};
+  std::string line;
+  for (int number = 1; std::getline(in, line); ++number) {
+    line = line.substr(0, line.find('#'));
+    auto first = line.find_first_not_of(" \t\r");
+    auto last = line.find_last_not_of(" \t\r");
+    if (first != std::string::npos && line.substr(first, last - first + 1) == text)
+      return number;
+  }
+  return 0;
+}
+
 void apply_config_file(daemon_options& o, const std::string& path,
                        const po::options_description& description) {
   std::ifstream in{path};
@@ -57,7 +72,8 @@ void apply_config_file(daemon_options& o, const std::string& path,
   } catch (const po::unknown_option& e) {
     throw unknown("--" + e.get_option_name());
   } catch (const po::invalid_config_file_syntax& e) {
-    throw std::invalid_argument(path + ": expected key = value, got '" + e.tokens() + "'");
+    throw std::invalid_argument(path + ":" + std::to_string(line_number_of(path, e.tokens()))
+                                + ": expected key = value");
   }
 }
 
