@@ -31,7 +31,6 @@ CAF_ADD_TYPE_ID(hive, (hive::actor_info))
 CAF_ADD_TYPE_ID(hive, (hive::actor_row))
 CAF_ADD_TYPE_ID(hive, (std::vector<hive::actor_row>))
 CAF_ADD_TYPE_ID(hive, (hive::file_task))
-CAF_ADD_TYPE_ID(hive, (std::vector<hive::file_task>))
 CAF_ADD_TYPE_ID(hive, (hive::job_files))
 
 CAF_ADD_ATOM(hive, hive, start_atom, "start")
