@@ -2,8 +2,8 @@
 // shell script), their progress and output, a cancel that leaves no process
 // and no output behind, failures that say why; and the recipes file.
 
-#include "actors/vendors/build/build_output.hpp"
-#include "actors/vendors/build/build_recipe.hpp"
+#include "actors/vendors/recipes/build_output.hpp"
+#include "actors/vendors/recipes/build_recipe.hpp"
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_file_server.hpp"
 

@@ -32,7 +32,21 @@ struct watched {
   std::optional<caf::error> down;
 };
 
-class ResolverActorTest : public actor_fixture {};
+class ResolverActorTest : public actor_fixture {
+protected:
+  /// Watches `resolver` going into `seen`, then cancels it as a supervisor does.
+  void cancel(const caf::actor& resolver, const std::shared_ptr<watched>& seen) {
+    spawn([resolver, seen](caf::event_based_actor* self) -> caf::behavior {
+      self->monitor(resolver);
+      self->set_down_handler([seen](caf::down_msg& msg) { seen->down = msg.reason; });
+      return {[](int) {}};
+    });
+    sched.run();
+    caf::anon_send(resolver,
+                   caf::exit_msg{resolver.address(), make_error(download_errc::cancelled)});
+    sched.run();
+  }
+};
 
 TEST_F(ResolverActorTest, ACancelWaitsUntilThePlanHasStoppedAndRelaysNothing) {
   placed = false;
@@ -44,14 +58,7 @@ TEST_F(ResolverActorTest, ACancelWaitsUntilThePlanHasStoppedAndRelaysNothing) {
     return {[seen](job_files&) { seen->relayed = true; }};
   });
   auto resolver = spawn(resolver_actor<placing_resolver>, ctx);
-  spawn([resolver, seen](caf::event_based_actor* self) -> caf::behavior {
-    self->monitor(resolver);
-    self->set_down_handler([seen](caf::down_msg& msg) { seen->down = msg.reason; });
-    return {[](int) {}};
-  });
-  sched.run();
-  caf::anon_send(resolver, caf::exit_msg{resolver.address(), make_error(download_errc::cancelled)});
-  sched.run();
+  cancel(resolver, seen);
   EXPECT_FALSE(seen->down) << "the resolver went while its plan could still write";
   io.run(); // the plan runs to its end, then the cancel reaches it
   sched.run();
@@ -67,14 +74,7 @@ TEST_F(ResolverActorTest, ACancelledPlanThatNeverEndsLetsTheResolverGoAfterTheUn
   vendor_context ctx;
   ctx.settings.io = &io;
   auto resolver = spawn(resolver_actor<placing_resolver>, ctx);
-  spawn([resolver, seen](caf::event_based_actor* self) -> caf::behavior {
-    self->monitor(resolver);
-    self->set_down_handler([seen](caf::down_msg& msg) { seen->down = msg.reason; });
-    return {[](int) {}};
-  });
-  sched.run();
-  caf::anon_send(resolver, caf::exit_msg{resolver.address(), make_error(download_errc::cancelled)});
-  sched.run();
+  cancel(resolver, seen);
   EXPECT_FALSE(seen->down);
   sched.advance_time(std::chrono::seconds{3});
   sched.run();

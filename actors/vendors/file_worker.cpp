@@ -25,7 +25,7 @@ void quit_cancelled(caf::event_based_actor* self, const file_worker& st) {
 /// the partial against other jobs writing the same file.
 caf::error prepare(file_worker& st) {
   if (auto failed = net::create_folder_of(st.task.part_path))
-    return make_error(failed->code, std::move(failed->message));
+    return net::to_error(std::move(*failed));
   if (!st.resumes())
     return {};
   std::error_code ec;

@@ -87,7 +87,7 @@ caf::error http_file_state::failed(const transfer_result& r) const {
   auto error = file_worker::failed(r);
   if (r.code == static_cast<std::uint8_t>(download_errc::http_status) && ctx.explain_refusal)
     if (auto explained = ctx.explain_refusal(r.http_status, r.refusal_headers, r.message))
-      error = make_error(explained->code, std::move(explained->message));
+      error = net::to_error(std::move(*explained));
   // The supervisor removes a part that cannot be resumed once the job is over.
   bool resumable = net::read_partial(task.part_path).size > 0;
   ctx.voice.error("transfer_failed",

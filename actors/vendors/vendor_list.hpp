@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/vendors/build/build_vendor.hpp"
+#include "actors/vendors/recipes/build_vendor.hpp"
 #include "actors/vendors/gh/gh_vendor.hpp"
 #include "actors/vendors/hf/hf_vendor.hpp"
 #include "actors/vendors/local/local_vendor.hpp"

@@ -1,6 +1,6 @@
 #include "tools/provisiond/option_table.hpp"
 
-#include "actors/vendors/build/build_recipe.hpp"
+#include "actors/vendors/recipes/build_recipe.hpp"
 #include "net/host/token_file.hpp"
 
 #include <charconv>

@@ -18,8 +18,7 @@ namespace asio = boost::asio;
 
 /// A failed request: the transport's error, or the GitHub's refusal.
 caf::error refusal(const net::http_answer& answer, const std::string& what) {
-  auto refused = net::refusal_error(answer, what, explain_github_refusal);
-  return make_error(refused.code, std::move(refused.message));
+  return net::to_error(net::refusal_error(answer, what, explain_github_refusal));
 }
 
 std::string names(const std::vector<const release_asset*>& assets) {

@@ -17,8 +17,7 @@ namespace asio = boost::asio;
 
 /// A failed request: the transport's error, or the Hub's refusal.
 caf::error refusal(const net::http_answer& answer, const std::string& what) {
-  auto refused = net::refusal_error(answer, what, explain_hub_refusal);
-  return make_error(refused.code, std::move(refused.message));
+  return net::to_error(net::refusal_error(answer, what, explain_hub_refusal));
 }
 
 std::optional<net::url> parse(const std::string& text) {

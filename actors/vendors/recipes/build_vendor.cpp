@@ -1,6 +1,6 @@
-#include "actors/vendors/build/build_vendor.hpp"
+#include "actors/vendors/recipes/build_vendor.hpp"
 
-#include "actors/vendors/build/build_actor.hpp"
+#include "actors/vendors/recipes/build_actor.hpp"
 #include "actors/vendors/file_import_actor.hpp"
 #include "actors/vendors/vendor_start.hpp"
 #include "messages/errc.hpp"

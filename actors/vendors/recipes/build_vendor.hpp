@@ -1,6 +1,6 @@
 #pragma once
 
-#include "actors/vendors/build/build_recipe.hpp"
+#include "actors/vendors/recipes/build_recipe.hpp"
 #include "actors/vendors/vendor_base.hpp"
 
 #include <chrono>

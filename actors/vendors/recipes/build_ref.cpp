@@ -1,4 +1,4 @@
-#include "actors/vendors/build/build_vendor.hpp"
+#include "actors/vendors/recipes/build_vendor.hpp"
 
 namespace hive {
 

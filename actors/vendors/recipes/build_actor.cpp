@@ -1,6 +1,6 @@
-#include "actors/vendors/build/build_actor.hpp"
+#include "actors/vendors/recipes/build_actor.hpp"
 
-#include "actors/vendors/build/build_output.hpp"
+#include "actors/vendors/recipes/build_output.hpp"
 #include "actors/vendors/local/local_files.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"

@@ -1,4 +1,4 @@
-#include "actors/vendors/build/build_output.hpp"
+#include "actors/vendors/recipes/build_output.hpp"
 
 #include <algorithm>
 #include <utility>

@@ -1,4 +1,4 @@
-#include "actors/vendors/build/build_recipe.hpp"
+#include "actors/vendors/recipes/build_recipe.hpp"
 
 #include "actors/vendors/model_ref.hpp"
 
