@@ -41,12 +41,15 @@ struct download_spec {
   /// Replace a catalog entry of the same id fetched from another source
   /// (without it such a download is refused with `model_exists`).
   bool replace = false;
+  /// The job's own cap on bytes per second (`"max_rate"`), 0 for none; the
+  /// node's cap applies as well.
+  std::uint64_t max_rate = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, download_spec& x) {
   return f(caf::meta::type_name("download_spec"), x.model, x.sha256, x.hive_id, x.include,
-           x.exclude, x.token, x.replace);
+           x.exclude, x.token, x.replace, x.max_rate);
 }
 
 /// A job's final state, sent by its supervisor to the router and narration.

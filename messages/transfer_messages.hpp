@@ -15,11 +15,13 @@ struct progress_update {
   std::uint64_t bytes = 0;
   /// 0 when the size is not known.
   std::uint64_t total = 0;
+  /// Connections carrying the file now (0 for a local copy or a build).
+  std::uint32_t connections = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, progress_update& x) {
-  return f(caf::meta::type_name("progress_update"), x.file, x.bytes, x.total);
+  return f(caf::meta::type_name("progress_update"), x.file, x.bytes, x.total, x.connections);
 }
 
 /// How much a narration matters to a person; stable numbers, as `job_phase`.
@@ -187,12 +189,18 @@ struct progress_report {
   std::vector<std::string> active;
   std::uint32_t files_done = 0;
   std::uint32_t files_total = 0;
+  /// Connections in use by the files under way.
+  std::uint32_t connections = 0;
+  /// The cap on the job's bytes per second (the lower of its own and the
+  /// node's); 0 for none.
+  std::uint64_t max_rate = 0;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, progress_report& x) {
   return f(caf::meta::type_name("progress_report"), x.file, x.bytes, x.total, x.percent,
-           x.bytes_per_sec, x.eta_secs, x.active, x.files_done, x.files_total);
+           x.bytes_per_sec, x.eta_secs, x.active, x.files_done, x.files_total, x.connections,
+           x.max_rate);
 }
 
 } // namespace hive

@@ -40,5 +40,6 @@ CAF_ADD_ATOM(hive, hive, heartbeat_atom, "heartbeat")
 CAF_ADD_ATOM(hive, hive, list_atom, "list")
 CAF_ADD_ATOM(hive, hive, register_atom, "register")
 CAF_ADD_ATOM(hive, hive, model_op_atom, "model_op")
+CAF_ADD_ATOM(hive, hive, max_rate_atom, "max_rate")
 
 CAF_END_TYPE_ID_BLOCK(hive)

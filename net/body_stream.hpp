@@ -11,6 +11,7 @@
 #include "net/http_fetch.hpp"
 #include "net/host/part_file.hpp"
 #include "net/host/sha256.hpp"
+#include "net/rate_pacing.hpp"
 #include "net/url.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -114,15 +115,16 @@ inline asio::awaitable<std::error_code> consume_on(asio::thread_pool* disk, body
   co_return co_await on_disk(disk, [&sink, data, size] { return sink.consume(data, size); });
 }
 
-/// Reads the next piece of body into `dst`: straight from the socket when the
-/// length is known and the body is not chunked, else through the parser.
+/// Reads the next piece of body, at most `most` bytes, into `dst`: straight
+/// from the socket when the length is known and the body is not chunked,
+/// else through the parser.
 template <class Stream>
 asio::awaitable<std::pair<beast::error_code, std::size_t>>
 read_body_some(Stream& stream, beast::flat_buffer& buffer,
                http::response_parser<http::buffer_body>& parser, bool raw, std::uint64_t remaining,
-               std::vector<char>& dst) {
+               std::vector<char>& dst, std::size_t most) {
   if (raw) {
-    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, dst.size()));
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, most));
     if (buffer.size() > 0) { // body bytes that arrived with the header
       auto n = asio::buffer_copy(asio::buffer(dst.data(), want), buffer.data());
       buffer.consume(n);
@@ -134,11 +136,11 @@ read_body_some(Stream& stream, beast::flat_buffer& buffer,
     co_return std::pair{ec, n};
   }
   parser.get().body().data = dst.data();
-  parser.get().body().size = dst.size();
+  parser.get().body().size = most;
   auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
   if (ec == http::error::need_buffer)
     ec = {};
-  co_return std::pair{ec, dst.size() - parser.get().body().size};
+  co_return std::pair{ec, most - parser.get().body().size};
 }
 
 /// Streams a success body into the part file through two alternating
@@ -181,7 +183,8 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
       write_ec = co_await consume_on(req.disk, sink, chunks[0].data(), filled);
     } else {
       auto both = co_await (
-          read_body_some(stream, buffer, parser, raw, body_total - bytes - filled, chunks[1])
+          read_body_some(stream, buffer, parser, raw, body_total - bytes - filled, chunks[1],
+                         paced_read_size(req.rate_limits, chunks[1].size()))
           && consume_on(req.disk, sink, chunks[0].data(), filled));
       std::tie(ec, got) = std::get<0>(both);
       write_ec = std::get<1>(both);
@@ -205,7 +208,11 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
     }
     if (obs.on_progress && clock_type::now() - last_report >= req.progress_interval) {
       last_report = clock_type::now();
-      obs.on_progress(already + bytes, total);
+      obs.on_progress(already + bytes, total, 1);
+    }
+    if (!req.rate_limits.empty()) {
+      tcp_layer.expires_never(); // waiting for a rate cap is not a stall
+      co_await pace(req.rate_limits, got);
     }
   }
   auto finish = [&] {
@@ -217,7 +224,7 @@ asio::awaitable<exchange_result> stream_body(Stream& stream, beast::flat_buffer&
     co_return disk_failure("cannot sync", req, ec);
   bytes += already;
   if (obs.on_progress)
-    obs.on_progress(bytes, total ? total : bytes);
+    obs.on_progress(bytes, total ? total : bytes, 1);
   exchange_result out;
   out.outcome.ok = true;
   out.outcome.bytes = bytes;

@@ -2,13 +2,16 @@
 
 #include "messages/errc.hpp"
 #include "net/proxy.hpp"
+#include "net/rate_limit.hpp"
 
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -57,6 +60,9 @@ struct fetch_request {
   /// answer that announces more is refused before its body, a body that
   /// grows past it is cut off (`size_mismatch`).
   std::uint64_t max_size = 0;
+  /// Caps on bytes per second the transfer shares with others (its job's,
+  /// the node's); none by default. Read in small steps while one is set.
+  std::vector<std::shared_ptr<rate_limit>> rate_limits;
   /// Size of each of the two buffers a transfer alternates between.
   std::size_t buffer_size = 1024 * 1024;
   /// Where hashing and file writes run, overlapping the next socket read;
@@ -76,7 +82,10 @@ struct fetch_observer {
   /// Before waiting to try again: which attempt failed, the wait, and why.
   std::function<void(int attempt, std::chrono::milliseconds delay, const std::string& why)>
       on_retry;
-  std::function<void(std::uint64_t bytes, std::uint64_t total)> on_progress;
+  /// Bytes of the file so far, its size (0 if unknown) and the connections
+  /// that carry it.
+  std::function<void(std::uint64_t bytes, std::uint64_t total, std::uint32_t connections)>
+      on_progress;
 };
 
 /// How a download ended. On success the part file is complete and synced;

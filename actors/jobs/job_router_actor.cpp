@@ -160,16 +160,32 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
   auto job_id = new_job_id();
   auto journal = open_journal(self, job_id, "model_download", spec.model, ref->vendor);
   auto stats = std::make_shared<actor_stats>();
+  auto max_rate = std::make_shared<net::rate_limit>(spec.max_rate);
   job_plan plan{job_id,     *ref,    spec.model, spec.sha256, spec.include, spec.exclude,
                 spec.token, journal, st.catalog, st.registry, st.settings,  st.make_vendors,
-                stats};
+                stats,      max_rate};
   auto sup = spawn_announced<caf::linked + caf::monitored>(
       *self, st.registry, actor_info{"job_supervisor", job_id, self->id(), stats},
       job_supervisor_actor, caf::actor_cast<caf::actor>(self), plan);
-  st.live[job_id] = {sup, std::move(*ref), journal, false};
+  st.live[job_id] = {sup, std::move(*ref), journal, false, std::move(max_rate)};
   st.queue.push_back(job_id);
   pump(self);
   return job_id;
+}
+
+/// Changes a live job's own cap at once: its transfers share the object.
+caf::result<std::uint64_t> change_max_rate(job_router_actor_type* self, const std::string& job_id,
+                                           std::uint64_t rate) {
+  auto& st = self->state;
+  auto i = st.live.find(job_id);
+  if (i == st.live.end() || i->second.journal->finished()) {
+    if (st.board->find(job_id))
+      return make_error(api_errc::job_finished, "job " + job_id + " has ended");
+    return make_error(api_errc::not_found, "no job " + job_id);
+  }
+  i->second.max_rate->set(rate);
+  self->send(i->second.supervisor, max_rate_atom_v, rate);
+  return net::lowest_rate({i->second.max_rate, st.settings.max_rate});
 }
 
 /// Catalog operations are instant jobs: one `data` event, then the end. A
@@ -282,6 +298,9 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
           promise.deliver(make_error(api_errc::not_found, "no job " + job_id));
         }
         return promise;
+      },
+      [self](max_rate_atom, const std::string& job_id, std::uint64_t rate) {
+        return change_max_rate(self, job_id, rate);
       },
       [self](const job_outcome& outcome) { retire(self, outcome.job_id); },
   };

@@ -31,6 +31,8 @@ struct job_router_state {
     /// reports the end: from then on it holds the model no more.
     std::shared_ptr<job_journal> journal;
     bool running = false;
+    /// The job's own cap on bytes per second, shared with its transfers.
+    std::shared_ptr<net::rate_limit> max_rate;
 
     bool holds_model() const {
       return !journal->finished();
@@ -60,7 +62,9 @@ using job_router_actor_type = caf::stateful_actor<job_router_state>;
 /// `(model_op_atom, operation, model id) -> std::string` job id;
 /// `(delete_atom, model id) -> std::string` the id deleted, refused with
 /// `model_in_use` while a live job writes that model or may link its shared
-/// blobs; `(cancel_atom, job id) -> job_phase` final state, once the job is down.
+/// blobs; `(cancel_atom, job id) -> job_phase` final state, once the job is down;
+/// `(max_rate_atom, job id, bytes per second) -> std::uint64_t` sets a live
+/// job's own cap (0 removes it) and answers the cap that binds it now.
 caf::behavior job_router_actor(job_router_actor_type* self, job_settings settings,
                                std::shared_ptr<job_board> board, caf::actor catalog,
                                caf::actor registry, vendor_factory make_vendors);

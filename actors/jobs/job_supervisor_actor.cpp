@@ -207,7 +207,7 @@ void accept_files(job_supervisor_actor_type* self, job_files& plan) {
   for (const auto& task : plan.tasks) {
     total += task.size;
     // The job's total is known from the start, not only for files under way.
-    self->send(st.tracker, progress_update{task.name, 0, task.size});
+    self->send(st.tracker, progress_update{task.name, 0, task.size, 0});
   }
   std::uint64_t cached = 0;
   for (const auto& f : plan.present)
@@ -229,6 +229,10 @@ void accept_files(job_supervisor_actor_type* self, job_files& plan) {
   pump(self);
 }
 
+net::rate_limits rate_limits_of(const job_plan& plan) {
+  return {plan.max_rate, plan.settings.max_rate};
+}
+
 void start(job_supervisor_actor_type* self) {
   auto& st = self->state;
   if (st.at != phase::queued || st.cancelled)
@@ -246,6 +250,8 @@ void start(job_supervisor_actor_type* self) {
                               .bearer_token = st.plan.token, // for_api adds the node's
                               .token_origin = {},
                               .explain_refusal = {}, // for the sources that need one
+                              .max_size = 0,
+                              .rate_limits = rate_limits_of(st.plan),
                               .link_file = {},       // likewise
                               .dest_dir = model_dir(st.plan),
                               .supervisor = caf::actor_cast<caf::actor>(self),
@@ -269,7 +275,8 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
   st.voice = {narration, "job_supervisor", {}};
   st.tracker = spawn_announced<caf::linked>(
       *self, st.plan.registry, child("tracker"), tracker_actor, narration,
-      tracker_settings{st.plan.settings.progress_interval, st.plan.settings.heartbeat_interval});
+      tracker_settings{st.plan.settings.progress_interval, st.plan.settings.heartbeat_interval,
+                       rate_limits_of(st.plan)});
   show_state(st);
   // The job's first note names the reference; the others do not repeat it,
   // which would cost its size (up to 4 KiB) in every event.
@@ -301,6 +308,11 @@ caf::behavior job_supervisor_actor(job_supervisor_actor_type* self, caf::actor p
       [self](file_fetched& f) { self->state.files.push_back(std::move(f)); },
       [self](job_files& plan) { accept_files(self, plan); },
       [self](const file_task& task) { self->state.part_paths.insert(task.part_path); },
+      [self](max_rate_atom, std::uint64_t rate) { // the router has set it already
+        self->state.voice.say("max_rate", rate ? "rate cap of this job set to "
+                                                     + format_bytes(rate) + "/s"
+                                               : "rate cap of this job removed");
+      },
       [self](cancel_atom) -> caf::response_promise {
         auto& st = self->state;
         auto promise = self->make_response_promise();

@@ -37,6 +37,9 @@ struct job_plan {
   vendor_factory make_vendors;
   /// The supervisor's own figures in the actor registry (its phase as `state`).
   std::shared_ptr<actor_stats> stats;
+  /// The job's own cap on bytes per second (none unless set), shared with
+  /// the router, which changes it on request while the job runs.
+  std::shared_ptr<net::rate_limit> max_rate = std::make_shared<net::rate_limit>();
 };
 
 /// One download job: a supervision tree of vendor actors plus the job's

@@ -22,9 +22,12 @@ progress_report make_report(tracker_actor_type* self) {
     r.total += f.total;
     bool done = f.total > 0 && f.bytes >= f.total;
     r.files_done += done ? 1 : 0;
-    if (f.bytes > 0 && !done)
+    if (f.bytes > 0 && !done) {
       r.active.push_back(name);
+      r.connections += f.connections;
+    }
   }
+  r.max_rate = net::lowest_rate(st.settings.limits);
   r.files_total = static_cast<std::uint32_t>(st.files.size());
   if (r.total > 0)
     r.percent = 100.0 * static_cast<double>(r.bytes) / static_cast<double>(r.total);
@@ -78,7 +81,7 @@ caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
       },
       [self](progress_update& u) {
         auto& st = self->state;
-        st.files[u.file] = {u.bytes, u.total};
+        st.files[u.file] = {u.bytes, u.total, u.connections};
         st.last_file = u.file;
         st.dirty = true;
         record_sample(self);

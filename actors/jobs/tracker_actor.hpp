@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/rate_limit.hpp"
 #include "net/transfer_rate.hpp"
 
 #include <caf/actor.hpp>
@@ -18,6 +19,9 @@ namespace hive {
 struct tracker_settings {
   std::chrono::milliseconds progress_interval{100};
   std::chrono::milliseconds heartbeat_interval{std::chrono::seconds{10}};
+  /// The caps the job's transfers obey (its own, the node's), read at each
+  /// report so that a changed cap shows in the next one.
+  net::rate_limits limits = {};
 };
 
 /// Counts a job's bytes across its files and turns them into throttled
@@ -27,6 +31,7 @@ struct tracker_state {
   struct file_progress {
     std::uint64_t bytes = 0;
     std::uint64_t total = 0;
+    std::uint32_t connections = 0;
   };
   tracker_settings settings;
   caf::actor narration;

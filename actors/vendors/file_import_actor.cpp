@@ -22,7 +22,11 @@ caf::expected<std::function<void()>> file_import_state::start(const caf::actor& 
   net::import_request req{task.source_path, task.part_path};
   req.progress_interval = ctx.settings.progress_interval;
   return net::start_import(
-      *ctx.settings.disk, std::move(req), progress_reporter(ctx, task.name),
+      *ctx.settings.disk, std::move(req),
+      // A local copy uses no connection.
+      [report = progress_reporter(ctx, task.name)](std::uint64_t bytes, std::uint64_t total) {
+        report(bytes, total, 0);
+      },
       [me](net::import_outcome out) {
         caf::anon_send(me, transfer_result{out.ok,
                                            out.cancelled,

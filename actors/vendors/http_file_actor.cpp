@@ -32,6 +32,7 @@ net::fetch_request make_request(const file_worker& st) {
   req.disk = st.ctx.settings.disk;
   req.expected_size = st.task.size;
   req.max_size = st.ctx.max_size;
+  req.rate_limits = st.ctx.rate_limits;
   return req;
 }
 

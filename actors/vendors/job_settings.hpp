@@ -3,10 +3,12 @@
 #include "actors/vendors/vendor_settings.hpp"
 #include "net/http_request.hpp"
 #include "net/proxy.hpp"
+#include "net/rate_limit.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace boost::asio {
@@ -36,6 +38,9 @@ struct job_settings {
   std::string ca_file;
   /// Proxies for transfers (provisiond takes them from the environment).
   net::proxy_settings proxy;
+  /// The node's cap on bytes per second (`--max-rate`; 0: none), one object
+  /// shared by every job's transfers, so copies of these settings share it.
+  std::shared_ptr<net::rate_limit> max_rate = std::make_shared<net::rate_limit>();
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
   /// Each vendor's own settings: `vendors.of<hf_settings>()`.

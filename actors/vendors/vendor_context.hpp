@@ -6,6 +6,7 @@
 #include "messages/actor_stats.hpp"
 #include "messages/transfer_messages.hpp"
 #include "net/http_request.hpp"
+#include "net/rate_limit.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/error.hpp>
@@ -45,6 +46,9 @@ struct vendor_context {
   /// The most a file may be, set by a vendor whose source announces no
   /// sizes; 0 for no limit.
   std::uint64_t max_size = 0;
+  /// The caps on bytes per second the job's transfers share: the job's own
+  /// and the node's (`settings.max_rate`).
+  net::rate_limits rate_limits;
   /// Makes `link` name `target` where a source's cache keeps several names for
   /// one content (the Hub's snapshot pointers); empty when it keeps none.
   std::function<std::error_code(const std::filesystem::path& link,

@@ -54,6 +54,8 @@ std::string progress_event_json(std::string_view job_id, const progress_report& 
       .raw("active", active.str())
       .field("files_done", std::uint64_t{report.files_done})
       .field("files_total", std::uint64_t{report.files_total})
+      .field("connections", std::uint64_t{report.connections})
+      .field("max_rate", report.max_rate)
       .str();
 }
 

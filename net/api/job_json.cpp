@@ -58,4 +58,13 @@ std::string job_status_json(std::string_view job_id, job_phase state) {
   return json_object{}.field("job_id", job_id).field("status", state_name(state)).str();
 }
 
+std::string job_rate_json(std::string_view job_id, std::uint64_t max_rate,
+                          std::uint64_t effective_max_rate) {
+  return json_object{}
+      .field("job_id", job_id)
+      .field("max_rate", max_rate)
+      .field("effective_max_rate", effective_max_rate)
+      .str();
+}
+
 } // namespace hive

@@ -112,6 +112,8 @@ public:
         co_return co_await get_job(ex, job_id);
       if (parts.size() == 3 && method_is("DELETE"))
         co_return co_await cancel_job(ex, job_id);
+      if (parts.size() == 3 && method_is("PATCH"))
+        co_return co_await change_job(ex, job_id);
       if (is({"v1", "jobs", parts[2], "cancel"}) && method_is("POST"))
         co_return co_await cancel_job(ex, job_id);
       if (is({"v1", "jobs", parts[2], "stream"}) && method_is("GET"))
@@ -195,6 +197,24 @@ private:
     if (!state)
       co_return co_await reply_error(ex, state.error());
     co_await ex.reply(*state == job_phase::cancelled ? 200 : 409, job_status_json(job_id, *state));
+  }
+
+  /// `{"max_rate": RATE}`: the job's transfers share its cap object, so the
+  /// router's change applies to their next reads.
+  asio::awaitable<void> change_job(http_exchange& ex, const std::string& job_id) const {
+    auto journal = ctx_.board->find(job_id);
+    if (!journal)
+      co_return co_await reply_error(ex, api_errc::not_found, "no job " + job_id);
+    auto rate = parse_job_patch(ex.request().body);
+    if (!rate)
+      co_return co_await reply_error(ex, rate.error());
+    if (journal->finished())
+      co_return co_await reply_error(ex, api_errc::job_finished, "job " + job_id + " has ended");
+    auto binding = co_await ask<std::uint64_t>(*ctx_.system, ctx_.router, query_timeout,
+                                               max_rate_atom_v, job_id, *rate);
+    if (!binding)
+      co_return co_await reply_error(ex, binding.error());
+    co_await ex.reply(200, job_rate_json(job_id, *rate, *binding));
   }
 
   asio::awaitable<void> stream_job(http_exchange& ex, const std::string& job_id) const {

@@ -1,11 +1,13 @@
 #include "net/api/operation.hpp"
 
 #include "messages/errc.hpp"
+#include "net/format/byte_size.hpp"
 
 #include <simdjson.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 
 namespace hive {
 
@@ -52,6 +54,38 @@ caf::expected<bool> optional_bool(const object& obj, const char* key) {
     return make_error(api_errc::invalid_field, std::string{"field '"} + key
                                                    + "' must be true or false");
   return flag;
+}
+
+/// Reads an optional cap in bytes per second: absent or null yields 0 (none);
+/// a whole number, or a text with a binary unit such as "100M" or "1.5G".
+caf::expected<std::uint64_t> optional_rate(const object& obj, const char* key) {
+  element value;
+  if (obj[key].get(value) != simdjson::SUCCESS || value.is_null())
+    return std::uint64_t{0};
+  auto invalid = [key] {
+    return make_error(api_errc::invalid_field,
+                      std::string{"field '"} + key
+                          + "' must be bytes per second: a whole number, or a text such as "
+                            "\"100M\" or \"1.5G\" (K, M, G, T: binary units), or null for "
+                            "no cap");
+  };
+  std::uint64_t number = 0;
+  double real = 0;
+  std::string_view text;
+  if (value.get(number) == simdjson::SUCCESS)
+    return number;
+  // simdjson reads 1e6 as a double: a whole one within range is as good.
+  if (value.get(real) == simdjson::SUCCESS) {
+    if (real >= 0 && real < 0x1p64 && std::floor(real) == real)
+      return static_cast<std::uint64_t>(real);
+    return invalid();
+  }
+  if (value.get(text) != simdjson::SUCCESS)
+    return invalid();
+  auto size = parse_byte_size(text);
+  if (!size)
+    return invalid();
+  return *size;
 }
 
 caf::expected<std::string> parse_sha256(const object& obj) {
@@ -144,9 +178,12 @@ caf::expected<operation> parse_operation(std::string_view body) {
     auto replace = optional_bool(obj, "replace");
     if (!replace)
       return std::move(replace.error());
+    auto max_rate = optional_rate(obj, "max_rate");
+    if (!max_rate)
+      return std::move(max_rate.error());
     result.download = download_spec{std::move(*model),   std::move(*sha),     std::move(*hive),
                                     std::move(*include), std::move(*exclude), std::move(*token),
-                                    *replace};
+                                    *replace,            *max_rate};
   } else if (*name == "model_list") {
     result.op = operation::kind::model_list;
   } else if (*name == "model_get" || *name == "model_delete") {
@@ -161,6 +198,21 @@ caf::expected<operation> parse_operation(std::string_view body) {
                           + "' (known: model_download, model_list, model_get, model_delete)");
   }
   return result;
+}
+
+caf::expected<std::uint64_t> parse_job_patch(std::string_view body) {
+  simdjson::dom::parser parser;
+  element doc;
+  if (parser.parse(body.data(), body.size()).get(doc) != simdjson::SUCCESS)
+    return make_error(api_errc::invalid_json, "request body is not valid JSON");
+  object obj;
+  if (doc.get(obj) != simdjson::SUCCESS)
+    return make_error(api_errc::invalid_json, "request body must be a JSON object");
+  element value;
+  if (obj["max_rate"].get(value) != simdjson::SUCCESS)
+    return make_error(api_errc::missing_field,
+                      "field 'max_rate' is required (bytes per second; 0 or null: no cap)");
+  return optional_rate(obj, "max_rate");
 }
 
 } // namespace hive

@@ -5,6 +5,7 @@
 #include <caf/expected.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -38,5 +39,9 @@ struct operation {
 /// Parses and validates an operation; errors are `api_errc` values whose
 /// message names the offending field.
 caf::expected<operation> parse_operation(std::string_view body);
+
+/// Parses a request body of `PATCH /v1/jobs/{id}`, `{"max_rate": RATE}`, into
+/// the job's new cap in bytes per second (0 for none); errors as above.
+caf::expected<std::uint64_t> parse_job_patch(std::string_view body);
 
 } // namespace hive

@@ -1,5 +1,6 @@
 // provision: command-line client of provisiond's jobs API.
 
+#include "net/format/byte_size.hpp"
 #include "net/format/human_units.hpp"
 #include "net/format/json_writer.hpp"
 #include "net/http_client.hpp"
@@ -37,7 +38,8 @@ const char* usage =
     "usage: provision [--server URL] [--token-file FILE] <command> [args]\n\n"
     "commands:\n"
     "  download <model> [--sha256 HEX] [--include GLOB]... [--exclude GLOB]...\n"
-    "                                   start a download and follow it live (Ctrl-C cancels it)\n"
+    "           [--max-rate RATE]       start a download and follow it live (Ctrl-C cancels it);\n"
+    "                                   RATE caps its bytes per second, e.g. 100M or 1.5G\n"
     "  jobs                             list jobs with their state\n"
     "  cancel <job_id>                  cancel a job\n"
     "  models                           list the models in the catalog\n"
@@ -132,12 +134,16 @@ struct download_options {
   std::string sha256;
   std::vector<std::string> include;
   std::vector<std::string> exclude;
+  /// The job's cap in bytes per second; 0 for none.
+  std::uint64_t max_rate = 0;
 };
 
 int download(const std::string& server, const std::string& model, const download_options& opts) {
   auto body = hive::json_object{}.field("operation", "model_download").field("model", model);
   if (!opts.sha256.empty())
     body.field("sha256", opts.sha256);
+  if (opts.max_rate != 0)
+    body.field("max_rate", opts.max_rate);
   for (auto [key, patterns] : {std::pair{"include", &opts.include}, {"exclude", &opts.exclude}}) {
     hive::json_array list;
     for (const auto& p : *patterns)
@@ -234,6 +240,16 @@ int main(int argc, char** argv) {
     if ((args[i] == "--server" || args[i] == "--sha256") && has_value) {
       (args[i] == "--server" ? server : opts.sha256) = args[i + 1];
       ++i;
+    } else if (args[i] == "--max-rate" && has_value) {
+      auto rate = hive::parse_byte_size(args[++i]);
+      if (!rate) {
+        std::fprintf(stderr,
+                     "provision: --max-rate: expected bytes per second, optionally with K, M, G "
+                     "or T (binary), e.g. 100M or 1.5G; got '%s'\n",
+                     args[i].c_str());
+        return usage_error;
+      }
+      opts.max_rate = *rate;
     } else if (args[i] == "--token-file" && has_value) {
       token_file = args[++i];
     } else if ((args[i] == "--include" || args[i] == "--exclude") && has_value) {

@@ -18,6 +18,8 @@ struct progress_fields {
   double percent = 0;
   std::uint64_t rate = 0;
   std::int64_t eta = -1;
+  std::uint64_t connections = 0;
+  std::uint64_t max_rate = 0;
 };
 
 progress_fields read_fields(const std::string& json) {
@@ -36,6 +38,8 @@ progress_fields read_fields(const std::string& json) {
   read("percent", f.percent);
   read("bytes_per_sec", f.rate);
   read("eta_secs", f.eta);
+  read("connections", f.connections);
+  read("max_rate", f.max_rate);
   return f;
 }
 
@@ -47,6 +51,10 @@ std::string describe(const progress_fields& f) {
   if (f.total)
     text += " / " + format_bytes(f.total);
   text += "  " + format_bytes(f.rate) + "/s";
+  if (f.connections > 0)
+    text += " \u00d7" + std::to_string(f.connections);
+  if (f.max_rate > 0)
+    text += " (cap " + format_bytes(f.max_rate) + "/s)";
   if (f.eta >= 0)
     text += "  ETA " + format_duration(f.eta);
   return text;

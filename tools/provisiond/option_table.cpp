@@ -1,11 +1,11 @@
 #include "tools/provisiond/option_table.hpp"
 
 #include "actors/vendors/recipes/build_recipe.hpp"
+#include "net/format/byte_size.hpp"
 #include "net/host/token_file.hpp"
 
 #include <charconv>
 #include <filesystem>
-#include <limits>
 #include <stdexcept>
 
 namespace hive {
@@ -32,21 +32,15 @@ std::string read_secret(const std::string& key, const std::string& path) {
   }
 }
 
-/// A size in bytes, optionally with a binary suffix: `500M`, `20G`, `1048576`.
+/// A size in bytes, optionally with a binary suffix and decimals: `500M`, `1.5G`, `1048576`.
 std::uint64_t parse_size(const std::string& key, const std::string& value) {
-  std::uint64_t n = 0;
-  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-  std::string_view suffix{end, static_cast<std::size_t>(value.data() + value.size() - end)};
-  int shift = suffix.empty()                   ? 0
-              : suffix == "K" || suffix == "k" ? 10
-              : suffix == "M" || suffix == "m" ? 20
-              : suffix == "G" || suffix == "g" ? 30
-              : suffix == "T" || suffix == "t" ? 40
-                                               : -1;
-  if (ec != std::errc{} || shift < 0 || n > (std::numeric_limits<std::uint64_t>::max() >> shift))
-    throw std::invalid_argument("--" + key + ": expected a size in bytes (with K, M, G or T), got '"
+  auto size = parse_byte_size(value);
+  if (!size)
+    throw std::invalid_argument("--" + key
+                                + ": expected a number of bytes, optionally with K, M, G or T "
+                                  "(binary: 1K = 1024), got '"
                                 + value + "'");
-  return n << shift;
+  return *size;
 }
 
 const option_spec options[] = {
@@ -115,6 +109,11 @@ const option_spec options[] = {
      "largest file a url: download may be, e.g. 20G (default: no limit)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.vendors.of<url_settings>().max_download_size = parse_size(k, v);
+     }},
+    {"max-rate", "RATE",
+     "bytes per second all downloads together may take, e.g. 100M or 1.5G (default: no limit)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.max_rate->set(parse_size(k, v));
      }},
     {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
      [](daemon_options& o, const std::string&, const std::string& v) {

@@ -69,7 +69,7 @@ net::process_observer observe(const vendor_context& ctx, const build_recipe& rec
     if (verdict.narrate)
       voice.say("output", std::move(line));
     if (verdict.percent)
-      caf::anon_send(tracker, progress_update{build_entry, *verdict.percent, 100});
+      caf::anon_send(tracker, progress_update{build_entry, *verdict.percent, 100, 0});
   };
   obs.on_tick = [tracker = ctx.tracker, paths = output_paths(recipe), output,
                  last = std::uint64_t{0}]() mutable {
@@ -77,7 +77,7 @@ net::process_observer observe(const vendor_context& ctx, const build_recipe& rec
       return;
     if (auto bytes = bytes_of(paths); bytes != last) {
       last = bytes;
-      caf::anon_send(tracker, progress_update{build_entry, bytes, 0});
+      caf::anon_send(tracker, progress_update{build_entry, bytes, 0, 0});
     }
   };
   return obs;
@@ -102,8 +102,8 @@ std::function<void(net::process_outcome)> report(build_actor_type* self,
       r.ok = true;
       auto bytes = bytes_of(paths);
       caf::anon_send(tracker, output->shows_progress()
-                                  ? progress_update{build_entry, 100, 100}
-                                  : progress_update{build_entry, bytes, bytes});
+                                  ? progress_update{build_entry, 100, 100, 0}
+                                  : progress_update{build_entry, bytes, bytes, 0});
     } else if (!out.cancelled) {
       r.message = "recipe '" + name + "' failed: "
                   + (out.exit_code >= 0 ? "exit code " + std::to_string(out.exit_code)
