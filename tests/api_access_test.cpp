@@ -61,6 +61,13 @@ TEST_F(ApiAccessTest, ACrossSitePageCannotStartJobsOrDeleteModels) {
                  "403", "forbidden_origin");
   expect_refusal(send("DELETE", "/v1/models/any", local + "Origin: http://evil.example\r\n"), "403",
                  "forbidden_origin");
+  const std::string cap = R"({"max_rate":1})";
+  expect_refusal(send("PATCH", "/v1/jobs/any", local + "Content-Type: text/plain\r\n", cap), "415",
+                 "unsupported_media_type");
+  expect_refusal(send("PATCH", "/v1/jobs/any",
+                      local + "Origin: http://evil.example\r\nContent-Type: application/json\r\n",
+                      cap),
+                 "403", "forbidden_origin");
   expect_no_jobs();
   // The page's own requests pass.
   auto own = send("POST", "/v1/jobs",
@@ -78,6 +85,7 @@ TEST_F(ApiAccessTest, WithATokenEveryApiRequestNeedsIt) {
   EXPECT_EQ(refused.status, 401u);
   EXPECT_NE(refused.body.find(R"("code":"unauthorized")"), std::string::npos) << refused.body;
   EXPECT_EQ(post_job(download).status, 401u);
+  EXPECT_EQ(call("PATCH", "/v1/jobs/any", R"({"max_rate":1})").status, 401u);
   EXPECT_EQ(net::http_call("GET", base + "/v1/jobs", {}, std::chrono::seconds{5}, "wrong").status,
             401u);
   auto listed = net::http_call("GET", base + "/v1/jobs", {}, std::chrono::seconds{5},

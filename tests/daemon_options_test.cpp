@@ -366,6 +366,18 @@ const option_row rows[] = {
            fs::exists(store / "manifests" / "registry.ollama.ai" / "library" / "tiny" / "latest"));
        EXPECT_GE(t.proxied(t.proxy(), "/v2/library/tiny/manifests/latest"), 1u);
      }},
+    {"MaxRateCapsEveryDownloadAndEventsCarryIt",
+     [](DaemonOptionsTest& t) {
+       t.files().add_file("r.gguf", make_test_bytes(512 * 1024, 5));
+       t.start({{"max-rate", "512K"}});
+       auto end = t.download("url:" + t.files().base_url() + "/files/r.gguf");
+       EXPECT_EQ(end.data, "[DONE]");
+       // 512 KiB at 512 KiB/s, less the burst and the first read (a tenth of a second each).
+       EXPECT_GE(end.took, milliseconds{750});
+       EXPECT_TRUE(std::any_of(end.events.begin(), end.events.end(), [](const net::sse_event& e) {
+         return e.name == "progress" && e.data.find(R"("max_rate":524288)") != std::string::npos;
+       }));
+     }},
     {"ModelsDirIsWhereModelsGo",
      [](DaemonOptionsTest& t) {
        t.files().add_file("m.gguf", "weights");

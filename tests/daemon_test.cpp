@@ -45,7 +45,7 @@ TEST_F(DaemonTest, HelpListsEveryOption) {
   EXPECT_EQ(code, 0);
   for (const char* option :
        {"--listen", "--models-dir", "--config", "--max-concurrent", "--heartbeat-secs",
-        "--stall-timeout-secs", "--ca-file", "--max-download-size"})
+        "--stall-timeout-secs", "--ca-file", "--max-download-size", "--max-rate"})
     EXPECT_NE(text.find(option), std::string::npos) << option;
   auto [bad, message] = run(std::string{PROVISIOND_PATH} + " --max-concurrent zero");
   EXPECT_EQ(bad, 2);
@@ -101,6 +101,25 @@ TEST_F(DaemonTest, MaxDownloadSizeCapsUrlDownloads) {
   auto [bad, message] = run(std::string{PROVISIOND_PATH} + " --max-download-size 2X");
   EXPECT_EQ(bad, 2);
   EXPECT_NE(message.find("--max-download-size"), std::string::npos) << message;
+}
+
+TEST_F(DaemonTest, MaxRateCapsDownloadsAndTheCliShowsTheCapAndTheConnections) {
+  test_file_server files;
+  files.add_file("capped.gguf", make_test_bytes(512 * 1024));
+  daemon_process daemon{{"--models-dir", (dir / "models").string(), "--max-rate", "1.5M"}};
+  // The job's own cap is lower: it binds.
+  auto [ok, out] = run(cli(daemon) + "download url:" + files.base_url()
+                       + "/files/capped.gguf --max-rate 512K");
+  EXPECT_EQ(ok, 0) << out;
+  EXPECT_NE(out.find("/s \u00d71 (cap 524.3 kB/s)"), std::string::npos) << out;
+
+  auto [bad_cli, why] = run(cli(daemon) + "download url:" + files.base_url()
+                            + "/files/capped.gguf --max-rate fast");
+  EXPECT_EQ(bad_cli, 2);
+  EXPECT_NE(why.find("--max-rate: expected bytes per second"), std::string::npos) << why;
+  auto [bad, message] = run(std::string{PROVISIOND_PATH} + " --max-rate 1.5X");
+  EXPECT_EQ(bad, 2);
+  EXPECT_NE(message.find("--max-rate: expected a number of bytes"), std::string::npos) << message;
 }
 
 TEST_F(DaemonTest, ConfigFileSetsOptionsAndSigtermStopsQuickly) {

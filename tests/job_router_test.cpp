@@ -114,6 +114,43 @@ TEST_F(JobRouterTest, RefusesASecondDownloadOfALiveModel) {
   EXPECT_EQ(state_of(b), "queued");
 }
 
+TEST_F(JobRouterTest, AJobsOwnCapIsSharedWithItsVendorsAndChangesWhileItRuns) {
+  settings.max_rate->set(5'000'000); // the router's copy of the settings shares it
+  download_spec spec{model_a, "", "localhost", {}, {}, ""};
+  spec.max_rate = 1'000'000;
+  auto accepted = ask(router, spec);
+  sched.run();
+  ASSERT_TRUE(accepted->value) << caf::to_string(accepted->error);
+  auto a = *accepted->value;
+  auto b = download(model_b); // queued behind a
+  ASSERT_EQ(script->rate_limits.size(), 1u);
+  auto limits = script->rate_limits[0];
+  ASSERT_EQ(limits.size(), 2u);
+  EXPECT_EQ(limits[0]->bytes_per_sec(), 1'000'000u) << "the job's own";
+  EXPECT_EQ(limits[1], settings.max_rate) << "the node's, the same object for every job";
+
+  auto raised = ask<std::uint64_t>(router, max_rate_atom_v, a, std::uint64_t{8'000'000});
+  auto queued = ask<std::uint64_t>(router, max_rate_atom_v, b, std::uint64_t{0});
+  auto unknown = ask<std::uint64_t>(router, max_rate_atom_v, std::string{"job-x"},
+                                    std::uint64_t{1});
+  sched.run();
+  EXPECT_EQ(raised->value, "5000000") << "the node's cap binds";
+  EXPECT_EQ(limits[0]->bytes_per_sec(), 8'000'000u) << "the vendor's object changed at once";
+  EXPECT_EQ(queued->value, "5000000");
+  EXPECT_EQ(unknown->error, make_error(api_errc::not_found));
+  auto said = false;
+  for (const auto& event : board->find(a)->read_after(0).events)
+    said = said || event.data.find("rate cap of this job set to 8.0 MB/s") != std::string::npos;
+  EXPECT_TRUE(said) << "the job's narration tells the change";
+
+  caf::anon_send(script->vendors[0], finish_atom_v);
+  sched.run();
+  ASSERT_EQ(state_of(a), "completed");
+  auto late = ask<std::uint64_t>(router, max_rate_atom_v, a, std::uint64_t{1});
+  sched.run();
+  EXPECT_EQ(late->error, make_error(api_errc::job_finished));
+}
+
 TEST_F(JobRouterTest, CancellingAQueuedJobNeverStartsIt) {
   auto a = download(model_a);
   auto b = download(model_b);

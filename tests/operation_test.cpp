@@ -92,3 +92,46 @@ TEST(OperationTest, ReplaceIsAnOptionalFlag) {
   EXPECT_FALSE(parse(R"(,"replace":null)")->download.replace);
   EXPECT_EQ(describe(parse(R"(,"replace":"yes")").error()).code, "invalid_field");
 }
+
+TEST(OperationTest, MaxRateIsBytesPerSecondAsANumberOrWithAUnit) {
+  auto rate_of = [](const std::string& value) {
+    auto op = parse_operation(R"({"operation":"model_download","model":"url:http://h/a.gguf",)"
+                              R"("max_rate":)"
+                              + value + "}");
+    return op ? op->download.max_rate : std::uint64_t{1234567};
+  };
+  EXPECT_EQ(parse_operation(R"({"operation":"model_download","model":"url:http://h/a"})")
+                ->download.max_rate,
+            0u);
+  EXPECT_EQ(rate_of("null"), 0u);
+  EXPECT_EQ(rate_of("0"), 0u);
+  EXPECT_EQ(rate_of("1000000"), 1000000u);
+  EXPECT_EQ(rate_of("1e6"), 1000000u);
+  EXPECT_EQ(rate_of(R"("100M")"), 100u << 20);
+  EXPECT_EQ(rate_of(R"("1.5G")"), 1610612736u);
+  for (const char* bad : {R"("fast")", R"("1.5X")", R"("")", "-1", "1.5", "true", "[1]",
+                          R"({"r":1})", "1e30"}) {
+    auto op = parse_operation(R"({"operation":"model_download","model":"url:http://h/a.gguf",)"
+                              R"("max_rate":)"
+                              + std::string{bad} + "}");
+    ASSERT_FALSE(op) << bad;
+    auto view = describe(op.error());
+    EXPECT_EQ(view.code, "invalid_field") << bad;
+    EXPECT_EQ(view.http_status, 400u);
+    EXPECT_NE(view.message.find("'max_rate'"), std::string::npos) << view.message;
+  }
+}
+
+TEST(OperationTest, AJobPatchNamesTheNewCap) {
+  EXPECT_EQ(parse_job_patch(R"({"max_rate":"10M"})"), std::uint64_t{10} << 20);
+  EXPECT_EQ(parse_job_patch(R"({"max_rate":0})"), 0u);
+  EXPECT_EQ(parse_job_patch(R"({"max_rate":null})"), 0u) << "null removes the cap";
+  auto code = [](std::string_view body) {
+    auto rate = parse_job_patch(body);
+    return rate ? "ok" : describe(rate.error()).code;
+  };
+  EXPECT_EQ(code("{}"), "missing_field");
+  EXPECT_EQ(code(R"({"max_rate":"slow"})"), "invalid_field");
+  EXPECT_EQ(code("not json"), "invalid_json");
+  EXPECT_EQ(code("[1]"), "invalid_json");
+}

@@ -128,6 +128,39 @@ TEST_F(TrackerTest, AJobOfSeveralFilesCountsThemAllAndNamesTheActiveOnes) {
   EXPECT_EQ(last.active, std::vector<std::string>{"b.safetensors"});
 }
 
+TEST_F(TrackerTest, ReportsSumTheActiveFilesConnectionsAndTheCapThatBindsNow) {
+  auto [narration, box] = spawn_probe();
+  auto job_cap = std::make_shared<net::rate_limit>(8'000'000);
+  auto node_cap = std::make_shared<net::rate_limit>();
+  auto tracker = spawn(tracker_actor, narration,
+                       tracker_settings{progress_interval, heartbeat_interval, {job_cap, node_cap}});
+  sched.run();
+  caf::anon_send(tracker, progress_update{"a.safetensors", 100, 100, 1}); // done: no longer counts
+  caf::anon_send(tracker, progress_update{"b.safetensors", 40, 100, 4});
+  caf::anon_send(tracker, progress_update{"c.safetensors", 10, 100, 3});
+  sched.run();
+  sched.advance_time(progress_interval);
+  sched.run();
+  ASSERT_FALSE(box->reports.empty());
+  EXPECT_EQ(box->reports.back().connections, 7u);
+  EXPECT_EQ(box->reports.back().max_rate, 8'000'000u);
+
+  node_cap->set(2'000'000); // the lower of the two binds
+  caf::anon_send(tracker, progress_update{"b.safetensors", 50, 100, 4});
+  sched.run();
+  sched.advance_time(progress_interval);
+  sched.run();
+  EXPECT_EQ(box->reports.back().max_rate, 2'000'000u);
+
+  job_cap->set(0);
+  node_cap->set(0);
+  caf::anon_send(tracker, progress_update{"b.safetensors", 60, 100, 4});
+  sched.run();
+  sched.advance_time(progress_interval);
+  sched.run();
+  EXPECT_EQ(box->reports.back().max_rate, 0u) << "no cap";
+}
+
 TEST_F(TrackerTest, AQueuedJobArmsNoHeartbeatAndBeatsDoNotRepeatTheReference) {
   auto [narration, box] = spawn_probe();
   auto tracker = spawn_tracker(narration, false);

@@ -74,6 +74,7 @@ vendor_factory scripted_vendors(std::shared_ptr<vendor_script> script) {
         observed(scripted_vendor, ctx.stats), ctx, script);
     script->vendors.push_back(vendor);
     script->job_ids.push_back(ctx.job_id);
+    script->rate_limits.push_back(ctx.rate_limits);
     return vendor;
   };
 }

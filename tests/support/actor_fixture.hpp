@@ -51,6 +51,8 @@ struct vendor_script {
   /// Filled in as the test runs, one entry per spawned vendor.
   std::vector<caf::actor> vendors;
   std::vector<std::string> job_ids;
+  /// The caps each vendor's transfers were given.
+  std::vector<net::rate_limits> rate_limits;
   std::vector<std::filesystem::path> part_files;
   std::vector<caf::error> exit_reasons;
 };
@@ -87,6 +89,9 @@ std::vector<listed_actor> of_kind(const std::vector<listed_actor>& actors, std::
 /// An actor's answer as the API shows it.
 inline std::string as_text(std::string& text) {
   return std::move(text);
+}
+inline std::string as_text(std::uint64_t number) {
+  return std::to_string(number);
 }
 inline std::string as_text(job_phase state) {
   return std::string{state_name(state)};
