@@ -13,6 +13,11 @@ const JOB_LIST_INTERVAL_MS = 3000;
 const MODELS_INTERVAL_MS = 10000;
 const ACTORS_INTERVAL_MS = 2000;
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
+// The speed chart beside a running job's bar: the last minute, in a small box.
+const CHART_WINDOW_MS = 60000;
+const CHART_WIDTH = 120;
+const CHART_HEIGHT = 28;
+const SVG_NS = 'http://www.w3.org/2000/svg';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -225,10 +230,20 @@ function jobRow(id) {
   cells.bar = el('progress', { max: 100 });
   cells.percent = el('span', { class: 'percent' });
   cells.progress.append(cells.bar, ' ', cells.percent);
+  cells.rate = el('span', { class: 'rate' });
+  cells.chart = speedChart();
+  cells.speed.append(cells.chart.svg, ' ', cells.rate);
   cells.cancel = el('button', { type: 'button', text: 'Cancel' });
   cells.note = el('span', { class: 'note' });
-  cells.outcome.append(cells.cancel, ' ', cells.note);
+  cells.capInput = el('input', { type: 'text', class: 'cap', placeholder: 'e.g. 10M', size: 7 });
+  cells.capButton = el('button', { type: 'submit', class: 'set-cap', text: 'Set cap' });
+  cells.capForm = el('form', { class: 'cap-form' }, cells.capInput, ' ', cells.capButton);
+  cells.outcome.append(cells.cancel, ' ', cells.capForm, ' ', cells.note);
   cells.cancel.addEventListener('click', () => cancelJob(id));
+  cells.capForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    changeCap(id);
+  });
   cells.tr = el('tr', { 'data-job-id': id }, cells.model, cells.vendor, cells.state, cells.progress,
     cells.bytes, cells.speed, cells.eta, cells.latest, cells.outcome);
   return cells;
@@ -261,16 +276,23 @@ function renderJob(job) {
   row.bar.setAttribute('aria-label', `Progress of ${summary.model}`);
   row.bytes.textContent = total > 0 ? `${formatBytes(bytes)} / ${formatBytes(total)}` : formatBytes(bytes);
   const live = state === 'running' && progress;
-  row.speed.textContent = live ? `${formatBytes(progress.bytes_per_sec)}/s` : '—';
+  row.rate.textContent = live ? rateText(progress) : '—';
+  row.chart.svg.classList.toggle('idle', !live);
+  if (live) drawSpeedChart(row.chart, job.speeds, progress.max_rate);
   row.eta.textContent = live ? formatDuration(progress.eta_secs) : '—';
   row.latest.textContent = job.latest || (summary.error ? summary.error.message : '');
   const cancellable = !FINISHED.has(state);
   row.cancel.hidden = !cancellable;
   row.cancel.setAttribute('aria-label', `Cancel ${summary.model}`);
+  row.capForm.hidden = !cancellable || summary.operation !== 'model_download';
+  row.capInput.setAttribute('aria-label', `Rate cap of ${summary.model} (bytes per second, e.g. 10M; empty for none)`);
+  row.capButton.setAttribute('aria-label', `Set the rate cap of ${summary.model}`);
 }
 
 function addJob(summary) {
-  const job = { summary, progress: null, latest: '', row: jobRow(summary.job_id), stream: null, replayed: false };
+  const job = {
+    summary, progress: null, speeds: [], latest: '', row: jobRow(summary.job_id), stream: null, replayed: false,
+  };
   jobs.set(summary.job_id, job);
   // Newest first.
   $('#jobs tbody').prepend(job.row.tr);
@@ -305,6 +327,7 @@ function openStream(job) {
   const onEvent = (name, data) => {
     if (name === 'progress') {
       job.progress = JSON.parse(data);
+      recordSpeed(job.speeds, job.progress.bytes_per_sec);
       if (job.summary.state === 'queued') job.summary.state = 'running';
       renderJob(job);
     } else if (name === 'narration') {
@@ -408,6 +431,82 @@ async function cancelJob(id) {
     announce(`Cancel failed: ${text}`);
   }
   renderJob(job);
+}
+
+// -- speed, connections and the rate cap -----------------------------------------
+
+function rateText(progress) {
+  let text = `${formatBytes(progress.bytes_per_sec)}/s`;
+  if (progress.connections > 0) text += ` \u00d7${progress.connections}`;
+  if (progress.max_rate > 0) text += ` (cap ${formatBytes(progress.max_rate)}/s)`;
+  return text;
+}
+
+/** Keeps a minute of (time, bytes per second) samples. */
+function recordSpeed(speeds, rate) {
+  const now = Date.now();
+  speeds.push({ at: now, rate });
+  while (speeds.length && speeds[0].at < now - CHART_WINDOW_MS) speeds.shift();
+}
+
+function svg(tag, attributes = {}) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  return node;
+}
+
+function speedChart() {
+  const area = svg('polygon', { class: 'speed-area' });
+  const line = svg('polyline', { class: 'speed-line' });
+  const cap = svg('line', { class: 'speed-cap', x1: 0, x2: CHART_WIDTH });
+  const root = svg('svg', {
+    class: 'speed-chart', width: CHART_WIDTH, height: CHART_HEIGHT, viewBox: `0 0 ${CHART_WIDTH} ${CHART_HEIGHT}`,
+    role: 'img', 'aria-label': 'Speed over the last minute',
+  });
+  root.append(area, line, cap);
+  return { svg: root, area, line, cap };
+}
+
+/** Redraws the chart: time runs left to right over the last minute, the cap (if any) is a dashed line. */
+function drawSpeedChart(chart, speeds, cap) {
+  const now = Date.now();
+  const top = Math.max(1, cap || 0, ...speeds.map((s) => s.rate)) * 1.1;
+  const x = (at) => (CHART_WIDTH * (at - (now - CHART_WINDOW_MS))) / CHART_WINDOW_MS;
+  const y = (rate) => CHART_HEIGHT - (CHART_HEIGHT * rate) / top;
+  const points = speeds.map((s) => `${x(s.at).toFixed(1)},${y(s.rate).toFixed(1)}`).join(' ');
+  chart.line.setAttribute('points', points);
+  chart.area.setAttribute('points', speeds.length
+    ? `${x(speeds[0].at).toFixed(1)},${CHART_HEIGHT} ${points} ${x(speeds[speeds.length - 1].at).toFixed(1)},${CHART_HEIGHT}`
+    : '');
+  chart.cap.setAttribute('visibility', cap > 0 ? 'visible' : 'hidden');
+  chart.cap.setAttribute('y1', y(cap || 0).toFixed(1));
+  chart.cap.setAttribute('y2', y(cap || 0).toFixed(1));
+  const last = speeds.length ? speeds[speeds.length - 1].rate : 0;
+  chart.svg.setAttribute('aria-label', `Speed over the last minute, now ${formatBytes(last)}/s`);
+}
+
+async function changeCap(id) {
+  const job = jobs.get(id);
+  const text = job.row.capInput.value.trim();
+  job.row.capButton.disabled = true;
+  let reply;
+  try {
+    reply = await api('PATCH', `/v1/jobs/${encodeURIComponent(id)}`, { max_rate: text === '' ? null : text });
+  } catch {
+    reply = { status: 0, ok: false, json: null };
+  }
+  job.row.capButton.disabled = false;
+  if (reply.ok) {
+    const own = reply.json.max_rate;
+    job.row.note.textContent = own > 0 ? `Cap ${formatBytes(own)}/s` : 'No cap of its own';
+    job.row.capInput.removeAttribute('aria-invalid');
+    announce(`${job.summary.model}: ${own > 0 ? `capped at ${formatBytes(own)}/s` : 'cap removed'}`);
+  } else {
+    const why = reply.status === 0 ? 'The provisioner does not answer' : errorText(reply);
+    job.row.note.textContent = `Cap not changed: ${why}`;
+    job.row.capInput.setAttribute('aria-invalid', 'true');
+    announce(`Cap not changed: ${why}`);
+  }
 }
 
 // -- the download form --------------------------------------------------------

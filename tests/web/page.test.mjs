@@ -113,7 +113,24 @@ async function scenario(page, base, fileServer, modelsDir) {
   [slowJob, first]);
   const second = await percent();
   assert.ok(second > first && second < 100, `the bar moves: ${first}% then ${second}%`);
-  assert.match(await slowRow.locator('td').nth(5).textContent(), /B\/s$/, 'a speed is shown');
+  assert.match(await slowRow.locator('td').nth(5).textContent(), /B\/s \u00d71$/, 'a speed and one connection are shown');
+  // The speed chart of the last minute is drawn beside it, by the page itself.
+  const chart = slowRow.locator('svg.speed-chart');
+  await chart.waitFor();
+  await page.waitForFunction((id) => {
+    const line = document.querySelector(`tr[data-job-id="${id}"] svg.speed-chart polyline`);
+    return line && line.getAttribute('points').split(' ').length >= 2;
+  }, slowJob);
+  assert.match(await chart.getAttribute('aria-label'), /^Speed over the last minute, now .+B\/s$/);
+  // Cap it from its row: the server's next events carry the cap.
+  await slowRow.getByLabel(/^Rate cap of/).fill('512K');
+  await slowRow.getByRole('button', { name: /^Set the rate cap/ }).click();
+  await slowRow.locator('.note', { hasText: 'Cap 524.3 kB/s' }).waitFor();
+  await slowRow.locator('td .rate', { hasText: '(cap 524.3 kB/s)' }).waitFor();
+  assert.equal(await chart.locator('line.speed-cap').getAttribute('visibility'), 'visible', 'the cap is drawn');
+  await slowRow.getByLabel(/^Rate cap of/).fill('fast');
+  await slowRow.getByRole('button', { name: /^Set the rate cap/ }).click();
+  await slowRow.locator('.note', { hasText: /^Cap not changed: .*invalid_field/ }).waitFor();
   assert.equal(await slowRow.locator('td').nth(1).textContent(), 'url', 'the vendor is shown');
   console.log(`progress moved from ${first}% to ${second}%`);
   await page.locator('#actors .actor-name', { hasText: 'url_vendor' }).waitFor();
