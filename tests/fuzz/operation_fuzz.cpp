@@ -1,4 +1,4 @@
-// The body of POST /v1/jobs.
+// The body of POST /v1/jobs, and of PATCH /v1/jobs/{id}.
 
 #include "net/api/operation.hpp"
 
@@ -7,6 +7,8 @@
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  (void)hive::parse_operation(std::string_view{reinterpret_cast<const char*>(data), size});
+  std::string_view body{reinterpret_cast<const char*>(data), size};
+  (void)hive::parse_operation(body);
+  (void)hive::parse_job_patch(body);
   return 0;
 }
