@@ -366,6 +366,15 @@ const option_row rows[] = {
            fs::exists(store / "manifests" / "registry.ollama.ai" / "library" / "tiny" / "latest"));
        EXPECT_GE(t.proxied(t.proxy(), "/v2/library/tiny/manifests/latest"), 1u);
      }},
+    {"MinFreeRefusesAJobThatWouldEatIntoIt",
+     [](DaemonOptionsTest& t) {
+       t.add_github_asset();
+       t.start({{"github-api", t.github().api_url()}, {"min-free", "1000000T"}});
+       auto end = t.download("gh:acme/models@v1:tiny.gguf");
+       EXPECT_EQ(end.data.rfind("[ERROR] insufficient_space: needs 16.4 kB, ", 0), 0u) << end.data;
+       EXPECT_NE(end.data.find("must stay free (--min-free)"), std::string::npos) << end.data;
+       EXPECT_TRUE(t.github().blobs().requests().empty());
+     }},
     {"ModelsDirIsWhereModelsGo",
      [](DaemonOptionsTest& t) {
        t.files().add_file("m.gguf", "weights");
