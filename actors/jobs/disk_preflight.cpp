@@ -12,6 +12,10 @@ caf::expected<net::space_hold> reserve_space(const job_settings& settings,
     return net::space_hold{};
   std::vector<net::space_claim> claims;
   for (const auto& task : tasks) {
+    // An import links or reflinks when it can, taking no space; a copy that
+    // meets a full disk fails cleanly all the same.
+    if (!task.source_path.empty())
+      continue;
     auto bytes = net::bytes_still_needed(task.part_path, task.final_path, task.size);
     if (bytes == 0)
       continue;

@@ -12,9 +12,9 @@
 namespace hive {
 
 /// The disk preflight of a job's plan, before its first byte: what each task
-/// still needs (files of unknown size count nothing), per file system, must
-/// fit in the free space less what other jobs were promised and less
-/// `settings.min_free`. The job's promise, held until the job ends (each
+/// still needs (files of unknown size and imports count nothing), per file
+/// system, must fit in the free space less what other jobs were promised and
+/// less `settings.min_free`. The job's promise, held until the job ends (each
 /// file's worker drops its part once it has allocated it), or
 /// `insufficient_space` naming the sizes and the file system. Without a
 /// ledger in the settings nothing is checked.
