@@ -3,8 +3,12 @@
 // (a CTest resource lock keeps them apart). Without it the tests are skipped,
 // saying why. GitHub assets, whose sizes the plan knows, are the files.
 
+#include "actors/vendors/http_file_actor.hpp"
+#include "actors/vendors/partial_allocation.hpp"
+#include "messages/errc.hpp"
 #include "net/format/human_units.hpp"
 #include "net/host/disk_space.hpp"
+#include "net/host/space_ledger.hpp"
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_github_server.hpp"
 
@@ -69,7 +73,8 @@ TEST_F(DiskPreflightTest, AJobThatWouldEatIntoTheMarginFailsAtOnceWritingNothing
   auto size = free - mib; // fits the disk, not the disk less the margin
   github.add_asset(repo, "v1", "big.gguf", make_test_bytes(size, 41));
 
-  auto log = follow(start_download("gh:acme/models@v1:big.gguf"));
+  auto job = start_download("gh:acme/models@v1:big.gguf");
+  auto log = follow(job);
   auto why = log.final_data();
   EXPECT_EQ(why.rfind("[ERROR] insufficient_space: needs " + format_bytes(size) + ", ", 0), 0u)
       << why;
@@ -79,7 +84,53 @@ TEST_F(DiskPreflightTest, AJobThatWouldEatIntoTheMarginFailsAtOnceWritingNothing
       << why;
   EXPECT_TRUE(github.blobs().requests().empty()) << "not one byte was asked for";
   EXPECT_EQ(written(), before) << "no partial, no folder";
+  auto reply = get("/v1/jobs/" + job);
+  ASSERT_EQ(reply.status, 200u);
+  simdjson::dom::parser parser;
+  std::string_view state, code, message;
+  auto body = parse_json(parser, reply.body);
+  ASSERT_EQ(body["state"].get(state), simdjson::SUCCESS);
+  ASSERT_EQ(body["error"]["code"].get(code), simdjson::SUCCESS) << reply.body;
+  ASSERT_EQ(body["error"]["message"].get(message), simdjson::SUCCESS) << reply.body;
+  EXPECT_EQ(state, "failed");
+  EXPECT_EQ(code, "insufficient_space");
+  EXPECT_EQ("[ERROR] insufficient_space: " + std::string{message}, why);
   EXPECT_EQ(get("/health").status, 200u);
+}
+
+// What another writer takes between a job's check and its file's start: the
+// worker's allocation meets the full disk and fails the job the same way.
+TEST_F(DiskPreflightTest, AnAllocationThatNoLongerFitsFailsWithInsufficientSpaceKeepingNothing) {
+  http_file_state st; // the worker of HTTP fetches, as it prepares its partial
+  net::space_ledger ledger;
+  st.ctx.job_id = "job-1";
+  st.ctx.settings.space = &ledger;
+  st.task.part_path = (models_dir / "m" / "m.gguf.part").string();
+  fs::create_directories(models_dir / "m");
+  auto before = free_space();
+  st.task.size = before + mib;
+  std::error_code ec;
+  st.claim = net::part_claim::acquire(st.task.part_path, ec);
+  ASSERT_FALSE(ec);
+
+  auto err = allocate_partial(st);
+  auto view = describe(err);
+  EXPECT_EQ(view.code, "insufficient_space");
+  EXPECT_EQ(view.message.rfind("no space left in " + (models_dir / "m").string() + " (", 0), 0u)
+      << view.message;
+  EXPECT_FALSE(fs::exists(st.task.part_path)) << "an empty part does not stay";
+  EXPECT_EQ(free_space(), before) << "nothing stays allocated";
+
+  // One that fits is allocated in full, and its promise is handed back.
+  st.task.size = 2 * mib;
+  auto on = net::volume_of(st.task.part_path, ec);
+  ASSERT_FALSE(ledger.reserve("job-1", {{st.task.part_path, on, st.task.size}}, 0));
+  st.claim = net::part_claim::acquire(st.task.part_path, ec);
+  ASSERT_FALSE(ec);
+  EXPECT_FALSE(allocate_partial(st));
+  EXPECT_EQ(ledger.promised(on.device), 0u);
+  EXPECT_LE(free_space(), before - 2 * mib);
+  EXPECT_EQ(fs::file_size(st.task.part_path), 0u) << "the size stays what was written";
 }
 
 TEST_F(DiskPreflightTest, OfTwoJobsThatFitOnlyAloneTheSecondIsRefusedWhileTheFirstRuns) {
