@@ -8,7 +8,6 @@
 #include "messages/errc.hpp"
 #include "net/format/human_units.hpp"
 #include "net/host/disk_space.hpp"
-#include "net/host/space_ledger.hpp"
 #include "tests/support/runtime_fixture.hpp"
 #include "tests/support/test_github_server.hpp"
 
@@ -102,9 +101,6 @@ TEST_F(DiskPreflightTest, AJobThatWouldEatIntoTheMarginFailsAtOnceWritingNothing
 // worker's allocation meets the full disk and fails the job the same way.
 TEST_F(DiskPreflightTest, AnAllocationThatNoLongerFitsFailsWithInsufficientSpaceKeepingNothing) {
   http_file_state st; // the worker of HTTP fetches, as it prepares its partial
-  net::space_ledger ledger;
-  st.ctx.job_id = "job-1";
-  st.ctx.settings.space = &ledger;
   st.task.part_path = (models_dir / "m" / "m.gguf.part").string();
   fs::create_directories(models_dir / "m");
   auto before = free_space();
@@ -120,17 +116,6 @@ TEST_F(DiskPreflightTest, AnAllocationThatNoLongerFitsFailsWithInsufficientSpace
       << view.message;
   EXPECT_FALSE(fs::exists(st.task.part_path)) << "an empty part does not stay";
   EXPECT_EQ(free_space(), before) << "nothing stays allocated";
-
-  // One that fits is allocated in full, and its promise is handed back.
-  st.task.size = 2 * mib;
-  auto on = net::volume_of(st.task.part_path, ec);
-  ASSERT_FALSE(ledger.reserve("job-1", {{st.task.part_path, on, st.task.size}}, 0));
-  st.claim = net::part_claim::acquire(st.task.part_path, ec);
-  ASSERT_FALSE(ec);
-  EXPECT_FALSE(allocate_partial(st));
-  EXPECT_EQ(ledger.promised(on.device), 0u);
-  EXPECT_LE(free_space(), before - 2 * mib);
-  EXPECT_EQ(fs::file_size(st.task.part_path), 0u) << "the size stays what was written";
 }
 
 TEST_F(DiskPreflightTest, OfTwoJobsThatFitOnlyAloneTheSecondIsRefusedWhileTheFirstRuns) {
