@@ -378,6 +378,15 @@ const option_row rows[] = {
          return e.name == "progress" && e.data.find(R"("max_rate":524288)") != std::string::npos;
        }));
      }},
+    {"MinFreeRefusesAJobThatWouldEatIntoIt",
+     [](DaemonOptionsTest& t) {
+       t.add_github_asset();
+       t.start({{"github-api", t.github().api_url()}, {"min-free", "1000000T"}});
+       auto end = t.download("gh:acme/models@v1:tiny.gguf");
+       EXPECT_EQ(end.data.rfind("[ERROR] insufficient_space: needs 16.4 kB, ", 0), 0u) << end.data;
+       EXPECT_NE(end.data.find("must stay free (--min-free)"), std::string::npos) << end.data;
+       EXPECT_TRUE(t.github().blobs().requests().empty());
+     }},
     {"ModelsDirIsWhereModelsGo",
      [](DaemonOptionsTest& t) {
        t.files().add_file("m.gguf", "weights");

@@ -1,6 +1,7 @@
 // A full disk, for real: a small tmpfs that CI mounts (`.ci/run`) and names in
 // PROVISIONER_ENOSPC_DIR. Without it the test is skipped, saying why. One test
-// only: two would fill the same file system at once under `ctest -j`.
+// here, and a CTest resource lock between it and DiskPreflightTest: two would
+// fill the same file system at once under `ctest -j`.
 
 #include "net/host/file_system.hpp"
 #include "tests/support/runtime_fixture.hpp"

@@ -5,8 +5,11 @@
 #include "actors/inspect/registry_actor.hpp"
 #include "messages/errc.hpp"
 #include "net/host/part_file.hpp"
+#include "net/host/space_ledger.hpp"
 
 #include <caf/send.hpp>
+
+#include <sys/stat.h>
 
 namespace hive::test {
 namespace {
@@ -20,6 +23,8 @@ protected:
     job_settings settings;
     settings.parallel_files = 2;
     settings.models_dir = temp_dir / "models";
+    settings.space = ledger;
+    settings.min_free = min_free;
     fs::create_directories(settings.models_dir);
     catalog = spawn(catalog_actor, settings.models_dir);
     job_summary summary;
@@ -73,6 +78,9 @@ protected:
 
   std::shared_ptr<vendor_script> script = std::make_shared<vendor_script>();
   int factory_calls = 0;
+  /// The node's ledger of promised disk space, if the test checks it.
+  net::space_ledger* ledger = nullptr;
+  std::uint64_t min_free = 0;
   caf::actor registry = spawn(registry_actor);
   std::shared_ptr<actor_stats> stats = std::make_shared<actor_stats>();
   std::shared_ptr<job_journal> journal;
@@ -344,6 +352,107 @@ TEST_F(SnapshotSupervisorTest, ACancelDuringAFailedSnapshotsUnwindRemovesTheFail
   EXPECT_EQ(last_event(*journal).data, "[CANCELLED]");
   EXPECT_TRUE(files_ending(temp_dir / "cache", ".incomplete").empty());
   EXPECT_TRUE(files_ending(temp_dir / "cache", ".validator").empty());
+}
+
+// -- the disk preflight -------------------------------------------------------
+
+/// A snapshot of two 100-byte files, planned against a file system that
+/// always has 1000 bytes free, through the node's ledger.
+class PreflightSupervisorTest : public JobSupervisorTest {
+protected:
+  /// A job still running holds promises in `space`, which goes before the
+  /// actor system: the job ends first.
+  void TearDown() override {
+    if (supervisor) {
+      caf::anon_send(supervisor, cancel_atom_v);
+      sched.run();
+    }
+  }
+
+  void resolve(std::uint64_t margin, bool imported = false) {
+    job_files files;
+    for (const char* name : {"a.safetensors", "b.safetensors"}) {
+      auto blob = temp_dir / "cache" / "blobs" / name;
+      file_task task;
+      if (imported)
+        task.source_path = (temp_dir / "source" / name).string();
+      task.name = name;
+      task.url = "http://127.0.0.1:1/" + std::string{name};
+      task.part_path = blob.string() + ".incomplete";
+      task.final_path = blob.string();
+      task.size = 100;
+      files.tasks.push_back(std::move(task));
+    }
+    script->files = files;
+    ledger = &space;
+    min_free = margin;
+    spawn_supervisor("hf:org/repo");
+    start();
+    ASSERT_EQ(script->vendors.size(), 1u); // the resolver
+    finish(0);
+  }
+
+  void finish(std::size_t vendor) {
+    caf::anon_send(script->vendors.at(vendor), finish_atom_v);
+    sched.run();
+  }
+
+  /// Bytes the ledger holds on the test's file system.
+  std::uint64_t promised() const {
+    struct stat info {};
+    EXPECT_EQ(::stat(temp_dir.c_str(), &info), 0);
+    return space.promised(info.st_dev);
+  }
+
+  net::space_ledger space{[](const fs::path&, std::error_code&) { return std::uint64_t{1000}; }};
+};
+
+TEST_F(PreflightSupervisorTest, APlanThatDoesNotFitFailsBeforeAnyFileStarts) {
+  resolve(801); // 200 bytes to fetch, 1000 free: 801 must stay free
+  EXPECT_EQ(script->vendors.size(), 1u) << "no file started";
+  auto end = last_event(*journal).data;
+  EXPECT_EQ(end.rfind("[ERROR] insufficient_space: needs 200 B, 1.0 kB free on /", 0), 0u) << end;
+  EXPECT_NE(end.find(", and 801 B must stay free (--min-free)"), std::string::npos) << end;
+  EXPECT_EQ(state_name(journal->summary().state), "failed");
+  ASSERT_EQ(parent_box->outcomes.size(), 1u);
+  EXPECT_EQ(parent_box->outcomes[0].error_code, "insufficient_space");
+  EXPECT_FALSE(fs::exists(temp_dir / "cache")) << "nothing written";
+  EXPECT_EQ(promised(), 0u);
+}
+
+TEST_F(PreflightSupervisorTest, ImportsAreNotCountedForTheyMayTakeNoSpace) {
+  resolve(801, true);
+  EXPECT_EQ(script->vendors.size(), 3u);
+  EXPECT_EQ(promised(), 0u);
+}
+
+TEST_F(PreflightSupervisorTest, APlanThatFitsHoldsItsSpaceUntilTheJobEnds) {
+  resolve(800);
+  ASSERT_EQ(script->vendors.size(), 3u); // the resolver, then both files
+  EXPECT_EQ(promised(), 200u) << "scripted vendors allocate nothing";
+  finish(1);
+  EXPECT_EQ(promised(), 200u);
+  finish(2);
+  EXPECT_EQ(last_event(*journal).data, "[DONE]");
+  EXPECT_EQ(promised(), 0u);
+}
+
+TEST_F(PreflightSupervisorTest, ACancelledJobGivesItsSpaceBack) {
+  resolve(0);
+  ASSERT_EQ(promised(), 200u);
+  auto answer = ask<job_phase>(supervisor, cancel_atom_v);
+  sched.run();
+  ASSERT_TRUE(answer->value);
+  EXPECT_EQ(promised(), 0u);
+}
+
+TEST_F(PreflightSupervisorTest, AFailedJobGivesItsSpaceBack) {
+  resolve(0);
+  ASSERT_EQ(promised(), 200u);
+  script->fail_with = make_error(download_errc::connection_reset, "a.safetensors: reset");
+  finish(1);
+  EXPECT_EQ(state_name(journal->summary().state), "failed");
+  EXPECT_EQ(promised(), 0u);
 }
 
 } // namespace hive::test

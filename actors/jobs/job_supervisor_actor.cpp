@@ -1,10 +1,12 @@
 #include "actors/jobs/job_supervisor_actor.hpp"
 
 #include "actors/inspect/registry_actor.hpp"
+#include "actors/jobs/disk_preflight.hpp"
 #include "actors/jobs/narration_actor.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
 #include "net/format/human_units.hpp"
+#include "net/host/disk_space.hpp"
 #include "net/host/file_system.hpp"
 #include "net/host/part_file.hpp"
 #include "net/host/wall_clock.hpp"
@@ -83,6 +85,8 @@ void publish(job_supervisor_actor_type* self, const job_outcome& outcome) {
 void finish(job_supervisor_actor_type* self, job_outcome outcome) {
   auto& st = self->state;
   enter(self, phase::done);
+  // Before anyone hears that the job is over: a job started then finds the space free.
+  st.space = {};
   // Via the tracker, so that its last progress report comes first; the
   // narration actor answers once the journal holds the final state, and only
   // then does anyone hear that the job is over.
@@ -168,8 +172,10 @@ void conclude(job_supervisor_actor_type* self) {
     auto view = describe(st.failure);
     // Resumable parts stay for the next attempt; empty ones and those without
     // a validator would only stand in its way (and keep their folders).
-    for (const auto& part : st.part_paths)
+    for (const auto& part : st.part_paths) {
       net::remove_if_unresumable(part);
+      net::trim_preallocation(part); // what stays holds only what it holds
+    }
     remove_fetched(self);
     st.voice.error("failed", view.code + ": " + view.message);
     return finish(self, job_outcome{st.plan.job_id, job_phase::failed, view.code, view.message});
@@ -222,6 +228,12 @@ void accept_files(job_supervisor_actor_type* self, job_files& plan) {
                                     : ", " + std::to_string(plan.present.size())
                                           + " already in the cache (" + format_bytes(cached) + ")");
   st.voice.say("plan", human);
+  auto space = reserve_space(st.plan.settings, st.plan.job_id, plan.tasks);
+  if (!space) { // fails at once, with nothing written: the resolver's exit concludes
+    st.failure = std::move(space.error());
+    return;
+  }
+  st.space = std::move(*space);
   st.present = std::move(plan.present);
   st.written_last = std::move(plan.written_last);
   st.pending.assign(std::make_move_iterator(plan.tasks.begin()),

@@ -5,6 +5,7 @@
 #include "messages/actor_stats.hpp"
 #include "net/api/job_journal.hpp"
 #include "messages/transfer_messages.hpp"
+#include "net/host/space_ledger.hpp"
 
 #include <caf/actor.hpp>
 #include <caf/behavior.hpp>
@@ -70,6 +71,8 @@ struct job_supervisor_state {
   std::vector<file_fetched> present;
   /// Written once every file is fetched and verified.
   std::vector<file_write> written_last;
+  /// The job's promise of disk space for its files, until it ends.
+  net::space_hold space;
   bool cancelled = false;
   /// The first vendor failure, which ends the job.
   caf::error failure;

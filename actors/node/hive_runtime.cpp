@@ -11,6 +11,7 @@
 #include "net/host/file_import.hpp"
 #include "net/api/jobs_api.hpp"
 #include "net/host/part_file.hpp"
+#include "net/host/space_ledger.hpp"
 #include "net/request_guard.hpp"
 #include "net/web_page.hpp"
 
@@ -63,6 +64,7 @@ struct hive_runtime::impl {
     system = std::make_unique<caf::actor_system>(cfg);
     settings.jobs.io = &ioc;
     settings.jobs.disk = &disk;
+    settings.jobs.space = &space;
     auto registry_stats = std::make_shared<actor_stats>();
     registry = system->spawn(observed(registry_actor, registry_stats));
     announce(registry, registry, actor_info{"actor_registry", "", 0, registry_stats});
@@ -128,6 +130,8 @@ struct hive_runtime::impl {
   }
 
   runtime_settings settings;
+  /// Disk space promised to running jobs; outlives the actors that hold promises.
+  net::space_ledger space;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
   asio::io_context ioc;

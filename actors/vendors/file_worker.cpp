@@ -1,5 +1,6 @@
 #include "actors/vendors/file_worker.hpp"
 
+#include "actors/vendors/partial_allocation.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
 #include "net/host/file_system.hpp"
@@ -37,7 +38,7 @@ caf::error prepare(file_worker& st) {
   if (ec)
     return make_error(download_errc::io_failed,
                       "cannot open " + st.task.part_path + ": " + ec.message());
-  return {};
+  return allocate_partial(st);
 }
 
 void on_exit(caf::event_based_actor* self, file_worker& st, caf::exit_msg& msg) {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -15,6 +16,10 @@ namespace boost::asio {
 class io_context;
 class thread_pool;
 } // namespace boost::asio
+
+namespace hive::net {
+class space_ledger;
+} // namespace hive::net
 
 namespace hive {
 
@@ -43,12 +48,18 @@ struct job_settings {
   std::shared_ptr<net::rate_limit> max_rate = std::make_shared<net::rate_limit>();
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
+  /// Free space a job must leave on each file system it writes to; a job
+  /// whose files would eat into it fails before its first byte.
+  std::uint64_t min_free = std::uint64_t{1} << 30;
   /// Each vendor's own settings: `vendors.of<hf_settings>()`.
   vendor_settings vendors;
   /// Where vendors run their network I/O; null in actor-only tests.
   boost::asio::io_context* io = nullptr;
   /// Where transfers hash and write their data; null runs that inline.
   boost::asio::thread_pool* disk = nullptr;
+  /// Space promised to running jobs, node-wide; null in actor-only tests
+  /// that check no free space.
+  net::space_ledger* space = nullptr;
 };
 
 /// How a vendor asks its source for metadata: the node's trust, proxies,

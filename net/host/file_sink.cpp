@@ -32,7 +32,9 @@ std::error_code file_sink::open(const std::filesystem::path& path, bool append) 
     return last_error();
   if (info.st_nlink > 1)
     return std::make_error_code(std::errc::too_many_links);
-  if (!append && ::ftruncate(fd_, 0) != 0)
+  // An empty file is left alone: it may hold its worker's preallocation
+  // (`fallocate` past its end), which any truncate would give back.
+  if (!append && info.st_size > 0 && ::ftruncate(fd_, 0) != 0)
     return last_error();
   auto end = ::lseek(fd_, 0, SEEK_END);
   if (end < 0)

@@ -115,6 +115,12 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.max_rate->set(parse_size(k, v));
      }},
+    {"min-free", "BYTES",
+     "free space a download must leave on each file system it writes to, e.g. 5G; a job that "
+     "would use it fails before its first byte (default 1G)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.min_free = parse_size(k, v);
+     }},
     {"ca-file", "FILE", "extra CA certificates (PEM) to trust for HTTPS",
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.ca_file = v;

@@ -1,0 +1,17 @@
+#pragma once
+
+#include "actors/vendors/file_worker.hpp"
+
+#include <caf/error.hpp>
+
+namespace hive {
+
+/// Allocates the whole of a download of known size before its first byte
+/// (`fallocate`, the file's size unchanged), so that the space the job's
+/// preflight promised is taken on disk, and hands the promise back to the
+/// node's ledger: `statvfs` shows the allocation now. On a file system
+/// without `fallocate` the promise stands until the job ends. A full disk
+/// fails with `insufficient_space` and leaves no empty partial behind.
+caf::error allocate_partial(file_worker& st);
+
+} // namespace hive
