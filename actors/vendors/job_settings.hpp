@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <memory>
 #include <string>
 
 namespace boost::asio {
@@ -15,6 +16,8 @@ class thread_pool;
 } // namespace boost::asio
 
 namespace hive {
+
+class transfer_board;
 
 /// Node-wide settings every job inherits. Every timeout is injectable.
 struct job_settings {
@@ -44,6 +47,9 @@ struct job_settings {
   boost::asio::io_context* io = nullptr;
   /// Where transfers hash and write their data; null runs that inline.
   boost::asio::thread_pool* disk = nullptr;
+  /// The node's transfers under way, which jobs needing the same file share;
+  /// null in actor-only tests, where each job transfers on its own.
+  std::shared_ptr<transfer_board> transfers;
 };
 
 /// How a vendor asks its source for metadata: the node's trust, proxies,
