@@ -20,8 +20,8 @@ protected:
   }
 
   /// Throttled, so that a second job comes while the first one transfers.
-  std::string model() const {
-    return "url:" + files.base_url() + "/files/shared.gguf?rate=4000000";
+  std::string model(const std::string& more_query = {}) const {
+    return "url:" + files.base_url() + "/files/shared.gguf?rate=4000000" + more_query;
   }
 
   /// Starts a job and follows its stream on a thread of its own.
@@ -30,8 +30,8 @@ protected:
     stream_log log;
     std::thread reader;
   };
-  void start(followed& f) {
-    f.job = start_download(model());
+  void start(followed& f, const std::string& more_query = {}) {
+    f.job = start_download(model(more_query));
     f.reader = std::thread{[this, &f] { f.log = follow(f.job); }};
   }
 
@@ -129,6 +129,27 @@ TEST_F(SharedDownloadTest, CancellingBothStopsTheTransferAndRemovesThePartial) {
   EXPECT_EQ(now, before);
   EXPECT_LT(now, 64u * 1024 * 1024);
   EXPECT_EQ(files.requests().size(), 1u);
+}
+
+TEST_F(SharedDownloadTest, AFailureOfTheSharedTransferFailsEveryJobWithTheSameError) {
+  followed a, b;
+  start(a, "&reset_after=6000000");
+  wait_for_bytes(a.job);
+  start(b, "&reset_after=6000000");
+  a.reader.join();
+  b.reader.join();
+
+  EXPECT_EQ(a.log.final_data().rfind("[ERROR] connection_reset: ", 0), 0u) << a.log.final_data();
+  EXPECT_EQ(b.log.final_data(), a.log.final_data());
+  EXPECT_TRUE(says(b.log, "joined the transfer of shared.gguf"));
+  EXPECT_EQ(files.requests().size(), 1u);
+  // What arrived stays for a resume, which the next job makes.
+  EXPECT_EQ(files_ending(".part").size(), 1u);
+  followed again;
+  start(again);
+  again.reader.join();
+  EXPECT_EQ(again.log.final_data(), "[DONE]");
+  EXPECT_EQ(sha256_hex(read_file(models_dir / "shared" / "shared.gguf")), sha256_hex(data));
 }
 
 TEST_F(SharedDownloadTest, AnotherSourceForTheSameModelIsStillRefused) {
