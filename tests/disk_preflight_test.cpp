@@ -106,10 +106,10 @@ TEST_F(DiskPreflightTest, AnAllocationThatNoLongerFitsFailsWithInsufficientSpace
   auto before = free_space();
   st.task.size = before + mib;
   std::error_code ec;
-  st.claim = net::part_claim::acquire(st.task.part_path, ec);
+  auto claim = net::part_claim::acquire(st.task.part_path, ec);
   ASSERT_FALSE(ec);
 
-  auto err = allocate_partial(st);
+  auto err = allocate_partial(st, claim);
   auto view = describe(err);
   EXPECT_EQ(view.code, "insufficient_space");
   EXPECT_EQ(view.message.rfind("no space left in " + (models_dir / "m").string() + " (", 0), 0u)

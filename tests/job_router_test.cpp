@@ -2,6 +2,7 @@
 
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/jobs/job_router_actor.hpp"
+#include "actors/vendors/local/local_vendor.hpp"
 #include "messages/errc.hpp"
 
 #include <caf/send.hpp>
@@ -97,18 +98,30 @@ TEST_F(JobRouterTest, ASecondJobWaitsForTheOnlySlot) {
   EXPECT_EQ(script->job_ids, (std::vector<std::string>{a, b}));
 }
 
-TEST_F(JobRouterTest, RefusesASecondDownloadOfALiveModel) {
+TEST_F(JobRouterTest, ASecondJobForALiveModelFromTheSameSourceIsAccepted) {
+  auto a = download(model_a);
+  auto again = download(model_a); // its files' transfers are shared
+  EXPECT_NE(again, a);
+  EXPECT_EQ(board->list().size(), 2u);
+  EXPECT_EQ(state_of(a), "running");
+  EXPECT_EQ(state_of(again), "queued");
+}
+
+TEST_F(JobRouterTest, RefusesASecondDownloadOfALiveModelThatCannotShare) {
   auto a = download(model_a);
   auto b = download(model_b);
 
-  auto again = ask(router, download_spec{model_a, "", "localhost", {}, {}, ""});
-  auto queued_again = ask(router, download_spec{model_b, "", "localhost", {}, {}, ""});
+  // The same model (`a`) from another source would write the same folder.
+  auto elsewhere =
+      ask(router, download_spec{"url:http://127.0.0.1:2/a.gguf", "", "localhost", {}, {}, ""});
+  auto queued_elsewhere =
+      ask(router, download_spec{"url:http://127.0.0.1:2/b.gguf", "", "localhost", {}, {}, ""});
   sched.run();
 
-  EXPECT_FALSE(again->value);
-  EXPECT_EQ(again->error, make_error(api_errc::already_downloading));
-  EXPECT_FALSE(queued_again->value);
-  EXPECT_EQ(queued_again->error, make_error(api_errc::already_downloading));
+  EXPECT_FALSE(elsewhere->value);
+  EXPECT_EQ(elsewhere->error, make_error(api_errc::already_downloading));
+  EXPECT_FALSE(queued_elsewhere->value);
+  EXPECT_EQ(queued_elsewhere->error, make_error(api_errc::already_downloading));
   EXPECT_EQ(board->list().size(), 2u);
   EXPECT_EQ(state_of(a), "running");
   EXPECT_EQ(state_of(b), "queued");
@@ -149,6 +162,20 @@ TEST_F(JobRouterTest, AJobsOwnCapIsSharedWithItsVendorsAndChangesWhileItRuns) {
   auto late = ask<std::uint64_t>(router, max_rate_atom_v, a, std::uint64_t{1});
   sched.run();
   EXPECT_EQ(late->error, make_error(api_errc::job_finished));
+}
+
+TEST_F(JobRouterTest, RefusesASecondImportOfALiveModel) {
+  settings.vendors.of<local_settings>().import_roots = {temp_dir};
+  router = spawn_router(settings);
+  std::ofstream{temp_dir / "weights.gguf"} << "w";
+  auto model = "local:" + (temp_dir / "weights.gguf").string();
+  auto a = download(model);
+
+  // An import's job alone writes its files: a second one has nothing to share.
+  auto again = download_spec_of(model);
+  EXPECT_FALSE(again->value);
+  EXPECT_EQ(again->error, make_error(api_errc::already_downloading));
+  EXPECT_EQ(state_of(a), "running");
 }
 
 TEST_F(JobRouterTest, CancellingAQueuedJobNeverStartsIt) {

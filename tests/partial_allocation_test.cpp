@@ -30,13 +30,13 @@ protected:
     st.ctx.settings.space = &ledger;
     st.task.part_path = (dir / "m.gguf.part").string();
     std::error_code ec;
-    st.claim = net::part_claim::acquire(st.task.part_path, ec);
+    claim = net::part_claim::acquire(st.task.part_path, ec);
     ASSERT_FALSE(ec) << ec.message();
     on = net::volume_of(st.task.part_path, ec);
     ASSERT_FALSE(ec) << ec.message();
   }
   void TearDown() override {
-    st.claim = {};
+    claim = {};
     std::error_code ec;
     fs::remove_all(dir, ec);
   }
@@ -58,6 +58,7 @@ protected:
   fs::path dir;
   net::space_ledger ledger;
   http_file_state st; // the worker of HTTP fetches, as it prepares its partial
+  net::part_claim claim; // the worker's claim on its partial, which a full disk gives up
   net::volume on;
 };
 
@@ -70,7 +71,7 @@ TEST_F(PartialAllocationTest, AnAllocatedPartialHandsItsPromiseBack) {
   ASSERT_FALSE(ledger.reserve("job-1", {{st.task.part_path, on, st.task.size}}, 0));
   ASSERT_EQ(ledger.promised(on.device), 2 * mib);
 
-  EXPECT_FALSE(allocate_partial(st));
+  EXPECT_FALSE(allocate_partial(st, claim));
   EXPECT_EQ(ledger.promised(on.device), 0u) << "the allocation shows in statvfs now";
   EXPECT_GE(allocated(), 2 * mib);
   EXPECT_EQ(fs::file_size(st.task.part_path), 0u) << "the size stays what was written";
@@ -80,7 +81,7 @@ TEST_F(PartialAllocationTest, AFreshTransferKeepsTheAllocationOfItsEmptyPartial)
   if (!can_preallocate())
     GTEST_SKIP() << "this file system has no fallocate: " << dir;
   st.task.size = 2 * mib;
-  ASSERT_FALSE(allocate_partial(st));
+  ASSERT_FALSE(allocate_partial(st, claim));
   net::file_sink sink; // as a transfer from byte 0 opens it
   ASSERT_FALSE(sink.open(st.task.part_path, false));
   ASSERT_FALSE(sink.write("abc", 3));
@@ -92,7 +93,7 @@ TEST_F(PartialAllocationTest, AFreshTransferKeepsTheAllocationOfItsEmptyPartial)
 TEST_F(PartialAllocationTest, AFileOfUnknownSizeAllocatesNothingAndKeepsNoPromise) {
   ASSERT_FALSE(ledger.reserve("job-1", {{"other.part", on, 10}}, 0));
   st.task.size = 0;
-  EXPECT_FALSE(allocate_partial(st));
+  EXPECT_FALSE(allocate_partial(st, claim));
   EXPECT_EQ(allocated(), 0u);
   EXPECT_EQ(ledger.promised(on.device), 10u) << "another file's promise stands";
 }

@@ -138,11 +138,15 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
     return std::move(ref.error());
   if (auto err = check_download(spec, *ref, st.settings))
     return err;
-  // A job whose end a client has already seen no longer counts.
+  // A job whose end a client has already seen no longer counts. Jobs for one
+  // model from one source share their transfers; any other pair would write
+  // one folder with two jobs' files.
   for (const auto& [id, job] : st.live)
-    if (job.holds_model() && job.ref.model_id == ref->model_id)
+    if (job.holds_model() && job.ref.model_id == ref->model_id
+        && !(shares_transfers(*ref) && same_source(job.ref, *ref)))
       return make_error(api_errc::already_downloading,
-                        "model '" + ref->model_id + "' is already being downloaded by " + id);
+                        "model '" + ref->model_id + "' is already being downloaded by " + id
+                            + " (" + job.journal->summary().model + ")");
   if (st.deleting.contains(ref->model_id))
     return make_error(api_errc::model_in_use, "model '" + ref->model_id + "' is being deleted");
   if (auto entry = st.entries->brief(ref->model_id); entry && !spec.replace) {

@@ -24,8 +24,9 @@ namespace hive {
 struct job_router_state {
   struct job {
     caf::actor supervisor;
-    /// What the job fetches: its catalog id (to refuse a second concurrent
-    /// download, or a delete) and repository (whose shared blobs it may link).
+    /// What the job fetches: its catalog id and source (to refuse a second
+    /// concurrent download that cannot share its transfers, or a delete) and
+    /// repository (whose shared blobs it may link).
     model_ref ref;
     /// Final once the job's work is done, a moment before its supervisor
     /// reports the end: from then on it holds the model no more.

@@ -3,6 +3,7 @@
 #include "actors/inspect/registry_actor.hpp"
 #include "actors/jobs/disk_preflight.hpp"
 #include "actors/jobs/narration_actor.hpp"
+#include "actors/vendors/transfer_board.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
 #include "net/format/human_units.hpp"
@@ -72,6 +73,17 @@ void remove_fetched(job_supervisor_actor_type* self) {
   remove_empty_folders(model_dir(self->state.plan));
 }
 
+/// The partial files this job may remove: those no other job's worker
+/// still follows (a transfer the jobs share goes on without this one).
+std::vector<std::string> own_partials(const job_supervisor_state& st) {
+  std::vector<std::string> own;
+  const auto& board = st.plan.settings.transfers;
+  for (const auto& part : st.part_paths)
+    if (!board || !board->in_use(part))
+      own.push_back(part);
+  return own;
+}
+
 /// Tells the parent and every cancel waiter, once the journal is final.
 void publish(job_supervisor_actor_type* self, const job_outcome& outcome) {
   auto& st = self->state;
@@ -98,7 +110,7 @@ void finish(job_supervisor_actor_type* self, job_outcome outcome) {
 void finish_cancelled(job_supervisor_actor_type* self) {
   // A vendor that failed just before the cancel kept its partial for a resume
   // that will not come now.
-  for (const auto& part : self->state.part_paths)
+  for (const auto& part : own_partials(self->state))
     net::remove_partial(part);
   remove_fetched(self);
   self->state.voice.warn("cancelled", "download cancelled; partial files removed");
@@ -172,7 +184,7 @@ void conclude(job_supervisor_actor_type* self) {
     auto view = describe(st.failure);
     // Resumable parts stay for the next attempt; empty ones and those without
     // a validator would only stand in its way (and keep their folders).
-    for (const auto& part : st.part_paths) {
+    for (const auto& part : own_partials(st)) {
       net::remove_if_unresumable(part);
       net::trim_preallocation(part); // what stays holds only what it holds
     }

@@ -5,6 +5,7 @@
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/jobs/job_router_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
+#include "actors/vendors/transfer_board.hpp"
 #include "actors/vendors/vendor_registry.hpp"
 #include "messages/type_ids.hpp"
 #include "net/host/fd_limit.hpp"
@@ -65,6 +66,7 @@ struct hive_runtime::impl {
     settings.jobs.io = &ioc;
     settings.jobs.disk = &disk;
     settings.jobs.space = &space;
+    settings.jobs.transfers = std::make_shared<transfer_board>();
     auto registry_stats = std::make_shared<actor_stats>();
     registry = system->spawn(observed(registry_actor, registry_stats));
     announce(registry, registry, actor_info{"actor_registry", "", 0, registry_stats});

@@ -6,38 +6,41 @@
 #include "net/format/human_units.hpp"
 #include "net/host/file_import.hpp"
 
-#include <caf/send.hpp>
-
 namespace hive {
 
 bool file_import_state::resumes() const {
   return false;
 }
 
-caf::expected<std::function<void()>> file_import_state::start(const caf::actor& me) const {
+caf::expected<std::function<void()>> file_import_state::start(shared_transfer& transfer) const {
   if (!ctx.settings.disk)
     return make_error(download_errc::internal, "no disk pool for file imports");
   ctx.voice.say("import_start",
                 "importing " + task.source_path + " (" + format_bytes(task.size) + ")");
   net::import_request req{task.source_path, task.part_path};
   req.progress_interval = ctx.settings.progress_interval;
-  return net::start_import(
-      *ctx.settings.disk, std::move(req),
-      // A local copy uses no connection.
-      [report = progress_reporter(ctx, task.name)](std::uint64_t bytes, std::uint64_t total) {
-        report(bytes, total, 0);
-      },
-      [me](net::import_outcome out) {
-        caf::anon_send(me, transfer_result{out.ok,
-                                           out.cancelled,
-                                           static_cast<std::uint8_t>(out.code),
-                                           std::move(out.message),
-                                           out.bytes,
-                                           out.bytes,
-                                           std::move(out.sha256),
-                                           0,
-                                           {}});
-      });
+  return net::start_import(*ctx.settings.disk, std::move(req), transfer.observer().on_progress,
+                           [to = transfer.shared_from_this()](net::import_outcome out) {
+                             to->deliver(transfer_result{out.ok,
+                                                         out.cancelled,
+                                                         static_cast<std::uint8_t>(out.code),
+                                                         std::move(out.message),
+                                                         out.bytes,
+                                                         out.bytes,
+                                                         std::move(out.sha256),
+                                                         0,
+                                                         {}});
+                           });
+}
+
+net::fetch_observer file_import_state::observer() const {
+  net::fetch_observer obs;
+  // A local copy uses no connection.
+  obs.on_progress = [report = progress_reporter(ctx, task.name)](std::uint64_t bytes,
+                                                                  std::uint64_t total) {
+    report(bytes, total, 0);
+  };
+  return obs;
 }
 
 void file_import_state::landed(const transfer_result& r) const {

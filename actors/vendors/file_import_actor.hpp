@@ -13,7 +13,8 @@ namespace hive {
 struct file_import_state : file_worker {
   static inline const char* name = "file_import";
   bool resumes() const override;
-  caf::expected<std::function<void()>> start(const caf::actor& me) const override;
+  caf::expected<std::function<void()>> start(shared_transfer& transfer) const override;
+  net::fetch_observer observer() const override;
   void landed(const transfer_result& r) const override;
 };
 

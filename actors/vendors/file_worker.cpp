@@ -1,8 +1,10 @@
 #include "actors/vendors/file_worker.hpp"
 
 #include "actors/vendors/partial_allocation.hpp"
+#include "actors/vendors/transfer_board.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
+#include "net/format/human_units.hpp"
 #include "net/host/file_system.hpp"
 #include "net/host/part_file.hpp"
 #include "net/host/sha256.hpp"
@@ -22,37 +24,71 @@ void quit_cancelled(caf::event_based_actor* self, const file_worker& st) {
   self->quit(make_error(download_errc::cancelled));
 }
 
-/// Creates the partial file's folder and, for a worker that resumes, claims
-/// the partial against other jobs writing the same file.
-caf::error prepare(file_worker& st) {
+/// A transfer of the partial file of its own: for a worker that resumes,
+/// with its claim against other writers (another daemon, or a job whose
+/// transfer this one cannot share).
+caf::expected<std::shared_ptr<shared_transfer>> open_transfer(const file_worker& st) {
+  net::part_claim claim;
+  if (st.resumes()) {
+    std::error_code ec;
+    claim = net::part_claim::acquire(st.task.part_path, ec);
+    if (ec == std::errc::resource_unavailable_try_again)
+      return make_error(download_errc::file_busy, "another job is fetching " + st.task.name
+                                                      + " into " + st.task.part_path
+                                                      + " right now; try again once it is done");
+    if (ec)
+      return make_error(download_errc::io_failed,
+                        "cannot open " + st.task.part_path + ": " + ec.message());
+    // The space the job's preflight promised is taken by the one transfer that writes the file.
+    if (auto err = allocate_partial(st, claim))
+      return err;
+  }
+  return std::make_shared<shared_transfer>(st.task, std::move(claim));
+}
+
+/// Creates the partial file's folder and puts the worker on its transfer:
+/// one under way that it joins (how far it was then), or one of its own
+/// that it starts (none). Only workers that resume share: an import writes
+/// a partial nobody else could continue.
+caf::expected<std::optional<shared_transfer::progress>> prepare(file_worker& st,
+                                                                const caf::actor& me) {
   if (auto failed = net::create_folder_of(st.task.part_path))
     return net::to_error(std::move(*failed));
-  if (!st.resumes())
-    return {};
-  std::error_code ec;
-  st.claim = net::part_claim::acquire(st.task.part_path, ec);
-  if (ec == std::errc::resource_unavailable_try_again)
-    return make_error(download_errc::file_busy, "another job is fetching " + st.task.name + " into "
-                                                    + st.task.part_path
-                                                    + " right now; try again once it is done");
-  if (ec)
-    return make_error(download_errc::io_failed,
-                      "cannot open " + st.task.part_path + ": " + ec.message());
-  return allocate_partial(st);
+  auto observer = st.observer();
+  if (auto* board = st.ctx.settings.transfers.get(); board && st.resumes()) {
+    auto seat = board->join_or_open(me, st.task, observer, [&st] { return open_transfer(st); });
+    if (!seat)
+      return std::move(seat.error());
+    st.transfer = std::move(seat->transfer);
+    return std::move(seat->joined);
+  }
+  auto own = open_transfer(st);
+  if (!own)
+    return std::move(own.error());
+  st.transfer = std::move(*own);
+  st.transfer->attach(me, st.task, observer);
+  return std::nullopt;
+}
+
+/// Tells the job that it joined another job's transfer, and how far that is.
+void tell_joined(const file_worker& st, const shared_transfer::progress& at) {
+  std::string how_far = "connecting";
+  if (at.responded)
+    how_far = at.total ? format_bytes(at.bytes) + " of " + format_bytes(at.total)
+                       : format_bytes(at.bytes) + " so far";
+  // As its own transfer would show: its observer moves it on when the source answers.
+  show_state(st.ctx.stats,
+             at.responded ? actor_activity::transferring : actor_activity::connecting);
+  st.ctx.voice.say("transfer_join", "joined the transfer of " + st.task.name
+                                        + " already under way (" + how_far + ")");
 }
 
 void on_exit(caf::event_based_actor* self, file_worker& st, caf::exit_msg& msg) {
-  bool cancel = is_cancellation(msg.reason);
-  if (!st.cancel) {
-    if (cancel || !st.resumes())
-      net::remove_partial(st.task.part_path);
-    return self->quit(msg.reason);
-  }
-  // On shutdown the work stops and a resumable partial stays. On a cancel
-  // the partial goes once the work has closed it (in on_result): the job is
-  // not reported cancelled before.
-  st.cancel();
-  if (!cancel)
+  // Another job's worker may still need the transfer: then this one only
+  // detaches. The last one stops it; on a cancel the partial goes once the
+  // work has closed it (in on_result): the job is not reported cancelled
+  // before. On shutdown the work stops and a resumable partial stays.
+  if (!st.transfer->leave(st.me, is_cancellation(msg.reason)))
     return self->quit(msg.reason);
   st.cancelling = true;
   show_state(st.ctx.stats, actor_activity::cancelling);
@@ -83,9 +119,8 @@ std::optional<caf::error> check(const file_task& task, const transfer_result& r)
   return std::nullopt;
 }
 
-/// The finish step: checks the file, moves it into place and links the
-/// names the task gives it; the files to report to the supervisor.
-caf::expected<std::vector<file_fetched>> finish(const file_worker& st, const transfer_result& r) {
+/// Checks the finished file and moves it into place (once per transfer).
+caf::error land(const file_worker& st, const transfer_result& r) {
   const auto& task = st.task;
   if (auto mismatch = check(task, r)) {
     net::remove_partial(task.part_path);
@@ -97,6 +132,14 @@ caf::expected<std::vector<file_fetched>> finish(const file_worker& st, const tra
     return make_error(download_errc::io_failed,
                       "cannot move " + task.part_path + " into place: " + ec.message());
   }
+  return {};
+}
+
+/// Links the names the job's task gives the landed file; the files to report
+/// to the supervisor.
+caf::expected<std::vector<file_fetched>> name_files(const file_worker& st,
+                                                    const transfer_result& r) {
+  const auto& task = st.task;
   std::vector<file_fetched> fetched{
       {task.name, task.final_path, r.bytes, r.sha256, task.shared ? task.final_path : ""}};
   if (task.link_path.empty())
@@ -113,12 +156,13 @@ caf::expected<std::vector<file_fetched>> finish(const file_worker& st, const tra
 }
 
 void on_result(caf::event_based_actor* self, file_worker& st, transfer_result& r) {
-  st.cancel = nullptr;
   if (st.cancelling || r.cancelled)
     return quit_cancelled(self, st);
   if (!r.ok)
     return self->quit(st.failed(r));
-  auto fetched = finish(st, r);
+  if (auto err = st.transfer->land_once([&] { return land(st, r); }))
+    return self->quit(std::move(err));
+  auto fetched = name_files(st, r);
   if (!fetched)
     return self->quit(std::move(fetched.error()));
   st.landed(r);
@@ -133,23 +177,39 @@ caf::error file_worker::failed(const transfer_result& r) const {
   return make_error(static_cast<download_errc>(r.code), r.message);
 }
 
+file_worker::~file_worker() {
+  if (transfer)
+    transfer->leave(me, false);
+}
+
 caf::behavior run_file_worker(caf::event_based_actor* self, file_worker& st, vendor_context ctx) {
   st.ctx = std::move(ctx);
   st.task = st.ctx.task.value_or(file_task{});
   st.ctx.voice = {st.ctx.voice.narration, self->name(), st.task.name};
+  st.me = self->address();
   self->set_exit_handler([self, &st](caf::exit_msg& msg) { on_exit(self, st, msg); });
-  if (auto err = prepare(st)) {
-    self->quit(std::move(err));
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto joined = prepare(st, me);
+  if (!joined) {
+    self->quit(std::move(joined.error()));
     return {};
   }
-  // The partial is ours: the supervisor removes it if a cancel comes after a failure.
+  // The partial is the job's too: the supervisor removes it if a cancel comes
+  // after a failure, unless another job's worker still follows it.
   self->send(st.ctx.supervisor, st.task);
-  auto cancel = st.start(caf::actor_cast<caf::actor>(self));
-  if (!cancel) {
-    self->quit(std::move(cancel.error()));
-    return {};
+  if (*joined) {
+    tell_joined(st, **joined);
+    if ((*joined)->result) // the work has just ended well: land it as the others do
+      self->send(self, *(*joined)->result);
+  } else {
+    // Nobody joins a transfer before it runs: a failed start is this job's alone.
+    auto cancel = st.start(*st.transfer);
+    if (!cancel) {
+      self->quit(std::move(cancel.error()));
+      return {};
+    }
+    st.transfer->run(std::move(*cancel));
   }
-  st.cancel = std::move(*cancel);
   return {
       [self, &st](transfer_result& r) { on_result(self, st, r); },
       // The work did not unwind in time: give up waiting for it.

@@ -8,8 +8,6 @@
 #include "net/http_fetch.hpp"
 #include "net/url.hpp"
 
-#include <caf/send.hpp>
-
 namespace hive {
 
 namespace {
@@ -64,19 +62,22 @@ bool http_file_state::resumes() const {
   return true;
 }
 
-caf::expected<std::function<void()>> http_file_state::start(const caf::actor& me) const {
+caf::expected<std::function<void()>> http_file_state::start(shared_transfer& transfer) const {
   if (!ctx.settings.io)
     return make_error(download_errc::internal, "no I/O context for network transfers");
   ctx.voice.say("resolve", "connecting to fetch " + net::shown_url(task.url));
   show_state(ctx.stats, actor_activity::connecting);
-  return net::start_fetch(
-      *ctx.settings.io, make_request(*this), make_observer(ctx, task.name),
-      [me](net::fetch_outcome out) {
-        caf::anon_send(
-            me, transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
+  return net::start_fetch(*ctx.settings.io, make_request(*this), transfer.observer(),
+                          [to = transfer.shared_from_this()](net::fetch_outcome out) {
+                            to->deliver(transfer_result{
+                                out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
                                 std::move(out.message), out.bytes, out.total, std::move(out.sha256),
                                 out.http_status, std::move(out.refusal_headers)});
-      });
+                          });
+}
+
+net::fetch_observer http_file_state::observer() const {
+  return make_observer(ctx, task.name);
 }
 
 void http_file_state::landed(const transfer_result& r) const {

@@ -15,7 +15,8 @@ struct http_file_state : file_worker {
   /// The name the inspector, the API and their tests have always shown.
   static inline const char* name = "url_vendor";
   bool resumes() const override;
-  caf::expected<std::function<void()>> start(const caf::actor& me) const override;
+  caf::expected<std::function<void()>> start(shared_transfer& transfer) const override;
+  net::fetch_observer observer() const override;
   void landed(const transfer_result& r) const override;
   caf::error failed(const transfer_result& r) const override;
 };

@@ -23,6 +23,8 @@ class space_ledger;
 
 namespace hive {
 
+class transfer_board;
+
 /// Node-wide settings every job inherits. Every timeout is injectable.
 struct job_settings {
   /// Root of the catalog: one folder per model.
@@ -60,6 +62,9 @@ struct job_settings {
   /// Space promised to running jobs, node-wide; null in actor-only tests
   /// that check no free space.
   net::space_ledger* space = nullptr;
+  /// The node's transfers under way, which jobs needing the same file share;
+  /// null in actor-only tests, where each job transfers on its own.
+  std::shared_ptr<transfer_board> transfers;
 };
 
 /// How a vendor asks its source for metadata: the node's trust, proxies,

@@ -11,7 +11,7 @@
 
 namespace hive {
 
-caf::error allocate_partial(file_worker& st) {
+caf::error allocate_partial(const file_worker& st, net::part_claim& claim) {
   const auto& part = st.task.part_path;
   if (st.task.size == 0)
     return {};
@@ -19,7 +19,7 @@ caf::error allocate_partial(file_worker& st) {
   if (ec.value() == EOPNOTSUPP)
     return {};
   if (net::is_disk_full(ec)) {
-    st.claim = {}; // unclaimed, so that an empty part can go
+    claim = {}; // unclaimed, so that an empty part can go
     net::remove_if_unresumable(part);
     return make_error(download_errc::insufficient_space,
                       net::no_space_text(std::filesystem::path{part}.parent_path()));

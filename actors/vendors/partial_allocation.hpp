@@ -12,6 +12,7 @@ namespace hive {
 /// node's ledger: `statvfs` shows the allocation now. On a file system
 /// without `fallocate` the promise stands until the job ends. A full disk
 /// fails with `insufficient_space` and leaves no empty partial behind.
-caf::error allocate_partial(file_worker& st);
+/// `claim` is the worker's on the partial, given up when the disk is full.
+caf::error allocate_partial(const file_worker& st, net::part_claim& claim);
 
 } // namespace hive

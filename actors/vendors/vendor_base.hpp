@@ -38,6 +38,11 @@ struct vendor_base {
   /// The actor that fetches each of the job's files; none when the job's
   /// first actor fetches the only one.
   static constexpr vendor_spawner fetch_file = nullptr;
+  /// Whether two jobs for one model from one source may run at once: the
+  /// vendor's files are fetched over HTTP, whose transfers jobs share
+  /// (transfer_board.hpp). A vendor whose job alone writes its files (an
+  /// import, a build) refuses the second with `already_downloading`.
+  static constexpr bool shares_transfers = false;
 
   /// Whether a reference without a prefix is this vendor's.
   static bool takes_unprefixed(std::string_view) {

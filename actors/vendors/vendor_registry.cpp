@@ -17,6 +17,7 @@ struct vendor_row {
   vendor_spawner start;
   vendor_spawner fetch_file;
   std::string_view selects_files_of;
+  bool shares_transfers;
   caf::error (*check)(const download_spec& spec, const model_ref& ref, const job_settings& s);
   std::string (*place)(const model_ref& ref);
   void (*release)(const std::vector<std::filesystem::path>& files, std::error_code& ec);
@@ -31,7 +32,7 @@ caf::error check_of(const download_spec& spec, const model_ref& ref, const job_s
 template <class... Vendors>
 constexpr std::array<vendor_row, sizeof...(Vendors)> rows_of(vendor_list<Vendors...>) {
   return {{{Vendors::name, Vendors::start, Vendors::fetch_file, Vendors::selects_files_of,
-            check_of<Vendors>, Vendors::place, Vendors::release}...}};
+            Vendors::shares_transfers, check_of<Vendors>, Vendors::place, Vendors::release}...}};
 }
 
 constexpr auto rows = rows_of(all_vendors{});
@@ -73,6 +74,10 @@ caf::error check_download(const download_spec& spec, const model_ref& ref,
 
 std::string source_place(const model_ref& ref) {
   return row_of(ref.vendor).place(ref);
+}
+
+bool shares_transfers(const model_ref& ref) {
+  return row_of(ref.vendor).shares_transfers;
 }
 
 void release_shared_files(const std::vector<std::filesystem::path>& files, std::error_code& ec) {

@@ -29,6 +29,10 @@ caf::error check_download(const download_spec& spec, const model_ref& ref,
 /// Where `ref`'s source is, as its vendor compares two references.
 std::string source_place(const model_ref& ref);
 
+/// Whether two jobs for `ref` share their transfers, so that the second
+/// need not be refused (vendor_base::shares_transfers).
+bool shares_transfers(const model_ref& ref);
+
 /// Releases the files among `files` that live in a vendor's shared cache;
 /// stops at the first error.
 void release_shared_files(const std::vector<std::filesystem::path>& files, std::error_code& ec);

@@ -21,6 +21,7 @@ struct gh_vendor : vendor_base {
   static constexpr std::string_view name = "gh";
   static constexpr std::string_view syntax = "gh:owner/repo@tag:asset";
   using settings = gh_settings;
+  static constexpr bool shares_transfers = true;
 
   static caf::expected<model_ref> parse(std::string_view text, std::string_view rest);
   static caf::actor start(caf::event_based_actor* supervisor, const vendor_context& ctx);

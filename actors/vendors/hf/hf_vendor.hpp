@@ -27,6 +27,7 @@ struct hf_vendor : vendor_base {
   static constexpr std::string_view syntax = "hf:org/repo[:file|:TAG], org/repo:file";
   static constexpr std::string_view selects_files_of = "a Hugging Face repository";
   using settings = hf_settings;
+  static constexpr bool shares_transfers = true;
 
   static caf::expected<model_ref> parse(std::string_view text, std::string_view rest);
   /// `org/repo:file.gguf`.

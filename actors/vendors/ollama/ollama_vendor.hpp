@@ -24,6 +24,7 @@ struct ollama_vendor : vendor_base {
   static constexpr std::string_view name = "ollama";
   static constexpr std::string_view syntax = "ollama:[host/][namespace/]model[:tag]";
   using settings = ollama_settings;
+  static constexpr bool shares_transfers = true;
 
   static caf::expected<model_ref> parse(std::string_view text, std::string_view rest);
   /// `namespace/model:tag`.

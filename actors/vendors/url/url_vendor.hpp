@@ -18,6 +18,7 @@ struct url_vendor : vendor_base {
   static constexpr std::string_view name = "url";
   static constexpr std::string_view syntax = "url:<http(s) URL>";
   using settings = url_settings;
+  static constexpr bool shares_transfers = true;
 
   static caf::expected<model_ref> parse(std::string_view text, std::string_view rest);
   static caf::actor start(caf::event_based_actor* supervisor, const vendor_context& ctx);

@@ -1,0 +1,128 @@
+#include "actors/vendors/shared_transfer.hpp"
+
+#include "messages/type_ids.hpp"
+
+#include <caf/send.hpp>
+
+#include <algorithm>
+
+namespace hive {
+
+shared_transfer::shared_transfer(file_task task, net::part_claim claim)
+  : task_(std::move(task)), claim_(std::move(claim)) {
+}
+
+bool shared_transfer::accepts(const file_task& task) const {
+  if (followers_.empty() && !started_)
+    return true; // the worker that starts it
+  if (!started_ || stopping_ || (progress_.result && !progress_.result->ok)
+      || (landed_ && *landed_))
+    return false;
+  // A digest names the content whatever the source; without one only the
+  // same source serves the same bytes.
+  bool named = !task.sha256.empty() || !task.git_sha1.empty();
+  return task.size == task_.size && task.sha256 == task_.sha256 && task.git_sha1 == task_.git_sha1
+         && (named || task.url == task_.url);
+}
+
+std::optional<shared_transfer::progress>
+shared_transfer::attach(const caf::actor& worker, const file_task& task,
+                        const net::fetch_observer& observer) {
+  std::lock_guard lock{mutex_};
+  if (!accepts(task))
+    return std::nullopt;
+  followers_.push_back({worker, observer});
+  // Under the lock, so that the tracker never sees the bytes go back.
+  if (progress_.responded && observer.on_progress)
+    observer.on_progress(progress_.bytes, progress_.total, progress_.connections);
+  return progress_;
+}
+
+bool shared_transfer::attended() const {
+  std::lock_guard lock{mutex_};
+  return !followers_.empty();
+}
+
+bool shared_transfer::leave(const caf::actor_addr& worker, bool await_stop) {
+  std::function<void()> stop;
+  bool wait = false;
+  {
+    std::lock_guard lock{mutex_};
+    auto me = std::find_if(followers_.begin(), followers_.end(),
+                           [&](const follower& f) { return f.worker.address() == worker; });
+    if (me == followers_.end())
+      return false;
+    if (followers_.size() == 1 && !progress_.result) {
+      stopping_ = true;
+      stop = canceller_;
+    }
+    wait = followers_.size() == 1 && await_stop;
+    if (!wait)
+      followers_.erase(me);
+  }
+  // Outside the lock: a canceller may report at once.
+  if (stop)
+    stop();
+  return wait;
+}
+
+void shared_transfer::run(std::function<void()> canceller) {
+  std::lock_guard lock{mutex_};
+  started_ = true;
+  canceller_ = std::move(canceller);
+}
+
+net::fetch_observer shared_transfer::observer() {
+  // Weak: the work must not keep alive what only its workers need.
+  std::weak_ptr<shared_transfer> weak = shared_from_this();
+  auto fan_out = [weak](auto member) {
+    return [weak, member](const auto&... args) {
+      if (auto self = weak.lock()) {
+        std::lock_guard lock{self->mutex_};
+        self->forward(member, args...);
+      }
+    };
+  };
+  net::fetch_observer obs;
+  obs.on_response = [weak](const auto&... args) {
+    if (auto self = weak.lock()) {
+      std::lock_guard lock{self->mutex_};
+      self->progress_.responded = true;
+      self->forward(&net::fetch_observer::on_response, args...);
+    }
+  };
+  obs.on_redirect = fan_out(&net::fetch_observer::on_redirect);
+  obs.on_retry = fan_out(&net::fetch_observer::on_retry);
+  obs.on_progress = [weak](std::uint64_t bytes, std::uint64_t total, std::uint32_t connections) {
+    if (auto self = weak.lock()) {
+      std::lock_guard lock{self->mutex_};
+      self->progress_.bytes = bytes;
+      self->progress_.total = total;
+      self->progress_.connections = connections;
+      self->forward(&net::fetch_observer::on_progress, bytes, total, connections);
+    }
+  };
+  return obs;
+}
+
+void shared_transfer::deliver(transfer_result r) {
+  std::function<void()> gone;
+  {
+    std::lock_guard lock{mutex_};
+    // The canceller may hold the work, which holds this: let go of it.
+    gone = std::move(canceller_);
+    canceller_ = nullptr;
+    progress_.result = r;
+    for (const auto& f : followers_)
+      caf::anon_send(f.worker, r);
+  }
+}
+
+caf::error shared_transfer::land_once(const std::function<caf::error()>& land) {
+  std::lock_guard lock{mutex_};
+  if (!landed_)
+    landed_ = land();
+  return *landed_;
+}
+
+} // namespace hive
