@@ -33,7 +33,7 @@ protected:
       return {[out](transfer_result& r) { out->results.push_back(r); }};
     });
     net::fetch_observer obs;
-    obs.on_progress = [out](std::uint64_t bytes, std::uint64_t total) {
+    obs.on_progress = [out](std::uint64_t bytes, std::uint64_t total, std::uint32_t) {
       out->progress.emplace_back(bytes, total);
     };
     obs.on_response = [out](const std::string& url, std::uint64_t, std::uint64_t) {
@@ -79,7 +79,7 @@ TEST_F(SharedTransferTest, ALaterWorkerJoinsAndHearsEveryEventThroughItsOwnObser
   auto transfer = running(w1, obs1);
   auto work = transfer->observer();
   work.on_response("http://127.0.0.1:1/m.gguf", 1000, 0);
-  work.on_progress(400, 1000);
+  work.on_progress(400, 1000, 1);
 
   auto seat = seat_of(w2, obs2, task);
   ASSERT_TRUE(seat);
@@ -92,7 +92,7 @@ TEST_F(SharedTransferTest, ALaterWorkerJoinsAndHearsEveryEventThroughItsOwnObser
   EXPECT_EQ(second->progress, (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{400, 1000}}));
   EXPECT_EQ(opened, 1);
 
-  work.on_progress(1000, 1000);
+  work.on_progress(1000, 1000, 1);
   transfer->deliver(transfer_result{true, false, 0, "", 1000, 1000, "abc", 0, {}});
   sched.run();
   EXPECT_EQ(first->responses.size(), 1u);
@@ -152,7 +152,7 @@ TEST_F(SharedTransferTest, CancellingOneDetachesItAndTheLastStopsTheWork) {
   EXPECT_FALSE(transfer->leave(w1.address(), true)); // the other job carries on
   EXPECT_EQ(stops, 0);
   EXPECT_TRUE(board.in_use(task.part_path));
-  transfer->observer().on_progress(10, 1000);
+  transfer->observer().on_progress(10, 1000, 1);
   EXPECT_TRUE(first->progress.empty());
   EXPECT_FALSE(second->progress.empty());
 

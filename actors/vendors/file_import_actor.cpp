@@ -19,7 +19,12 @@ caf::expected<std::function<void()>> file_import_state::start(shared_transfer& t
                 "importing " + task.source_path + " (" + format_bytes(task.size) + ")");
   net::import_request req{task.source_path, task.part_path};
   req.progress_interval = ctx.settings.progress_interval;
-  return net::start_import(*ctx.settings.disk, std::move(req), transfer.observer().on_progress,
+  // A local copy uses no connection.
+  auto progress = [report = transfer.observer().on_progress](std::uint64_t bytes,
+                                                             std::uint64_t total) {
+    report(bytes, total, 0);
+  };
+  return net::start_import(*ctx.settings.disk, std::move(req), progress,
                            [to = transfer.shared_from_this()](net::import_outcome out) {
                              to->deliver(transfer_result{out.ok,
                                                          out.cancelled,
@@ -35,11 +40,7 @@ caf::expected<std::function<void()>> file_import_state::start(shared_transfer& t
 
 net::fetch_observer file_import_state::observer() const {
   net::fetch_observer obs;
-  // A local copy uses no connection.
-  obs.on_progress = [report = progress_reporter(ctx, task.name)](std::uint64_t bytes,
-                                                                  std::uint64_t total) {
-    report(bytes, total, 0);
-  };
+  obs.on_progress = progress_reporter(ctx, task.name);
   return obs;
 }
 
