@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
 #include <random>
+#include <thread>
 
 using namespace hive;
 namespace fs = std::filesystem;
@@ -63,6 +65,29 @@ TEST_F(HfCacheTest, PointersAreRelativeLinksAndABlobGoesWithItsLastPointer) {
   EXPECT_FALSE(fs::exists(cache.dir() / "refs" / "main")); // it named c1
   EXPECT_TRUE(hf::release_pointer(second, ec));
   EXPECT_FALSE(fs::exists(blob));
+}
+
+// Two jobs that share a blob link the same pointer when each finishes, at
+// times on two threads at once: neither may fail with "File exists".
+TEST_F(HfCacheTest, TwoJobsLinkingOnePointerAtOnceBothSucceed) {
+  hf::repo_cache cache{root, "org/name"};
+  auto blob = put_blob(cache, "e1");
+  auto pointer = cache.pointer("c1", "m.gguf");
+  std::atomic<int> failures{0};
+  auto link_often = [&] {
+    for (int i = 0; i < 2000; ++i)
+      failures += hf::link_pointer(pointer, blob) ? 1 : 0;
+  };
+  std::thread a{link_often};
+  std::thread b{link_often};
+  a.join();
+  b.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(test::read_file(pointer), "e1");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator{pointer.parent_path()})
+    ++entries;
+  EXPECT_EQ(entries, 1u) << "nothing left aside";
 }
 
 TEST_F(HfCacheTest, ReleasingNeverTouchesWhatIsNotAPointerOfTheCache) {

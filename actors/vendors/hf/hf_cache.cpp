@@ -2,6 +2,7 @@
 
 #include "net/host/file_system.hpp"
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -48,8 +49,18 @@ std::error_code link_pointer(const fs::path& pointer, const fs::path& blob) {
   auto target = fs::relative(blob, pointer.parent_path(), ec);
   if (ec)
     return ec;
-  fs::remove(pointer, ec);
-  fs::create_symlink(target, pointer, ec);
+  // Made aside and renamed over the pointer: jobs that share a blob may link
+  // the same pointer at once, and a remove-then-create would race.
+  static std::atomic<std::uint64_t> serial{0};
+  auto aside = pointer;
+  aside += ".link-" + std::to_string(serial.fetch_add(1)) + ".tmp";
+  fs::create_symlink(target, aside, ec);
+  if (!ec)
+    fs::rename(aside, pointer, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(aside, ignored);
+  }
   return ec;
 }
 
