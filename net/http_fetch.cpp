@@ -7,13 +7,16 @@
 #include "net/connection.hpp"
 #include "net/host/part_file.hpp"
 #include "net/retry.hpp"
+#include "net/transfer/connection_governor.hpp"
 #include "net/url.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <charconv>
 #include <limits>
+#include <list>
 #include <memory>
 #include <optional>
 
@@ -27,9 +30,11 @@ namespace http = beast::http;
 
 using detail::exchange_result;
 using detail::failure;
-using detail::stream_body;
-using detail::transfer_failure;
+using detail::transfer_state;
 using detail::use_tuple;
+
+/// How long each step of connections is watched before the next.
+constexpr std::chrono::milliseconds governor_window{100};
 
 bool is_redirect(http::status s) {
   switch (s) {
@@ -44,14 +49,37 @@ bool is_redirect(http::status s) {
   }
 }
 
-/// Refuses an answer whose announced length contradicts what we know: the
-/// size announced elsewhere, or the node's limit.
-std::optional<exchange_result> refuse_length(const url& u, const fetch_request& req,
-                                             std::uint64_t already,
-                                             boost::optional<std::uint64_t> length) {
-  if (!length)
+/// `bytes FIRST-LAST/TOTAL`: where the answer starts and the file's size.
+struct content_range {
+  std::uint64_t first = 0;
+  std::uint64_t total = 0;
+};
+
+std::optional<content_range> parse_content_range(std::string_view text) {
+  constexpr std::string_view unit = "bytes ";
+  if (!text.starts_with(unit))
     return std::nullopt;
-  auto total = already + *length;
+  text.remove_prefix(unit.size());
+  content_range out;
+  auto dash = text.find('-');
+  auto slash = text.find('/');
+  if (dash == std::string_view::npos || slash == std::string_view::npos || slash < dash)
+    return std::nullopt;
+  auto number = [](std::string_view digits, std::uint64_t& n) {
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    return ec == std::errc{} && end == digits.data() + digits.size();
+  };
+  if (!number(text.substr(0, dash), out.first) || !number(text.substr(slash + 1), out.total))
+    return std::nullopt;
+  return out;
+}
+
+/// Refuses a size that contradicts what we know: the size announced
+/// elsewhere, or the node's limit.
+std::optional<exchange_result> refuse_length(const url& u, const fetch_request& req,
+                                             std::uint64_t total) {
+  if (total == 0)
+    return std::nullopt;
   if (req.expected_size != 0 && total != req.expected_size)
     return failure(download_errc::size_mismatch, u.shown() + " announced " + std::to_string(total)
                                                      + " bytes, expected "
@@ -71,12 +99,9 @@ bool keeps_partial(download_errc code) {
   return code != download_errc::size_mismatch && code != download_errc::insufficient_space;
 }
 
-/// Sends the GET, reads the header, and streams a success body to the part file.
-template <class Stream>
-asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fetch_request& req,
-                                          bool send_token, bool via_proxy,
-                                          const fetch_observer& obs) {
-  auto& tcp_layer = beast::get_lowest_layer(stream);
+/// A GET of `u`, as every request of a transfer sends it.
+http::request<http::empty_body> make_get(const url& u, const fetch_request& req, bool send_token,
+                                         bool via_proxy) {
   // A plain-HTTP proxy takes the absolute URL as the request target.
   http::request<http::empty_body> request{http::verb::get, via_proxy ? u.str() : u.target, 11};
   request.set(http::field::host, u.authority());
@@ -86,14 +111,109 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
     request.set(http::field::accept, req.accept);
   if (send_token && !req.bearer_token.empty())
     request.set(http::field::authorization, "Bearer " + req.bearer_token);
-  auto previous = req.resume ? read_partial(req.part_path) : partial_download{};
-  if (previous.size > 0) { // the rest, and only if it is still the same version
-    request.set(http::field::range, "bytes=" + std::to_string(previous.size) + "-");
-    request.set(http::field::if_range, previous.validator);
+  return request;
+}
+
+/// Whether `a` and `b` are the same origin (scheme, host, port).
+bool same_origin(const url& a, const url& b) {
+  return a.host == b.host && a.port == b.port && a.scheme == b.scheme;
+}
+
+/// An answer's failure status, with its headers, which say why and until when.
+exchange_result status_failure(const url& u, const http::response_parser<http::buffer_body>& parser) {
+  auto out = failure(download_errc::http_status, u.shown() + " answered "
+                                                     + std::to_string(parser.get().result_int())
+                                                     + " " + std::string{parser.get().reason()});
+  out.outcome.http_status = parser.get().result_int();
+  out.outcome.refusal_headers = detail::lower_case_headers(parser.get());
+  return out;
+}
+
+/// What an interrupted attempt left that this one may continue: bytes of the
+/// same content, or of a version the source confirms (`If-Range`).
+partial_download resumable(const fetch_request& req) {
+  if (!req.resume)
+    return {};
+  auto previous = read_partial(req.part_path);
+  if (previous.validator.starts_with("sha256:")
+      && previous.validator != "sha256:" + req.content_sha256)
+    return {};
+  return previous;
+}
+
+/// Sets the transfer up from the first success answer, which starts at
+/// `first`: the file, the sidecar, the plan, and the first part (returned).
+std::optional<exchange_result> begin(transfer_state& st, const url& u, bool send_token,
+                                     const http::response_parser<http::buffer_body>& parser,
+                                     const partial_download& previous, std::uint64_t first,
+                                     std::uint64_t total, std::size_t& part) {
+  const auto& req = st.req;
+  const auto& answer = parser.get();
+  auto cdn_validator = validator_of(answer[http::field::etag], answer[http::field::last_modified]);
+  st.validator = req.content_sha256.empty() ? cdn_validator : "sha256:" + req.content_sha256;
+  st.if_range = req.content_sha256.empty() ? cdn_validator : "";
+  st.total = total;
+  st.target = u;
+  st.send_token = send_token;
+  bool raw = parser.content_length().has_value() && !parser.chunked();
+  bool accepts_ranges = answer.result() == http::status::partial_content
+                        || beast::iequals(answer[http::field::accept_ranges], "bytes");
+  st.ranged = raw && accepts_ranges && total >= 2 * req.piece_size && !st.validator.empty()
+              && req.connections_per_file > 1;
+  if (first > 0)
+    st.landed = previous.landed;
+  st.resumed = st.landed.size();
+  auto plan_total = total ? total : std::numeric_limits<std::uint64_t>::max();
+  auto whole = std::numeric_limits<std::uint64_t>::max();
+  // Pieces of about a quarter of a connection's share, within bounds: small
+  // enough that the hashed prefix follows closely, large enough that a
+  // request per piece costs little.
+  auto piece = std::clamp<std::uint64_t>(total / (4 * std::max(1u, req.connections_per_file)),
+                                         req.piece_size, 8 * req.piece_size);
+  st.plan.emplace(plan_total, st.landed, st.ranged ? piece : whole,
+                  st.ranged ? req.piece_size / 4 : whole);
+  auto taken = st.plan->take();
+  if (!taken || st.plan->left(*taken).begin != first)
+    return failure(download_errc::internal, u.shown() + " answered from byte "
+                                                + std::to_string(first)
+                                                + ", which is not the first byte missing");
+  part = *taken;
+  auto prepare = [&st, first] {
+    if (auto ec = st.file.open(st.req.part_path, first > 0))
+      return ec;
+    if (st.validator.empty())
+      return save_validator(st.req.part_path, "");
+    return save_landed(st.req.part_path, st.validator, st.landed);
+  };
+  if (auto ec = prepare())
+    return detail::disk_failure("cannot prepare", req, ec);
+  if (st.obs.on_response)
+    st.obs.on_response(u.shown(), total, st.landed.size());
+  st.poke(); // the conductor may add connections now
+  return std::nullopt;
+}
+
+asio::awaitable<void> fetch_parts(transfer_state& st);
+
+/// The first request of a transfer, to `u`: sends it, reads the header, and
+/// streams the body of a success answer as the transfer's first part.
+template <class Stream>
+asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, transfer_state& st,
+                                                const partial_download& previous, bool send_token,
+                                                bool via_proxy) {
+  const auto& req = st.req;
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  auto request = make_get(u, req, send_token, via_proxy);
+  auto gaps = previous.landed.gaps(std::numeric_limits<std::uint64_t>::max());
+  auto resume_at = previous.size > 0 && !gaps.empty() ? gaps.front().begin : 0;
+  if (previous.size > 0) { // the first missing byte on, and only if it is still the same version
+    request.set(http::field::range, "bytes=" + std::to_string(resume_at) + "-");
+    if (!previous.validator.starts_with("sha256:"))
+      request.set(http::field::if_range, previous.validator);
   }
   tcp_layer.expires_after(req.stall_timeout);
   if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
-    co_return transfer_failure(ec, u, 0, 0);
+    co_return detail::transfer_failure(ec, u, 0, 0);
 
   beast::flat_buffer buffer;
   buffer.reserve(64 * 1024); // without it every read returns 512 bytes
@@ -102,7 +222,7 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   tcp_layer.expires_after(req.stall_timeout);
   if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
-    co_return transfer_failure(ec, u, 0, 0);
+    co_return detail::transfer_failure(ec, u, 0, 0);
 
   auto status = parser.get().result();
   if (is_redirect(status)) {
@@ -119,80 +239,355 @@ asio::awaitable<exchange_result> exchange(Stream& stream, const url& u, const fe
     out.restart = true;
     co_return out;
   }
-  if (http::to_status_class(status) != http::status_class::successful) {
-    auto out = failure(download_errc::http_status, u.shown() + " answered "
-                                                       + std::to_string(parser.get().result_int())
-                                                       + " " + std::string{parser.get().reason()});
-    out.outcome.http_status = parser.get().result_int();
-    out.outcome.refusal_headers = detail::lower_case_headers(parser.get());
-    co_return out;
-  }
-  std::uint64_t already = 0; // a 200 answer to a ranged request starts over
+  if (http::to_status_class(status) != http::status_class::successful)
+    co_return status_failure(u, parser);
+  std::uint64_t first = 0; // a 200 answer to a ranged request starts over
+  std::uint64_t total = parser.content_length().value_or(0);
   if (status == http::status::partial_content) {
-    auto expected = "bytes " + std::to_string(previous.size) + "-";
-    if (previous.size == 0 || !parser.get()[http::field::content_range].starts_with(expected))
+    auto range = parse_content_range(parser.get()[http::field::content_range]);
+    if (previous.size == 0 || !range || range->first != resume_at)
       co_return failure(download_errc::http_status,
                         u.shown() + " answered a range we did not ask for: "
                             + std::string{parser.get()[http::field::content_range]});
-    already = previous.size;
+    first = range->first;
+    total = range->total;
   }
-  auto validator =
-      validator_of(parser.get()[http::field::etag], parser.get()[http::field::last_modified]);
-  if (auto refused = refuse_length(u, req, already, parser.content_length()))
+  if (auto refused = refuse_length(u, req, total))
     co_return std::move(*refused);
-  std::uint64_t body_total = parser.content_length().value_or(0);
-  if (obs.on_response)
-    obs.on_response(u.shown(), body_total ? already + body_total : 0, already);
-  co_return co_await stream_body(stream, buffer, parser, u, req, obs, already, validator);
+  std::size_t part = 0;
+  if (auto failed = begin(st, u, send_token, parser, previous, first, total, part))
+    co_return std::move(*failed);
+  bool delivering = false;
+  auto read = co_await detail::stream_part(stream, buffer, parser, st, part, req.buffer_size,
+                                           delivering);
+  st.delivering -= delivering ? 1 : 0;
+  st.plan->release(part);
+  if (read.failed)
+    co_return std::move(*read.failed);
+  exchange_result out;
+  out.outcome.ok = true;
+  co_return out;
 }
 
-/// One exchange with `u`: connect (through the proxy, with TLS), then `exchange`.
-asio::awaitable<exchange_result> exchange_with(const url& u, const std::optional<url>& proxy,
-                                               const fetch_request& req, bool send_token,
-                                               const fetch_observer& obs) {
-  auto use = [&](auto& stream, bool via_proxy) {
-    return exchange(stream, u, req, send_token, via_proxy, obs);
-  };
-  auto on_failure = [](detail::connect_failure f) { return failure(f.code, std::move(f.message)); };
-  co_return co_await detail::with_connection<exchange_result>(u, proxy, req.ca_file,
-                                                              req.connect_timeout, use, on_failure);
-}
-
-/// One attempt: the request and its redirects.
-asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observer& obs) {
+/// The first request and its redirects; then, for a file fetched in parts,
+/// this connection's share of the parts.
+asio::awaitable<void> first_connection(transfer_state& st, partial_download previous) {
+  const auto& req = st.req;
   auto current = parse_url(req.url);
   if (!current)
-    co_return failure(download_errc::internal, "not an http(s) URL: " + shown_url(req.url)).outcome;
+    co_return st.fail(failure(download_errc::internal, "not an http(s) URL: " + shown_url(req.url)));
   auto origin = req.token_origin.empty() ? current : parse_url(req.token_origin);
   for (int hop = 0;; ++hop) {
     // The token stays with its origin, and never goes down to plain http.
-    bool send_token = origin && current->host == origin->host && current->port == origin->port
-                      && current->scheme == origin->scheme;
+    bool send_token = origin && same_origin(*current, *origin);
     auto route = req.proxy.proxy_for(*current);
     if (!route.error.empty())
-      co_return failure(download_errc::connection_failed, route.error).outcome;
-    auto result = co_await exchange_with(*current, route.proxy, req, send_token, obs);
-    if (result.restart) { // our partial cannot be continued: drop it, ask again
-      remove_partial(req.part_path);
-      req.resume = false;
+      co_return st.fail(failure(download_errc::connection_failed, route.error));
+    auto use = [&](auto& stream, bool via_proxy) {
+      return first_exchange(stream, *current, st, previous, send_token, via_proxy);
+    };
+    auto on_failure = [](detail::connect_failure f) {
+      return failure(f.code, std::move(f.message));
+    };
+    auto result = co_await detail::with_connection<exchange_result>(
+        *current, route.proxy, req.ca_file, req.connect_timeout, use, on_failure);
+    if (result.restart)
+      co_return st.fail(std::move(result));
+    if (result.location) {
+      if (hop >= req.max_redirects)
+        co_return st.fail(failure(download_errc::too_many_redirects,
+                                  "more than " + std::to_string(req.max_redirects)
+                                      + " redirects from " + shown_url(req.url)));
+      auto next = resolve_location(*current, *result.location);
+      if (!next)
+        co_return st.fail(failure(download_errc::http_status,
+                                  current->shown() + " redirected to an invalid location: "
+                                      + shown_url(*result.location)));
+      if (st.obs.on_redirect)
+        st.obs.on_redirect(current->shown(), next->shown());
+      current = std::move(*next);
       continue;
     }
-    if (!result.location)
+    // A part of a file fetched in parts starts again on a fresh connection.
+    if (!result.outcome.ok
+        && !(st.ranged && detail::restartable(result) && ++st.restarts <= req.max_part_restarts))
+      co_return st.fail(std::move(result));
+    break;
+  }
+  if (st.ranged)
+    co_await fetch_parts(st);
+}
+
+/// Asks the origin again where the file is (a signed CDN URL that expired):
+/// follows its redirects, reading only headers, to the URL that answers.
+asio::awaitable<std::optional<exchange_result>> locate_again(transfer_state& st) {
+  const auto& req = st.req;
+  auto current = parse_url(req.url);
+  auto origin = req.token_origin.empty() ? current : parse_url(req.token_origin);
+  for (int hop = 0; current && hop <= req.max_redirects; ++hop) {
+    bool send_token = origin && same_origin(*current, *origin);
+    auto route = req.proxy.proxy_for(*current);
+    auto ask = [&](auto& stream, bool via_proxy) -> asio::awaitable<exchange_result> {
+      auto request = make_get(*current, req, send_token, via_proxy);
+      request.set(http::field::range, "bytes=0-0");
+      beast::get_lowest_layer(stream).expires_after(req.stall_timeout);
+      if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
+        co_return detail::transfer_failure(ec, *current, 0, 0);
+      beast::flat_buffer buffer;
+      http::response_parser<http::empty_body> parser;
+      parser.skip(true); // the header says all
+      if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
+        co_return detail::transfer_failure(ec, *current, 0, 0);
+      exchange_result out;
+      if (is_redirect(parser.get().result()))
+        out.location = std::string{parser.get()[http::field::location]};
+      else if (http::to_status_class(parser.get().result()) != http::status_class::successful)
+        out = failure(download_errc::http_status,
+                      current->shown() + " answered " + std::to_string(parser.get().result_int()));
+      co_return out;
+    };
+    auto on_failure = [](detail::connect_failure f) {
+      return failure(f.code, std::move(f.message));
+    };
+    auto answer = co_await detail::with_connection<exchange_result>(
+        *current, route.proxy, req.ca_file, req.connect_timeout, ask, on_failure);
+    if (!answer.outcome.message.empty())
+      co_return std::move(answer);
+    if (!answer.location) {
+      st.target = *current;
+      st.send_token = send_token;
+      co_return std::nullopt;
+    }
+    current = resolve_location(*current, *answer.location);
+  }
+  co_return failure(download_errc::too_many_redirects,
+                    "cannot find " + shown_url(req.url) + " again after its signed URL expired");
+}
+
+/// Why a connection for parts stopped.
+enum class parts_end {
+  /// Nothing is left to take.
+  done,
+  /// The connection cannot go on (a part read only in part, a stall, a
+  /// reset, a renewed URL): another one takes over where it stopped.
+  reconnect,
+  /// The transfer ended (a failure recorded in `st.ended`).
+  stop,
+};
+
+/// Fetches parts over one connection for as long as it stays usable.
+template <class Stream>
+asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool via_proxy) {
+  const auto& req = st.req;
+  auto& tcp_layer = beast::get_lowest_layer(stream);
+  const auto target = *st.target;
+  bool delivering = false;
+  struct leaving { // a connection that goes no longer delivers
+    transfer_state& st;
+    bool& delivering;
+    ~leaving() {
+      st.delivering -= delivering ? 1 : 0;
+    }
+  } leave{st, delivering};
+  for (;;) {
+    if (st.ended)
+      co_return parts_end::stop;
+    auto taken = st.plan->take();
+    if (!taken)
+      co_return parts_end::done;
+    auto id = *taken;
+    auto span = st.plan->left(id);
+    auto request = make_get(target, req, st.send_token, via_proxy);
+    request.set(http::field::range,
+                "bytes=" + std::to_string(span.begin) + "-" + std::to_string(span.end - 1));
+    if (!st.if_range.empty())
+      request.set(http::field::if_range, st.if_range);
+    beast::flat_buffer buffer;
+    buffer.reserve(64 * 1024);
+    http::response_parser<http::buffer_body> parser;
+    parser.header_limit(64 * 1024);
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    tcp_layer.expires_after(req.stall_timeout);
+    auto [write_ec, written] = co_await http::async_write(stream, request, use_tuple);
+    beast::error_code read_ec;
+    if (!write_ec) {
+      tcp_layer.expires_after(req.stall_timeout);
+      std::tie(read_ec, written) =
+          co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    }
+    if (write_ec || read_ec) {
+      st.plan->release(id);
+      if (++st.restarts > req.max_part_restarts)
+        st.fail(detail::transfer_failure(write_ec ? write_ec : read_ec, target, st.landed.size(),
+                                         st.total));
+      co_return parts_end::reconnect;
+    }
+    auto status = parser.get().result();
+    auto range = parse_content_range(parser.get()[http::field::content_range]);
+    if (status == http::status::partial_content
+        && (!range || range->first != span.begin || range->total != st.total)) {
+      st.plan->release(id);
+      auto out = failure(download_errc::http_status,
+                         target.shown() + " changed while its parts were fetched ("
+                             + std::string{parser.get()[http::field::content_range]} + ")");
+      out.restart = true;
+      st.fail(std::move(out));
+      co_return parts_end::stop;
+    }
+    if (status == http::status::ok) { // If-Range did not match: another version
+      st.plan->release(id);
+      auto out = failure(download_errc::http_status,
+                         target.shown() + " changed while its parts were fetched");
+      out.restart = true;
+      st.fail(std::move(out));
+      co_return parts_end::stop;
+    }
+    if (status != http::status::partial_content) {
+      st.plan->release(id);
+      auto expired = (status == http::status::forbidden || status == http::status::unauthorized
+                      || status == http::status::gone)
+                     && target.str() != req.url && ++st.renewals <= 3;
+      if (!expired) {
+        st.fail(status_failure(target, parser));
+        co_return parts_end::stop;
+      }
+      if (auto failed = co_await locate_again(st))
+        st.fail(std::move(*failed));
+      co_return parts_end::reconnect;
+    }
+    auto read = co_await detail::stream_part(stream, buffer, parser, st, id, req.buffer_size / 4,
+                                             delivering);
+    st.plan->release(id);
+    if (read.failed) {
+      if (!detail::restartable(*read.failed) || ++st.restarts > req.max_part_restarts)
+        st.fail(std::move(*read.failed));
+      co_return parts_end::reconnect;
+    }
+    if (read.body_left || !parser.keep_alive())
+      co_return parts_end::reconnect;
+  }
+}
+
+/// One connection's share of a file fetched in parts: connects to the
+/// resolved URL and fetches parts, on a fresh connection when one breaks.
+asio::awaitable<void> fetch_parts(transfer_state& st) {
+  const auto& req = st.req;
+  for (;;) {
+    if (st.ended || (st.plan->all_assigned() && st.plan->parts() == 0))
+      co_return;
+    auto target = *st.target;
+    auto route = req.proxy.proxy_for(target);
+    auto use = [&](auto& stream, bool via_proxy) { return parts_over(stream, st, via_proxy); };
+    auto on_failure = [&st, &req](detail::connect_failure f) {
+      if (++st.restarts > req.max_part_restarts)
+        st.fail(failure(f.code, std::move(f.message)));
+      return parts_end::reconnect;
+    };
+    auto end = co_await detail::with_connection<parts_end>(target, route.proxy, req.ca_file,
+                                                           req.connect_timeout, use, on_failure);
+    if (end != parts_end::reconnect)
+      co_return;
+  }
+}
+
+/// The conductor of one attempt: starts the first connection, adds
+/// connections as the governor says, stops them all on the first failure or
+/// a cancel, and finishes the file once every part has landed.
+asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const fetch_observer& obs) {
+  auto executor = co_await asio::this_coro::executor;
+  transfer_state st{req, obs, executor};
+  connection_governor governor{std::min(req.connections_per_file, 64u), governor_window};
+  std::list<asio::cancellation_signal> signals;
+  auto spawn = [&](asio::awaitable<void> work) {
+    ++st.running;
+    asio::co_spawn(executor, std::move(work),
+                   asio::bind_cancellation_slot(signals.emplace_back().slot(),
+                                                [&st](std::exception_ptr error) {
+                                                  --st.running;
+                                                  if (error && !st.ended) {
+                                                    try {
+                                                      std::rethrow_exception(error);
+                                                    } catch (const std::exception& e) {
+                                                      st.fail(failure(download_errc::internal,
+                                                                      e.what()));
+                                                    }
+                                                  }
+                                                  st.poke();
+                                                }));
+  };
+  spawn(first_connection(st, resumable(req)));
+  bool cancelled = false;
+  bool stopping = false;
+  while (st.running > 0) {
+    if ((st.ended || cancelled) && !stopping) {
+      stopping = true;
+      for (auto& signal : signals)
+        signal.emit(asio::cancellation_type::terminal);
+    }
+    bool adding = !stopping && st.ranged && !governor.settled();
+    if (adding) {
+      auto want = governor.want(detail::clock_type::now(), st.received, st.delivering);
+      while (st.running < want && !st.plan->all_assigned())
+        spawn(fetch_parts(st));
+    }
+    st.wake.expires_after(adding ? governor_window / 4 : std::chrono::hours{1});
+    co_await st.wake.async_wait(use_tuple);
+    if (!cancelled && (co_await asio::this_coro::cancellation_state).cancelled()
+                          != asio::cancellation_type::none) {
+      cancelled = true; // wait for every connection to unwind: then the file is closed
+      co_await asio::this_coro::reset_cancellation_state();
+    }
+  }
+  if (cancelled)
+    throw boost::system::system_error{asio::error::operation_aborted};
+  if (st.ended) {
+    // What landed stays for a resume: recorded once the data is on disk.
+    auto keep = [&st] {
+      if (auto ec = st.file.sync())
+        return ec;
+      return save_landed(st.req.part_path, st.validator, st.landed);
+    };
+    if (!st.ended->restart && !st.validator.empty() && st.landed.size() > 0)
+      [[maybe_unused]] auto kept = co_await detail::on_disk(st, keep);
+    co_return std::move(*st.ended);
+  }
+  if (st.total == 0) // a body without a length: what came is the file
+    st.total = st.landed.size();
+  if (st.landed.prefix() != st.total)
+    co_return failure(download_errc::internal, "the transfer of " + shown_url(req.url)
+                                                   + " ended with bytes missing");
+  auto finish = [&st] {
+    if (st.hashed < st.total)
+      if (auto ec = st.file.hash_range(st.hasher, st.hashed, st.total, st.hash_buffer))
+        return ec;
+    if (auto ec = st.file.finish())
+      return ec;
+    return save_validator(st.req.part_path, ""); // complete: nothing left to resume
+  };
+  if (auto ec = co_await detail::on_disk(st, finish))
+    co_return detail::disk_failure("cannot sync", req, ec);
+  st.running = 0;
+  st.report(true);
+  exchange_result out;
+  out.outcome.ok = true;
+  out.outcome.bytes = st.total;
+  out.outcome.total = st.total;
+  out.outcome.resumed_from = st.resumed;
+  out.outcome.sha256 = st.hasher.hex_digest();
+  co_return out;
+}
+
+/// One attempt; once more from scratch when the source cannot continue our
+/// partial file or the file changed under its parts (never stitched).
+asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observer& obs) {
+  for (int start = 0;; ++start) {
+    auto result = co_await transfer_once(req, obs);
+    if (!result.restart)
       co_return std::move(result.outcome);
-    if (hop >= req.max_redirects)
-      co_return failure(download_errc::too_many_redirects,
-                        "more than " + std::to_string(req.max_redirects) + " redirects from "
-                            + shown_url(req.url))
-          .outcome;
-    auto next = resolve_location(*current, *result.location);
-    if (!next)
-      co_return failure(download_errc::http_status,
-                        current->shown()
-                            + " redirected to an invalid location: " + shown_url(*result.location))
-          .outcome;
-    if (obs.on_redirect)
-      obs.on_redirect(current->shown(), next->shown());
-    current = std::move(*next);
+    remove_partial(req.part_path);
+    if (start > 0) // changed again: give up rather than chase it
+      co_return std::move(result.outcome);
+    req.resume = false;
   }
 }
 

@@ -51,6 +51,22 @@ struct fetch_request {
   /// Continue a partial file left by an interrupted attempt (see part_file.hpp),
   /// if the source still serves the same version.
   bool resume = true;
+  /// The sha256 that names the file's content (a Hub LFS blob, an Ollama
+  /// layer, a digest given with the job), lower-case hex; empty for none.
+  /// Such a file resumes and is fetched in parts without a validator from
+  /// the source: the same name is the same bytes, and the final hash decides.
+  std::string content_sha256;
+  /// The most connections one file may use (`--connections-per-file`); the
+  /// transfer adds them while they raise its rate. A file whose source
+  /// accepts ranges, whose size is known and at least twice `piece_size`,
+  /// and whose version can be told (a validator or `content_sha256`) is
+  /// fetched in parts.
+  unsigned connections_per_file = 16;
+  /// The smallest piece handed to a connection.
+  std::uint64_t piece_size = 4 * 1024 * 1024;
+  /// How often parts may start again on a fresh connection (after a stall
+  /// or a reset) before the transfer gives up; no retry is used for them.
+  unsigned max_part_restarts = 16;
   /// The size the source announced for the file (the Hub's `X-Linked-Size`, a
   /// release asset's, an Ollama layer's); 0 when unknown. An answer that
   /// announces another length, or a body that grows past it, fails at once
@@ -63,7 +79,8 @@ struct fetch_request {
   /// Caps on bytes per second the transfer shares with others (its job's,
   /// the node's); none by default. Read in small steps while one is set.
   std::vector<std::shared_ptr<rate_limit>> rate_limits;
-  /// Size of each of the two buffers a transfer alternates between.
+  /// Size of each of the two buffers the first connection alternates
+  /// between; connections added for parts take a quarter of it each.
   std::size_t buffer_size = 1024 * 1024;
   /// Where hashing and file writes run, overlapping the next socket read;
   /// null runs them inline on the transfer's strand.

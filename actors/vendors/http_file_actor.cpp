@@ -29,6 +29,9 @@ net::fetch_request make_request(const file_worker& st) {
   req.retry_backoff = st.ctx.settings.retry_backoff;
   req.disk = st.ctx.settings.disk;
   req.expected_size = st.task.size;
+  // A digest names the bytes: they resume and split without the source's validator.
+  req.content_sha256 = st.task.sha256;
+  req.connections_per_file = st.ctx.settings.connections_per_file;
   req.max_size = st.ctx.max_size;
   req.rate_limits = st.ctx.rate_limits;
   return req;

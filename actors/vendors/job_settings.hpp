@@ -38,7 +38,11 @@ struct job_settings {
   /// Time between two heartbeat narrations of one job.
   std::chrono::milliseconds heartbeat_interval{std::chrono::seconds{10}};
   std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
+  /// A part with no byte this long starts again on a fresh connection; a
+  /// transfer on one connection fails (`stalled`).
   std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};
+  /// The most connections one file may use (`--connections-per-file`, 1 to 64).
+  unsigned connections_per_file = 16;
   /// First wait before retrying a source that answered 408, 429 or 5xx (doubling).
   std::chrono::milliseconds retry_backoff{std::chrono::seconds{1}};
   /// Extra CA bundle for HTTPS (PEM), empty for the system's only.

@@ -27,10 +27,20 @@ partial_download read_partial(const fs::path& part) {
   auto size = fs::file_size(part, ec);
   std::ifstream in{validator_path(part)};
   std::string validator;
+  std::string ranges;
   std::getline(in, validator);
-  if (ec || size == 0 || validator.empty())
+  bool ranged = static_cast<bool>(std::getline(in, ranges));
+  if (ec || validator.empty())
     return {};
-  return {size, validator};
+  partial_download out{0, validator, {}};
+  if (!ranged)
+    out.landed.add({0, size});
+  else if (auto landed = byte_ranges::parse(ranges); landed && landed->end() <= size)
+    out.landed = std::move(*landed); // a record past the file's end is not believed
+  out.size = out.landed.size();
+  if (out.size == 0)
+    return {};
+  return out;
 }
 
 std::error_code save_validator(const fs::path& part, const std::string& validator) {
@@ -40,6 +50,11 @@ std::error_code save_validator(const fs::path& part, const std::string& validato
     return ec;
   }
   return write_atomically(validator_path(part), validator + '\n');
+}
+
+std::error_code save_landed(const fs::path& part, const std::string& validator,
+                            const byte_ranges& landed) {
+  return write_atomically(validator_path(part), validator + '\n' + landed.text() + '\n');
 }
 
 void remove_partial(const fs::path& part) {

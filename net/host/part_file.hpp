@@ -1,6 +1,7 @@
 #pragma once
 
 #include "net/host/sha256.hpp"
+#include "net/transfer/byte_ranges.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -11,13 +12,18 @@
 
 namespace hive::net {
 
-/// What an interrupted attempt left behind: the bytes in `<file>.part` and the
-/// validator (a strong ETag, else Last-Modified) of the version they belong
-/// to, kept beside it in `<file>.part.validator`. Without a validator there is
-/// nothing to resume: two versions are never stitched together.
+/// What an interrupted attempt left behind: the bytes in `<file>.part` and,
+/// in the sidecar `<file>.part.validator`, the validator of the version they
+/// belong to (a strong ETag, else Last-Modified, or `sha256:<hex>` for a file
+/// named by its content) on its first line and, on a second line, which byte
+/// ranges have landed (a parallel transfer writes in several places at once).
+/// Without the second line the file's bytes are one prefix. Without a
+/// validator there is nothing to resume: two versions are never stitched.
 struct partial_download {
+  /// Bytes landed in all.
   std::uint64_t size = 0;
   std::string validator;
+  byte_ranges landed;
 };
 
 /// The resumable state of `part`; size 0 when there is nothing to resume.
@@ -26,6 +32,11 @@ partial_download read_partial(const std::filesystem::path& part);
 /// Records the validator of the version being written to `part` (an empty
 /// one removes the record, so that the part will not be resumed).
 std::error_code save_validator(const std::filesystem::path& part, const std::string& validator);
+
+/// Records the validator and the ranges of `part` that have landed; the data
+/// must be on disk first (a crash may keep this record and lose the rest).
+std::error_code save_landed(const std::filesystem::path& part, const std::string& validator,
+                            const byte_ranges& landed);
 
 /// Removes `part` and its validator.
 void remove_partial(const std::filesystem::path& part);

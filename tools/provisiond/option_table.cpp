@@ -105,6 +105,12 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.stall_timeout = std::chrono::seconds{parse_number(k, v, 1, 3600)};
      }},
+    {"connections-per-file", "N",
+     "most connections one file may use; more are added while they raise its rate (default 16, "
+     "at most 64)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.jobs.connections_per_file = static_cast<unsigned>(parse_number(k, v, 1, 64));
+     }},
     {"max-download-size", "BYTES",
      "largest file a url: download may be, e.g. 20G (default: no limit)",
      [](daemon_options& o, const std::string& k, const std::string& v) {

@@ -1,0 +1,84 @@
+#include "net/transfer/landing_file.hpp"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace hive::net {
+
+namespace {
+
+std::error_code last_error() {
+  return {errno, std::generic_category()};
+}
+
+} // namespace
+
+landing_file::~landing_file() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+std::error_code landing_file::open(const std::filesystem::path& path, bool keep) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd_ < 0)
+    return last_error();
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0)
+    return last_error();
+  if (info.st_nlink > 1)
+    return std::make_error_code(std::errc::too_many_links);
+  if (!keep && info.st_size > 0 && ::ftruncate(fd_, 0) != 0)
+    return last_error();
+  return {};
+}
+
+std::error_code landing_file::write_at(std::uint64_t offset, const char* data, std::size_t size) {
+  const auto start = offset;
+  const auto length = size;
+  while (size > 0) {
+    auto n = ::pwrite(fd_, data, size, static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return last_error();
+    }
+    data += n;
+    size -= static_cast<std::size_t>(n);
+    offset += static_cast<std::uint64_t>(n);
+  }
+  // Starts writeback now, so that dirty pages do not pile up in memory.
+  ::sync_file_range(fd_, static_cast<off_t>(start), static_cast<off_t>(length),
+                    SYNC_FILE_RANGE_WRITE);
+  return {};
+}
+
+std::error_code landing_file::hash_range(sha256_hasher& hasher, std::uint64_t from,
+                                         std::uint64_t to, std::vector<char>& buffer) const {
+  while (from < to) {
+    auto want = static_cast<std::size_t>(std::min<std::uint64_t>(to - from, buffer.size()));
+    auto n = ::pread(fd_, buffer.data(), want, static_cast<off_t>(from));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return n < 0 ? last_error() : std::make_error_code(std::errc::io_error);
+    hasher.update(buffer.data(), static_cast<std::size_t>(n));
+    from += static_cast<std::uint64_t>(n);
+  }
+  return {};
+}
+
+std::error_code landing_file::sync() {
+  return ::fdatasync(fd_) == 0 ? std::error_code{} : last_error();
+}
+
+std::error_code landing_file::finish() {
+  auto ec = sync();
+  if (::close(fd_) != 0 && !ec)
+    ec = last_error();
+  fd_ = -1;
+  return ec;
+}
+
+} // namespace hive::net
