@@ -457,6 +457,11 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     }
     auto read = co_await detail::stream_part(stream, buffer, parser, st, id, req.buffer_size / 4,
                                              delivering);
+    if (!read.failed && !read.body_left && st.plan->left(id).size() > 0)
+      read.failed = failure(download_errc::connection_reset,
+                            target.shown() + " answered less of bytes "
+                                + std::to_string(span.begin) + "-" + std::to_string(span.end - 1)
+                                + " than it said");
     st.plan->release(id);
     if (read.failed) {
       if (!detail::restartable(*read.failed) || ++st.restarts > req.max_part_restarts)
@@ -551,7 +556,7 @@ asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const f
       [[maybe_unused]] auto kept = co_await detail::on_disk(st, keep);
     co_return std::move(*st.ended);
   }
-  if (st.total == 0) // a body without a length: what came is the file
+  if (!st.ranged) // one answer: what came is the file, and the checks that follow judge it
     st.total = st.landed.size();
   if (st.landed.prefix() != st.total)
     co_return failure(download_errc::internal, "the transfer of " + shown_url(req.url)

@@ -12,7 +12,9 @@
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <future>
+#include <numeric>
 #include <random>
 #include <thread>
 
@@ -51,14 +53,34 @@ protected:
     req.max_retries = 3;
     req.expected_size = expected_size;
     req.max_size = max_size;
+    req.piece_size = piece_size;
+    req.content_sha256 = content_sha256;
+    req.stall_timeout = stall_timeout;
+    req.max_part_restarts = max_part_restarts;
+    req.progress_interval = std::chrono::milliseconds{1};
     std::promise<net::fetch_outcome> done;
     net::fetch_observer obs;
     obs.on_retry = [this](int, std::chrono::milliseconds, const std::string&) { ++retries; };
+    obs.on_progress = [this](std::uint64_t bytes, std::uint64_t, std::uint32_t connections) {
+      most_connections = std::max(most_connections.load(), connections);
+      if (on_bytes)
+        on_bytes(bytes);
+    };
     net::start_fetch(ioc, req, obs, [&done](net::fetch_outcome out) { done.set_value(out); });
     return done.get_future().get();
   }
 
   std::atomic<int> retries{0};
+  /// The most connections a progress report named.
+  std::atomic<std::uint32_t> most_connections{0};
+  /// Called from the transfer's thread with the bytes landed so far.
+  std::function<void(std::uint64_t)> on_bytes;
+  /// Passed on as the request's knobs of a transfer in parts (small pieces,
+  /// so that small files split).
+  std::uint64_t piece_size = 256 * 1024;
+  std::string content_sha256;
+  std::chrono::milliseconds stall_timeout{std::chrono::seconds{30}};
+  unsigned max_part_restarts = 16;
   /// Passed on as the request's `expected_size` and `max_size`.
   std::uint64_t expected_size = 0;
   std::uint64_t max_size = 0;
@@ -245,4 +267,114 @@ TEST_F(HttpFetchTest, AResumeAsksForTheRestOfThatVersionAndIsSentOnlyTheRest) {
   EXPECT_EQ(files.if_ranges().back(), files.etag("x.bin"));
   EXPECT_EQ(files.bytes_served().back(), data.size() - kept);
   EXPECT_EQ(out.sha256, sha256_hex(data));
+}
+
+// -- transfers in parts -----------------------------------------------------------------------
+
+namespace {
+
+std::uint64_t sum(const std::vector<std::uint64_t>& v) {
+  return std::accumulate(v.begin(), v.end(), std::uint64_t{0});
+}
+
+} // namespace
+
+TEST_F(HttpFetchTest, AFileThatTakesRangesIsFetchedInPartsOverSeveralConnections) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 31);
+  files.add_file("x.bin", data);
+  // Each connection is capped, as a CDN caps it: more connections, more speed.
+  auto out = fetch(files.base_url() + "/files/x.bin?ranges=1&rate=4000000");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, sha256_hex(data));
+  EXPECT_EQ(fs::file_size(part), data.size());
+  EXPECT_GE(most_connections.load(), 4u) << "the rate grew with connections, so it added them";
+  auto ranges = files.ranges();
+  ASSERT_GE(ranges.size(), 4u);
+  EXPECT_EQ(ranges.front(), "") << "the first request asks for the whole file";
+  for (std::size_t i = 1; i < ranges.size(); ++i)
+    EXPECT_TRUE(ranges[i].starts_with("bytes=") && ranges[i].back() != '-') << ranges[i];
+  auto served = sum(files.bytes_served());
+  EXPECT_GE(served, data.size());
+  EXPECT_LE(served, data.size() + data.size() / 4) << "parts overlap little";
+  EXPECT_FALSE(fs::exists(net::validator_path(part))) << "complete: nothing to resume";
+}
+
+TEST_F(HttpFetchTest, ASourceWithoutRangesOrASmallFileUsesOneConnection) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 32);
+  files.add_file("x.bin", data);
+  auto out = fetch(files.base_url() + "/files/x.bin?rate=40000000"); // no Accept-Ranges
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(files.requests().size(), 1u);
+  piece_size = 4 * 1024 * 1024; // the file is less than two pieces
+  auto small = fetch(files.base_url() + "/files/x.bin?ranges=1&rate=40000000");
+  ASSERT_TRUE(small.ok) << small.message;
+  EXPECT_EQ(files.requests().size(), 2u);
+  EXPECT_EQ(small.sha256, sha256_hex(data));
+}
+
+TEST_F(HttpFetchTest, APartThatStallsStartsAgainOnAFreshConnectionWithoutARetry) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 33);
+  files.add_file("x.bin", data);
+  stall_timeout = std::chrono::milliseconds{300};
+  auto out = fetch(files.base_url() + "/files/x.bin?ranges=1&rate=8000000&stall_once_at=3000000");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, sha256_hex(data));
+  EXPECT_EQ(retries.load(), 0);
+  bool from_the_stall = false; // a request that starts where a part stopped, not at a piece
+  for (const auto& r : files.ranges())
+    from_the_stall = from_the_stall || r.starts_with("bytes=3000000-");
+  EXPECT_TRUE(from_the_stall);
+}
+
+TEST_F(HttpFetchTest, APartResetMidwayIsFetchedAgainFromWhereItStopped) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 34);
+  files.add_file("x.bin", data);
+  auto out = fetch(files.base_url() + "/files/x.bin?ranges=1&rate=8000000&reset_once_at=2500000");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, sha256_hex(data));
+  EXPECT_EQ(retries.load(), 0);
+}
+
+TEST_F(HttpFetchTest, AFileThatChangesBetweenItsPartsIsFetchedAgainNeverStitched) {
+  auto old_data = make_test_bytes(4 * 1024 * 1024, 35);
+  auto new_data = make_test_bytes(4 * 1024 * 1024, 36);
+  files.add_file("x.bin", old_data);
+  std::atomic<bool> changed{false};
+  on_bytes = [&](std::uint64_t bytes) {
+    if (bytes > 1024 * 1024 && !changed.exchange(true))
+      files.add_file("x.bin", new_data); // a new version, with a new ETag
+  };
+  auto out = fetch(files.base_url() + "/files/x.bin?ranges=1&rate=8000000");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_TRUE(changed.load());
+  EXPECT_EQ(out.sha256, sha256_hex(new_data)) << "one version, all of it";
+  auto if_ranges = files.if_ranges();
+  EXPECT_NE(std::find(if_ranges.begin(), if_ranges.end(), files.etag("x.bin")), if_ranges.end())
+      << "its parts name the version they continue";
+}
+
+TEST_F(HttpFetchTest, AFailedTransferInPartsResumesOnlyTheBytesThatDidNotLand) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 37);
+  files.add_file("x.bin", data);
+  content_sha256 = sha256_hex(data); // named by its content: no validator needed to resume
+  max_part_restarts = 0;
+  auto cut = fetch(files.base_url() + "/files/x.bin?ranges=1&rate=8000000&reset_once_at=3000000");
+  ASSERT_EQ(cut.code, download_errc::connection_reset) << cut.message;
+  auto kept = net::read_partial(part);
+  ASSERT_GT(kept.size, 0u);
+  EXPECT_EQ(kept.validator, "sha256:" + content_sha256);
+  auto before = files.requests().size();
+
+  max_part_restarts = 16;
+  auto out = fetch(files.base_url() + "/files/x.bin?ranges=1&rate=8000000");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, sha256_hex(data));
+  EXPECT_EQ(out.resumed_from, kept.size);
+  auto served = files.bytes_served();
+  auto again = std::accumulate(served.begin() + static_cast<std::ptrdiff_t>(before), served.end(),
+                               std::uint64_t{0});
+  EXPECT_LE(again, data.size() - kept.size + data.size() / 8) << "the landed ranges were kept";
+  auto if_ranges = files.if_ranges();
+  for (auto i = before; i < if_ranges.size(); ++i)
+    EXPECT_EQ(if_ranges[i], "") << "the content's name is the validator";
 }

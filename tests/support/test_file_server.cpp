@@ -17,6 +17,7 @@
 #include <fstream>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 
 namespace hive::test {
@@ -64,6 +65,14 @@ struct test_file_server::impl {
   std::vector<std::string> if_ranges;
   std::vector<std::uint64_t> served;
   std::map<std::string, int> flaky_answers;
+  /// Faults asked for once (`stall_once_at`, `reset_once_at`) that have struck.
+  std::set<std::string> struck;
+
+  /// Whether the one-time fault `key` strikes now (true the first time only).
+  bool strike(const std::string& key) {
+    std::lock_guard guard{mtx};
+    return struck.insert(key).second;
+  }
 
   /// Counts body bytes sent for request `index` (its place in `seen`).
   void count(std::size_t index, std::uint64_t n) {
@@ -95,7 +104,8 @@ struct test_file_server::impl {
   /// request's place in `seen`, for counting what was served.
   template <class Stream>
   asio::awaitable<void> send_file(Stream& stream, const file& f, std::uint64_t from,
-                                  std::string_view query, std::size_t index) {
+                                  std::uint64_t to, bool ranged, std::string_view query,
+                                  std::size_t index) {
     const std::string& data = *f.data;
     auto rate = query_number(query, "rate");
     auto reset_after = query_number(query, "reset_after");
@@ -103,26 +113,37 @@ struct test_file_server::impl {
     auto overrun = query_number(query, "overrun");
     auto announce = query_number(query, "announce");
     bool chunked = query_number(query, "chunked") != 0;
+    // One-time faults at an absolute offset, for the answer that reaches it first.
+    struct once {
+      std::string key;
+      std::uint64_t at;
+    };
+    std::vector<once> faults;
+    for (const char* key : {"stall_once_at", "reset_once_at"})
+      if (auto at = query_number(query, key); at > from && at < to)
+        faults.push_back({key + std::string{query}, at - from});
     if (auto status = query_number(query, "status"))
       co_return co_await reply_status(stream, static_cast<unsigned>(status), "");
-    http::response<http::empty_body> res{from ? http::status::partial_content : http::status::ok,
+    http::response<http::empty_body> res{ranged ? http::status::partial_content : http::status::ok,
                                          11};
     res.set(http::field::content_type, "application/octet-stream");
     res.set(http::field::etag, f.etag);
-    if (from)
+    if (query_number(query, "ranges") != 0)
+      res.set(http::field::accept_ranges, "bytes");
+    if (ranged)
       res.set(http::field::content_range, "bytes " + std::to_string(from) + "-"
-                                              + std::to_string(data.size() - 1) + "/"
+                                              + std::to_string(to - 1) + "/"
                                               + std::to_string(data.size()));
     if (chunked)
       res.chunked(true);
     else
-      res.content_length(announce ? announce : data.size() - from);
+      res.content_length(announce ? announce : to - from);
     res.keep_alive(false);
     http::response_serializer<http::empty_body> sr{res};
     if (auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple); ec)
       co_return;
     // The body, plus any overrun: bytes past the end repeat the file.
-    const std::uint64_t end = data.size() + overrun;
+    const std::uint64_t end = to + overrun;
     auto piece = [&](std::uint64_t at, std::size_t n) {
       std::string out;
       for (; n > 0; ++at, --n)
@@ -133,6 +154,12 @@ struct test_file_server::impl {
     asio::steady_timer timer{co_await asio::this_coro::executor};
     for (std::uint64_t sent = 0; from + sent < end;) { // `sent`: bytes of this answer's body
       auto n = static_cast<std::size_t>(std::min<std::uint64_t>(step, end - from - sent));
+      for (const auto& f : faults)
+        if (f.at > sent && sent + n > f.at)
+          n = f.at - sent;
+      for (const auto& f : faults)
+        if (f.at == sent && strike(f.key))
+          (f.key[0] == 's' ? stall_after : reset_after) = sent;
       if (reset_after && sent + n > reset_after)
         n = reset_after - sent;
       if (stall_after && sent + n > stall_after)
@@ -196,14 +223,22 @@ struct test_file_server::impl {
       auto f = find(path.substr(7));
       if (!f)
         co_return co_await reply_status(stream, 404, "");
-      // `Range: bytes=N-` is honoured when `If-Range` names the current version.
+      // `Range: bytes=N-` or `bytes=N-M` is honoured unless an `If-Range`
+      // names another version.
       std::uint64_t from = 0;
+      std::uint64_t to = f->data->size();
       auto range = std::string{req[http::field::range]};
-      if (range.rfind("bytes=", 0) == 0 && req[http::field::if_range] == f->etag)
-        from = std::stoull(range.substr(6));
-      if (from >= f->data->size() && from > 0)
+      auto if_range = req[http::field::if_range];
+      bool ranged = range.rfind("bytes=", 0) == 0 && (if_range.empty() || if_range == f->etag);
+      if (ranged) {
+        auto dash = range.find('-');
+        from = std::stoull(range.substr(6, dash - 6));
+        if (dash + 1 < range.size())
+          to = std::min<std::uint64_t>(to, std::stoull(range.substr(dash + 1)) + 1);
+      }
+      if (ranged && from >= to)
         co_return co_await reply_status(stream, 416, "");
-      co_return co_await send_file(stream, *f, from, query, index);
+      co_return co_await send_file(stream, *f, from, to, ranged, query, index);
     }
     if (path.rfind("/redirect/", 0) == 0) {
       auto rest = path.substr(10);
@@ -225,7 +260,7 @@ struct test_file_server::impl {
       }
       auto f = find(rest.substr(slash + 1));
       if (!refuse && f)
-        co_return co_await send_file(stream, *f, 0, query, index);
+        co_return co_await send_file(stream, *f, 0, f->data->size(), false, query, index);
       http::response<http::string_body> res{http::status::service_unavailable, 11};
       res.set(http::field::retry_after, "0");
       res.keep_alive(false);

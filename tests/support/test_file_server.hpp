@@ -16,8 +16,11 @@ namespace hive::test {
 /// - `GET /files/<name>[?rate=BYTES_PER_SEC][&reset_after=BYTES][&stall_after=BYTES]`:
 ///   a file registered with `add_file`, optionally throttled, optionally cut
 ///   off by a TCP reset or left hanging after some bytes of this answer's body.
-///   Files carry a strong ETag; `Range: bytes=N-` with a matching `If-Range`
-///   gets a 206 with the rest, with any other `If-Range` the whole file.
+///   Files carry a strong ETag; `Range: bytes=N-` or `bytes=N-M` without an
+///   `If-Range` or with a matching one gets a 206 with those bytes, with any
+///   other `If-Range` the whole file. `ranges=1` says `Accept-Ranges: bytes`.
+///   `stall_once_at=OFFSET` / `reset_once_at=OFFSET`: the first answer that
+///   reaches that byte of the file stalls or is reset there; later ones do not.
 ///   More faults: `status=CODE` answers that status (empty body) instead;
 ///   `overrun=BYTES` sends that many bytes more than its Content-Length;
 ///   `chunked=1` sends the body chunked, without a length;
