@@ -179,7 +179,7 @@ asio::awaitable<std::error_code> on_disk(transfer_state& st, Work work) {
 /// Lands `size` bytes at `offset`: hashed from memory when they continue the
 /// hashed prefix, else later from the page cache once the prefix reaches
 /// them (a few MiB per step, so that no connection waits long); the sidecar
-/// records what landed every few MiB, after the data is on disk.
+/// records what landed every few MiB.
 inline asio::awaitable<std::error_code> land(transfer_state& st, std::uint64_t offset,
                                              const char* data, std::size_t size) {
   constexpr std::uint64_t catch_up_step = 8 * 1024 * 1024;
@@ -212,11 +212,7 @@ inline asio::awaitable<std::error_code> land(transfer_state& st, std::uint64_t o
     auto snapshot = st.landed;
     // Captured by reference: g++ 12 destroys a co_await's temporaries twice,
     // which only trivially destructible captures survive.
-    auto save = [&st, &snapshot] {
-      if (auto synced = st.file.sync())
-        return synced;
-      return save_landed(st.req.part_path, st.validator, snapshot);
-    };
+    auto save = [&st, &snapshot] { return save_landed(st.req.part_path, st.validator, snapshot); };
     ec = co_await on_disk(st, save);
     st.saving = false;
     st.saved = snapshot.size();

@@ -547,11 +547,7 @@ asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const f
     throw boost::system::system_error{asio::error::operation_aborted};
   if (st.ended) {
     // What landed stays for a resume: recorded once the data is on disk.
-    auto keep = [&st] {
-      if (auto ec = st.file.sync())
-        return ec;
-      return save_landed(st.req.part_path, st.validator, st.landed);
-    };
+    auto keep = [&st] { return save_landed(st.req.part_path, st.validator, st.landed); };
     if (!st.ended->restart && !st.validator.empty() && st.landed.size() > 0)
       [[maybe_unused]] auto kept = co_await detail::on_disk(st, keep);
     co_return std::move(*st.ended);

@@ -33,8 +33,8 @@ partial_download read_partial(const std::filesystem::path& part);
 /// one removes the record, so that the part will not be resumed).
 std::error_code save_validator(const std::filesystem::path& part, const std::string& validator);
 
-/// Records the validator and the ranges of `part` that have landed; the data
-/// must be on disk first (a crash may keep this record and lose the rest).
+/// Records the validator and the ranges of `part` that have landed (written
+/// by calls that have returned), replacing the record at once.
 std::error_code save_landed(const std::filesystem::path& part, const std::string& validator,
                             const byte_ranges& landed);
 

@@ -20,20 +20,17 @@ unsigned connection_governor::want(clock::time_point now, std::uint64_t bytes,
                                    unsigned delivering) {
   if (settled())
     return std::min(target_, ceiling_);
-  if (delivering < target_) { // a step is judged only once all of it delivers
-    window_start_.reset();
-    return target_;
-  }
-  if (!window_start_) {
+  if (!window_start_) { // a step starts: measured from here, so its first bytes count
     window_start_ = now;
     window_bytes_ = bytes;
     return target_;
   }
-  auto elapsed = std::chrono::duration<double>(now - *window_start_).count();
-  if (now - *window_start_ < window_)
+  if (delivering < target_ || now - *window_start_ < window_)
     return target_;
+  auto elapsed = std::chrono::duration<double>(now - *window_start_).count();
   auto rate = static_cast<double>(bytes - window_bytes_) / elapsed;
-  window_start_.reset();
+  window_start_ = now;
+  window_bytes_ = bytes;
   if (last_rate_ > 0 && rate < last_rate_ * growth_needed) {
     settled_ = true;
     return target_;

@@ -10,8 +10,9 @@ namespace hive::net {
 /// and multiplies by four (1, 4, 16, ... up to the ceiling) while the total
 /// rate grows with them, as it does from a CDN that caps each connection.
 /// Once a step fails to raise the rate by a third (loopback, a node bound by
-/// its disk or its hashing), it adds no more. Each step is judged over a
-/// window that starts when every connection of the step delivers.
+/// its disk or its hashing), it adds no more. Each step is judged from its
+/// start (so that the first bytes of its new connections count) over at
+/// least a window, and only once every connection of the step delivers.
 class connection_governor {
 public:
   using clock = std::chrono::steady_clock;

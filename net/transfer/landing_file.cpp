@@ -69,12 +69,10 @@ std::error_code landing_file::hash_range(sha256_hasher& hasher, std::uint64_t fr
   return {};
 }
 
-std::error_code landing_file::sync() {
-  return ::fdatasync(fd_) == 0 ? std::error_code{} : last_error();
-}
-
 std::error_code landing_file::finish() {
-  auto ec = sync();
+  std::error_code ec;
+  if (::fdatasync(fd_) != 0)
+    ec = last_error();
   if (::close(fd_) != 0 && !ec)
     ec = last_error();
   fd_ = -1;

@@ -29,8 +29,6 @@ public:
   /// Feeds `[from, to)` of the file to `hasher`, through `buffer`.
   std::error_code hash_range(sha256_hasher& hasher, std::uint64_t from, std::uint64_t to,
                              std::vector<char>& buffer) const;
-  /// Flushes the data to disk (the file stays open).
-  std::error_code sync();
   /// Flushes the data and closes the file.
   std::error_code finish();
 
