@@ -133,9 +133,13 @@ struct transfer_state {
   unsigned running = 0;
   unsigned delivering = 0;
   std::uint64_t received = 0;
-  /// Parts started again on a fresh connection, and signed URLs renewed.
+  /// Parts started again on a fresh connection; signed URLs renewed in a row,
+  /// and the bytes landed at the last renewal.
   unsigned restarts = 0;
   unsigned renewals = 0;
+  std::uint64_t renewed_at = 0;
+  /// Set while one connection asks the origin for a fresh signed URL.
+  bool renewing = false;
   std::uint64_t saved = 0;
   bool saving = false;
   clock_type::time_point last_report{};

@@ -364,6 +364,34 @@ asio::awaitable<std::optional<exchange_result>> locate_again(transfer_state& st)
                     "cannot find " + shown_url(req.url) + " again after its signed URL expired");
 }
 
+/// A signed URL that `target` was has expired: one connection asks the
+/// origin for a fresh one (three times at most without a byte in between:
+/// a 403 that stays is a refusal), the others wait for it and go on with
+/// what it found.
+asio::awaitable<void> renew_target(transfer_state& st, const url& target,
+                                   const exchange_result& refusal) {
+  if (st.target->str() != target.str())
+    co_return; // renewed already
+  if (st.renewing) {
+    asio::steady_timer pause{co_await asio::this_coro::executor};
+    while (st.renewing && !st.ended) {
+      pause.expires_after(std::chrono::milliseconds{10});
+      co_await pause.async_wait(asio::use_awaitable);
+    }
+    co_return;
+  }
+  if (st.landed.size() > st.renewed_at) // the last fresh URL did bring bytes
+    st.renewals = 0;
+  if (++st.renewals > 3)
+    co_return st.fail(refusal);
+  st.renewed_at = st.landed.size();
+  st.renewing = true;
+  auto failed = co_await locate_again(st);
+  st.renewing = false;
+  if (failed)
+    st.fail(std::move(*failed));
+}
+
 /// Why a connection for parts stopped.
 enum class parts_end {
   /// Nothing is left to take.
@@ -446,13 +474,14 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
       st.plan->release(id);
       auto expired = (status == http::status::forbidden || status == http::status::unauthorized
                       || status == http::status::gone)
-                     && target.str() != req.url && ++st.renewals <= 3;
+                     && target.str() != req.url;
       if (!expired) {
         st.fail(status_failure(target, parser));
         co_return parts_end::stop;
       }
-      if (auto failed = co_await locate_again(st))
-        st.fail(std::move(*failed));
+      // A local, not a temporary: g++ 12 destroys a co_await's temporaries twice.
+      auto refusal = status_failure(target, parser);
+      co_await renew_target(st, target, refusal);
       co_return parts_end::reconnect;
     }
     auto read = co_await detail::stream_part(stream, buffer, parser, st, id, req.buffer_size / 4,

@@ -292,6 +292,14 @@ const option_row rows[] = {
        EXPECT_GE(end.took, milliseconds{900});
        EXPECT_LT(end.took, seconds{8}) << "the default stall timeout is 30 s";
      }},
+    {"ConnectionsPerFileCapsTheConnectionsOfOneFile",
+     [](DaemonOptionsTest& t) {
+       t.files().add_file("p.gguf", make_test_bytes(9 * 1024 * 1024, 4));
+       t.start({{"connections-per-file", "1"}});
+       auto end = t.download("url:" + t.files().base_url() + "/files/p.gguf?ranges=1&rate=40000000");
+       EXPECT_EQ(end.data, "[DONE]");
+       EXPECT_EQ(t.files().requests().size(), 1u) << "one connection, one request: no parts";
+     }},
     {"ConnectTimeoutGivesUpOnASourceThatNeverAccepts",
      [](DaemonOptionsTest& t) {
        blackhole hole;

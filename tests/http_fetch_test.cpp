@@ -378,3 +378,18 @@ TEST_F(HttpFetchTest, AFailedTransferInPartsResumesOnlyTheBytesThatDidNotLand) {
   for (auto i = before; i < if_ranges.size(); ++i)
     EXPECT_EQ(if_ranges[i], "") << "the content's name is the validator";
 }
+
+TEST_F(HttpFetchTest, AnExpiredSignedUrlIsResolvedAgainFromTheOriginAndTheTransferGoesOn) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 38);
+  files.add_file("x.bin", data);
+  auto out = fetch(files.base_url() + "/signed/x.bin?ranges=1&rate=8000000&expire_sig_after=6");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, sha256_hex(data));
+  EXPECT_EQ(retries.load(), 0);
+  std::size_t origin = 0;
+  std::size_t cdn = 0;
+  for (const auto& target : files.requests())
+    (target.starts_with("/signed/") ? origin : cdn) += 1;
+  EXPECT_GE(origin, 3u) << "asked the origin again each time the signature expired";
+  EXPECT_LE(origin * 2, cdn) << "the parts reused each signed URL: resolved once per signature";
+}

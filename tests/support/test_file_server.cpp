@@ -65,6 +65,9 @@ struct test_file_server::impl {
   std::vector<std::string> if_ranges;
   std::vector<std::uint64_t> served;
   std::map<std::string, int> flaky_answers;
+  /// Signed URLs minted by `/signed/`, and how often each was used.
+  std::uint64_t signatures = 0;
+  std::map<std::uint64_t, std::uint64_t> signature_uses;
   /// Faults asked for once (`stall_once_at`, `reset_once_at`) that have struck.
   std::set<std::string> struck;
 
@@ -223,6 +226,15 @@ struct test_file_server::impl {
       auto f = find(path.substr(7));
       if (!f)
         co_return co_await reply_status(stream, 404, "");
+      if (auto sig = query_number(query, "sig")) { // a signed URL expires after some uses
+        bool expired = false;
+        {
+          std::lock_guard guard{mtx};
+          expired = ++signature_uses[sig] > query_number(query, "expire_sig_after");
+        }
+        if (expired)
+          co_return co_await reply_status(stream, 403, "");
+      }
       // `Range: bytes=N-` or `bytes=N-M` is honoured unless an `If-Range`
       // names another version.
       std::uint64_t from = 0;
@@ -267,6 +279,16 @@ struct test_file_server::impl {
       res.prepare_payload();
       co_await http::async_write(stream, res, use_tuple);
       co_return;
+    }
+    if (path.rfind("/signed/", 0) == 0) { // to `/files/<name>` with a freshly signed query
+      std::uint64_t sig = 0;
+      {
+        std::lock_guard guard{mtx};
+        sig = ++signatures;
+      }
+      auto location = "/files/" + path.substr(8) + "?sig=" + std::to_string(sig)
+                      + (query.empty() ? "" : "&" + query);
+      co_return co_await reply_status(stream, 302, location);
     }
     if (path.rfind("/cross/", 0) == 0) { // to another host name for this same server
       auto rest = path.substr(7);

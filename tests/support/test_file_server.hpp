@@ -29,6 +29,9 @@ namespace hive::test {
 /// - `GET /status/<code>`: an empty answer with that status.
 /// - `GET /hang/<anything>`: reads the request and never answers.
 /// - `GET /flaky/<n>/<name>`: the first n requests get 503 with `Retry-After: 0`.
+/// - `GET /signed/<name>?QUERY`: 302 to `/files/<name>?sig=N&QUERY`, N new each time; with
+///   `expire_sig_after=K` in QUERY a signed URL answers 403 once used K times (as a CDN's
+///   signature expires).
 /// - `GET /cross/<port>/<rest>`: 302 to `http://localhost:<port>/<rest>` (another host name).
 class test_file_server {
 public:
