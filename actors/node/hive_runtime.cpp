@@ -136,11 +136,13 @@ struct hive_runtime::impl {
   net::space_ledger space;
   caf::actor_system_config cfg;
   std::unique_ptr<caf::actor_system> system;
+  /// Hashing and file writes of transfers, off the network threads. Declared
+  /// before `ioc`, so that it outlives the coroutine frames `ioc` destroys: a
+  /// transfer's frame holds a strand of this pool.
+  asio::thread_pool disk{1};
   asio::io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(ioc);
   std::vector<std::thread> threads;
-  /// Hashing and file writes of transfers, off the network threads.
-  asio::thread_pool disk{1};
   std::shared_ptr<job_board> board = std::make_shared<job_board>();
   caf::actor registry;
   caf::actor catalog;
