@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 #include <sys/stat.h>
+#include <thread>
 
 using namespace hive::net;
 using hive::test::read_file;
@@ -79,10 +80,13 @@ TEST_F(DiskSpaceTest, PreallocationKeepsTheSizeAResumeReads) {
   EXPECT_TRUE(preallocate(dir / "missing.part", 10)) << "never creates the file";
 }
 
-TEST_F(DiskSpaceTest, AKeptPartialGivesBackWhatItsTransferDidNotFill) {
+TEST_F(DiskSpaceTest, AStoppedTransfersClaimGivesBackWhatItDidNotFill) {
   auto part = dir / "m.gguf.part";
   std::ofstream{part} << "0123456789";
-  auto ec = preallocate(part, 4 * 1024 * 1024);
+  std::error_code ec;
+  auto claim = part_claim::acquire(part, ec); // the writer, as a transfer holds it
+  ASSERT_FALSE(ec);
+  ec = preallocate(part, 4 * 1024 * 1024);
   if (ec.value() == EOPNOTSUPP)
     GTEST_SKIP() << "this file system has no fallocate: " << dir;
   ASSERT_FALSE(ec) << ec.message();
@@ -91,15 +95,20 @@ TEST_F(DiskSpaceTest, AKeptPartialGivesBackWhatItsTransferDidNotFill) {
     EXPECT_EQ(::stat(part.c_str(), &info), 0);
     return static_cast<std::uint64_t>(info.st_blocks) * 512;
   };
-  {
-    auto claim = part_claim::acquire(part, ec); // a writer at work
-    ASSERT_FALSE(ec);
-    trim_preallocation(part);
-    EXPECT_GE(allocated(), 4u * 1024 * 1024) << "a claimed part is left alone";
-  }
-  trim_preallocation(part);
+  EXPECT_GE(allocated(), 4u * 1024 * 1024) << "held while the writer works";
+  claim.give_back_unfilled();
   EXPECT_LT(allocated(), 1024u * 1024);
   EXPECT_EQ(read_file(part), "0123456789");
-  trim_preallocation(dir / "missing.part");
-  EXPECT_FALSE(fs::exists(dir / "missing.part")) << "never creates the file";
+}
+
+TEST_F(DiskSpaceTest, AFileWithNothingPastItsEndIsLeftUntouched) {
+  auto part = dir / "m.gguf.part";
+  std::ofstream{part} << "0123456789";
+  auto before = fs::last_write_time(part);
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::error_code ec;
+  auto claim = part_claim::acquire(part, ec);
+  ASSERT_FALSE(ec);
+  claim.give_back_unfilled();
+  EXPECT_EQ(fs::last_write_time(part), before) << "a landed file keeps its time";
 }

@@ -184,10 +184,8 @@ void conclude(job_supervisor_actor_type* self) {
     auto view = describe(st.failure);
     // Resumable parts stay for the next attempt; empty ones and those without
     // a validator would only stand in its way (and keep their folders).
-    for (const auto& part : own_partials(st)) {
+    for (const auto& part : own_partials(st))
       net::remove_if_unresumable(part);
-      net::trim_preallocation(part); // what stays holds only what it holds
-    }
     remove_fetched(self);
     st.voice.error("failed", view.code + ": " + view.message);
     return finish(self, job_outcome{st.plan.job_id, job_phase::failed, view.code, view.message});

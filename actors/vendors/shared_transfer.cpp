@@ -112,6 +112,9 @@ void shared_transfer::deliver(transfer_result r) {
     // The canceller may hold the work, which holds this: let go of it.
     gone = std::move(canceller_);
     canceller_ = nullptr;
+    // Before anyone hears of it: a partial that stays (the work stopped
+    // short) holds no space it did not fill; a whole file has none to give.
+    claim_.give_back_unfilled();
     progress_.result = r;
     for (const auto& f : followers_)
       caf::anon_send(f.worker, r);

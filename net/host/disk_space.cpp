@@ -17,16 +17,6 @@ std::error_code last_error() {
   return {errno, std::generic_category()};
 }
 
-/// Truncating to the same size frees the blocks past the end (Linux does so
-/// even when the size does not change), which nobody would ever use. A
-/// failure only leaves them allocated.
-void give_back_past_end(int fd) {
-  struct stat info {};
-  if (::fstat(fd, &info) != 0)
-    return;
-  [[maybe_unused]] auto kept = ::ftruncate(fd, info.st_size);
-}
-
 } // namespace
 
 volume volume_of(const fs::path& path, std::error_code& ec) {
@@ -87,19 +77,22 @@ std::error_code preallocate(const fs::path& part, std::uint64_t size) {
   while (rc != 0 && errno == EINTR);
   std::error_code ec = rc == 0 ? std::error_code{} : last_error();
   if (ec) // a failed call may have allocated some of it
-    give_back_past_end(fd);
+    trim_past_end(fd);
   ::close(fd);
   return ec;
 }
 
-void trim_preallocation(const fs::path& part) {
-  int fd = ::open(part.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) // gone: nothing to give back
+void trim_past_end(int fd) {
+  struct stat info {};
+  if (::fstat(fd, &info) != 0 || info.st_blksize <= 0)
     return;
-  // The lock `part_claim` takes: a writer that holds it is left alone.
-  if (::flock(fd, LOCK_EX | LOCK_NB) == 0)
-    give_back_past_end(fd);
-  ::close(fd);
+  auto block = static_cast<std::uint64_t>(info.st_blksize);
+  auto used = (static_cast<std::uint64_t>(info.st_size) + block - 1) / block * block;
+  if (static_cast<std::uint64_t>(info.st_blocks) * 512 <= used)
+    return;
+  // Truncating to the same size frees the blocks past the end (Linux does so
+  // even when the size does not change). A failure only leaves them allocated.
+  [[maybe_unused]] auto kept = ::ftruncate(fd, info.st_size);
 }
 
 } // namespace hive::net

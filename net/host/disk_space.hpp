@@ -37,9 +37,10 @@ std::uint64_t bytes_still_needed(const std::filesystem::path& part,
 /// nothing stays allocated; EOPNOTSUPP from a file system without `fallocate`.
 std::error_code preallocate(const std::filesystem::path& part, std::uint64_t size);
 
-/// Gives back the blocks allocated past the end of `part`, which a transfer
-/// that failed left unfilled: a kept partial holds only what it holds. A
-/// part another writer claims right now is left alone.
-void trim_preallocation(const std::filesystem::path& part);
+/// Gives back the blocks allocated past the end of the open file `fd`
+/// (writable), which a transfer that stopped left unfilled: a kept partial
+/// holds only what it holds. A file with nothing allocated past its end is
+/// not touched (a truncate would change its modification time).
+void trim_past_end(int fd);
 
 } // namespace hive::net

@@ -1,5 +1,6 @@
 #include "net/host/part_file.hpp"
 
+#include "net/host/disk_space.hpp"
 #include "net/host/file_system.hpp"
 
 #include <cerrno>
@@ -152,6 +153,11 @@ part_claim& part_claim::operator=(part_claim&& other) noexcept {
 part_claim::~part_claim() {
   if (fd_ >= 0)
     ::close(fd_);
+}
+
+void part_claim::give_back_unfilled() const {
+  if (fd_ >= 0)
+    trim_past_end(fd_);
 }
 
 namespace {

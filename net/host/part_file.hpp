@@ -77,6 +77,10 @@ public:
   /// `ec` is `resource_unavailable_try_again` when another writer holds it.
   static part_claim acquire(const std::filesystem::path& part, std::error_code& ec);
 
+  /// Gives back the space allocated past the part's end, once its transfer
+  /// has stopped short: a kept partial holds only what it holds.
+  void give_back_unfilled() const;
+
 private:
   explicit part_claim(int fd) : fd_(fd) {
   }
