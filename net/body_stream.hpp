@@ -120,8 +120,10 @@ struct transfer_state {
   std::uint64_t resumed = 0;
   /// Who fetches which bytes, once the first answer has come.
   std::optional<part_plan> plan;
-  /// Whether more connections may fetch parts of the file.
+  /// Whether more connections may fetch parts of the file, and whether the
+  /// source refused one more while others delivered (then none is added).
   bool ranged = false;
+  bool saturated = false;
   /// What the sidecar records ("" when the file cannot be resumed), and
   /// what part requests send as `If-Range` ("" for none).
   std::string validator;
@@ -129,8 +131,10 @@ struct transfer_state {
   /// Where parts are fetched from: the redirect, resolved once.
   std::optional<url> target;
   bool send_token = false;
-  /// Connections running, and those that have brought bytes.
+  /// Connections running, those that fetch or will fetch parts, and those
+  /// that have brought bytes.
   unsigned running = 0;
+  unsigned fetching = 0;
   unsigned delivering = 0;
   std::uint64_t received = 0;
   /// Parts started again on a fresh connection; signed URLs renewed in a row,

@@ -33,6 +33,10 @@ using detail::failure;
 using detail::transfer_state;
 using detail::use_tuple;
 
+/// The pause before a connection closed unanswered is tried again, times
+/// the restarts so far (at most a second).
+constexpr std::chrono::milliseconds refused_pause{50};
+
 /// How long each step of connections is watched before the next.
 constexpr std::chrono::milliseconds governor_window{100};
 
@@ -193,6 +197,19 @@ std::optional<exchange_result> begin(transfer_state& st, const url& u, bool send
   return std::nullopt;
 }
 
+/// Counts a connection that fetches or will fetch parts of the file.
+struct fetching_guard {
+  explicit fetching_guard(transfer_state& s) : st(s) {
+    ++st.fetching;
+  }
+  ~fetching_guard() {
+    --st.fetching;
+  }
+  fetching_guard(const fetching_guard&) = delete;
+  fetching_guard& operator=(const fetching_guard&) = delete;
+  transfer_state& st;
+};
+
 asio::awaitable<void> fetch_parts(transfer_state& st);
 
 /// The first request of a transfer, to `u`: sends it, reads the header, and
@@ -277,6 +294,7 @@ asio::awaitable<void> first_connection(transfer_state& st, partial_download prev
   if (!current)
     co_return st.fail(failure(download_errc::internal, "not an http(s) URL: " + shown_url(req.url)));
   auto origin = req.token_origin.empty() ? current : parse_url(req.token_origin);
+  std::optional<fetching_guard> fetching{std::in_place, st};
   for (int hop = 0;; ++hop) {
     // The token stays with its origin, and never goes down to plain http.
     bool send_token = origin && same_origin(*current, *origin);
@@ -314,6 +332,7 @@ asio::awaitable<void> first_connection(transfer_state& st, partial_download prev
       co_return st.fail(std::move(result));
     break;
   }
+  fetching.reset(); // counted again as a connection for parts
   if (st.ranged)
     co_await fetch_parts(st);
 }
@@ -401,6 +420,9 @@ enum class parts_end {
   reconnect,
   /// The transfer ended (a failure recorded in `st.ended`).
   stop,
+  /// The source closed or refused a new connection before answering it
+  /// while others deliver: it takes no more connections than those.
+  refused,
 };
 
 /// Fetches parts over one connection for as long as it stays usable.
@@ -417,6 +439,7 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
       st.delivering -= delivering ? 1 : 0;
     }
   } leave{st, delivering};
+  bool answered = false; // whether this connection has answered a request yet
   for (;;) {
     if (st.ended)
       co_return parts_end::stop;
@@ -445,11 +468,14 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     }
     if (write_ec || read_ec) {
       st.plan->release(id);
+      if (!answered)
+        co_return parts_end::refused;
       if (++st.restarts > req.max_part_restarts)
         st.fail(detail::transfer_failure(write_ec ? write_ec : read_ec, target, st.landed.size(),
                                          st.total));
       co_return parts_end::reconnect;
     }
+    answered = true;
     auto status = parser.get().result();
     auto range = parse_content_range(parser.get()[http::field::content_range]);
     if (status == http::status::partial_content
@@ -506,19 +532,41 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
 /// resolved URL and fetches parts, on a fresh connection when one breaks.
 asio::awaitable<void> fetch_parts(transfer_state& st) {
   const auto& req = st.req;
+  fetching_guard fetching{st};
   for (;;) {
     if (st.ended || (st.plan->all_assigned() && st.plan->parts() == 0))
       co_return;
     auto target = *st.target;
     auto route = req.proxy.proxy_for(target);
     auto use = [&](auto& stream, bool via_proxy) { return parts_over(stream, st, via_proxy); };
-    auto on_failure = [&st, &req](detail::connect_failure f) {
-      if (++st.restarts > req.max_part_restarts)
-        st.fail(failure(f.code, std::move(f.message)));
-      return parts_end::reconnect;
+    std::optional<detail::connect_failure> unconnected;
+    auto on_failure = [&unconnected](detail::connect_failure f) {
+      unconnected = std::move(f);
+      return parts_end::refused;
     };
     auto end = co_await detail::with_connection<parts_end>(target, route.proxy, req.ca_file,
                                                            req.connect_timeout, use, on_failure);
+    if (end == parts_end::refused) {
+      // A source that limits the connections of one client (a server's
+      // per-address limit, a full accept queue): while others fetch, this
+      // one goes, its part to them, and the transfer adds none.
+      if (st.fetching > 1) {
+        st.saturated = true;
+        co_return;
+      }
+      if (++st.restarts > req.max_part_restarts) {
+        st.fail(unconnected ? failure(unconnected->code, std::move(unconnected->message))
+                            : failure(download_errc::connection_reset,
+                                      target.shown() + " closed every new connection unanswered"));
+        co_return;
+      }
+      // The source may not yet have seen our other connections go.
+      asio::steady_timer pause{co_await asio::this_coro::executor,
+                               std::min<std::chrono::milliseconds>(st.restarts * refused_pause,
+                                                                   std::chrono::seconds{1})};
+      co_await pause.async_wait(use_tuple);
+      continue;
+    }
     if (end != parts_end::reconnect)
       co_return;
   }
@@ -558,7 +606,7 @@ asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const f
       for (auto& signal : signals)
         signal.emit(asio::cancellation_type::terminal);
     }
-    bool adding = !stopping && st.ranged && !governor.settled();
+    bool adding = !stopping && st.ranged && !st.saturated && !governor.settled();
     if (adding) {
       auto want = governor.want(detail::clock_type::now(), st.received, st.delivering);
       while (st.running < want && !st.plan->all_assigned())

@@ -10,6 +10,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <functional>
@@ -324,6 +325,22 @@ TEST_F(HttpFetchTest, APartThatStallsStartsAgainOnAFreshConnectionWithoutARetry)
   for (const auto& r : files.ranges())
     from_the_stall = from_the_stall || r.starts_with("bytes=3000000-");
   EXPECT_TRUE(from_the_stall);
+}
+
+TEST_F(HttpFetchTest, ASourceThatLimitsConnectionsIsFetchedOverThoseItTakes) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 37);
+  files.add_file("x.bin", data);
+  // Capped per connection, and any connection beyond two is closed unanswered.
+  auto out = fetch(files.base_url() + "/files/x.bin?ranges=1&rate=4000000&max_open=2");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, sha256_hex(data));
+  EXPECT_EQ(retries.load(), 0);
+  auto served = files.bytes_served();
+  auto unanswered = std::count(served.begin(), served.end(), 0u);
+  EXPECT_GE(unanswered, 1) << "it did try more connections";
+  // The step that met the limit, and a reconnect or two before the source
+  // saw a cut connection go; a transfer that went on adding would hit 16.
+  EXPECT_LE(unanswered, 6) << "refused once, it stops adding connections";
 }
 
 TEST_F(HttpFetchTest, APartResetMidwayIsFetchedAgainFromWhereItStopped) {

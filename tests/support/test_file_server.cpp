@@ -70,6 +70,8 @@ struct test_file_server::impl {
   std::map<std::uint64_t, std::uint64_t> signature_uses;
   /// Faults asked for once (`stall_once_at`, `reset_once_at`) that have struck.
   std::set<std::string> struck;
+  /// Answers of files being sent right now (for `max_open`).
+  unsigned sending = 0;
 
   /// Whether the one-time fault `key` strikes now (true the first time only).
   bool strike(const std::string& key) {
@@ -250,7 +252,16 @@ struct test_file_server::impl {
       }
       if (ranged && from >= to)
         co_return co_await reply_status(stream, 416, "");
-      co_return co_await send_file(stream, *f, from, to, ranged, query, index);
+      {
+        std::lock_guard guard{mtx};
+        if (auto most = query_number(query, "max_open"); most && sending >= most)
+          co_return; // closed unanswered, as a server that limits each client's connections
+        ++sending;
+      }
+      co_await send_file(stream, *f, from, to, ranged, query, index);
+      std::lock_guard guard{mtx};
+      --sending;
+      co_return;
     }
     if (path.rfind("/redirect/", 0) == 0) {
       auto rest = path.substr(10);

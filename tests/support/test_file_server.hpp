@@ -24,7 +24,8 @@ namespace hive::test {
 ///   More faults: `status=CODE` answers that status (empty body) instead;
 ///   `overrun=BYTES` sends that many bytes more than its Content-Length;
 ///   `chunked=1` sends the body chunked, without a length;
-///   `announce=BYTES` claims that Content-Length whatever it sends.
+///   `announce=BYTES` claims that Content-Length whatever it sends;
+///   `max_open=N` closes a connection unanswered while N answers are being sent.
 /// - `GET /redirect/<n>/<rest>`: 302 to `/redirect/<n-1>/<rest>`, at 0 to `/<rest>`.
 /// - `GET /status/<code>`: an empty answer with that status.
 /// - `GET /hang/<anything>`: reads the request and never answers.
