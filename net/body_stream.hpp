@@ -109,7 +109,7 @@ struct transfer_state {
   const fetch_observer& obs;
   landing_file file;
   sha256_hasher hasher;
-  std::vector<char> hash_buffer = std::vector<char>(1024 * 1024);
+  std::vector<char> hash_buffer;
   /// Bytes on disk, and how far the hash has gone (or has been handed to
   /// the disk strand) over the prefix.
   byte_ranges landed;
@@ -213,8 +213,9 @@ inline asio::awaitable<std::error_code> land(transfer_state& st, std::uint64_t o
              st, [&st, from, to] { return st.file.hash_range(st.hasher, from, to, st.hash_buffer); })))
       co_return ec;
   }
-  // At most every 4 MiB, or 1/256 of the file: a crash loses little more.
-  auto save_step = std::max<std::uint64_t>(4 * 1024 * 1024, st.total / 256);
+  // At most every 4 MiB: a crash loses little more (and a save is a small
+  // file renamed into place, without fsync).
+  constexpr std::uint64_t save_step = 4 * 1024 * 1024;
   if (!st.validator.empty() && !st.saving && st.landed.size() - st.saved >= save_step) {
     st.saving = true;
     auto snapshot = st.landed;
@@ -263,6 +264,14 @@ struct part_read {
   bool body_left = false;
 };
 
+/// The size of each of a connection's two read buffers: the transfer's
+/// connections share twice `buffer_size`, each buffer at least 64 KiB, so
+/// that memory stays bounded whatever their count.
+inline std::size_t read_buffer_size(const transfer_state& st) {
+  constexpr std::size_t least = 64 * 1024;
+  return std::max(least, st.req.buffer_size / std::max(1u, st.running));
+}
+
 /// Streams a success body into part `id` through two alternating buffers
 /// (while one lands, the next is read), going on into the following piece
 /// while nobody else has it, and stopping where the part ends: another
@@ -270,16 +279,15 @@ struct part_read {
 template <class Stream>
 asio::awaitable<part_read> stream_part(Stream& stream, beast::flat_buffer& buffer,
                                        http::response_parser<http::buffer_body>& parser,
-                                       transfer_state& st, std::size_t id, std::size_t buffer_size,
-                                       bool& delivering) {
+                                       transfer_state& st, std::size_t id, bool& delivering) {
   using namespace asio::experimental::awaitable_operators;
   auto& tcp_layer = beast::get_lowest_layer(stream);
   const auto& req = st.req;
   const bool raw = parser.content_length().has_value() && !parser.chunked();
   std::uint64_t body_left = parser.content_length().value_or(0);
   const std::uint64_t limit = size_limit(req);
-  std::array<std::vector<char>, 2> chunks{std::vector<char>(buffer_size),
-                                          std::vector<char>(buffer_size)};
+  std::array<std::vector<char>, 2> chunks{std::vector<char>(read_buffer_size(st)),
+                                          std::vector<char>(read_buffer_size(st))};
   std::size_t filled = 0;      // bytes in chunks[0] waiting to land
   std::uint64_t filled_at = 0; // where they go
   auto body_done = [&] { return raw ? body_left == 0 : parser.is_done(); };
@@ -296,7 +304,10 @@ asio::awaitable<part_read> stream_part(Stream& stream, beast::flat_buffer& buffe
     if (!more) {
       write_ec = co_await land(st, filled_at, chunks[0].data(), filled);
     } else {
-      std::uint64_t most = paced_read_size(req.rate_limits, buffer_size);
+      // Smaller as connections are added (both buffers, in turn).
+      if (auto size = read_buffer_size(st); chunks[1].size() > size)
+        chunks[1] = std::vector<char>(size);
+      std::uint64_t most = paced_read_size(req.rate_limits, chunks[1].size());
       most = std::min(most, st.plan->left(id).size());
       if (raw)
         most = std::min(most, body_left);

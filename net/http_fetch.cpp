@@ -275,7 +275,7 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   if (auto failed = begin(st, u, send_token, parser, previous, first, total, part))
     co_return std::move(*failed);
   bool delivering = false;
-  auto read = co_await detail::stream_part(stream, buffer, parser, st, part, req.buffer_size,
+  auto read = co_await detail::stream_part(stream, buffer, parser, st, part,
                                            delivering);
   st.delivering -= delivering ? 1 : 0;
   st.plan->release(part);
@@ -510,8 +510,7 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
       co_await renew_target(st, target, refusal);
       co_return parts_end::reconnect;
     }
-    auto read = co_await detail::stream_part(stream, buffer, parser, st, id, req.buffer_size / 4,
-                                             delivering);
+    auto read = co_await detail::stream_part(stream, buffer, parser, st, id, delivering);
     if (!read.failed && !read.body_left && st.plan->left(id).size() > 0)
       read.failed = failure(download_errc::connection_reset,
                             target.shown() + " answered less of bytes "

@@ -79,8 +79,9 @@ struct fetch_request {
   /// Caps on bytes per second the transfer shares with others (its job's,
   /// the node's); none by default. Read in small steps while one is set.
   std::vector<std::shared_ptr<rate_limit>> rate_limits;
-  /// Size of each of the two buffers the first connection alternates
-  /// between; connections added for parts take a quarter of it each.
+  /// Size of each of the two buffers a connection alternates between while
+  /// it is the transfer's only one; N connections take 1/N of it each (at
+  /// least 64 KiB), so that a transfer's memory stays bounded.
   std::size_t buffer_size = 1024 * 1024;
   /// Where hashing and file writes run, overlapping the next socket read;
   /// null runs them inline on the transfer's strand.

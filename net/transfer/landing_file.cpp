@@ -56,6 +56,8 @@ std::error_code landing_file::write_at(std::uint64_t offset, const char* data, s
 
 std::error_code landing_file::hash_range(sha256_hasher& hasher, std::uint64_t from,
                                          std::uint64_t to, std::vector<char>& buffer) const {
+  if (buffer.empty())
+    buffer.resize(1024 * 1024);
   while (from < to) {
     auto want = static_cast<std::size_t>(std::min<std::uint64_t>(to - from, buffer.size()));
     auto n = ::pread(fd_, buffer.data(), want, static_cast<off_t>(from));

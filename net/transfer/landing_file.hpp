@@ -26,7 +26,8 @@ public:
   /// An empty file is never truncated: that would free space allocated for it.
   std::error_code open(const std::filesystem::path& path, bool keep);
   std::error_code write_at(std::uint64_t offset, const char* data, std::size_t size);
-  /// Feeds `[from, to)` of the file to `hasher`, through `buffer`.
+  /// Feeds `[from, to)` of the file to `hasher`, through `buffer` (given a
+  /// MiB when empty: a transfer whose bytes all come in order needs none).
   std::error_code hash_range(sha256_hasher& hasher, std::uint64_t from, std::uint64_t to,
                              std::vector<char>& buffer) const;
   /// Flushes the data and closes the file.
