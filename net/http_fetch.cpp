@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <charconv>
 #include <limits>
 #include <list>
@@ -47,6 +48,28 @@ bool is_redirect(http::status s) {
     default:
       return false;
   }
+}
+
+/// Reads and drops what is left of a short body (a redirect's few bytes), so
+/// that its connection can serve the next request; false for a long body, one
+/// of unknown length, or a failed read.
+template <class Stream>
+asio::awaitable<bool> skip_short_body(Stream& stream, beast::flat_buffer& buffer,
+                                      http::response_parser<http::buffer_body>& parser) {
+  constexpr std::uint64_t most = 16 * 1024;
+  if (parser.is_done())
+    co_return true;
+  if (parser.chunked() || parser.content_length().value_or(most + 1) > most)
+    co_return false;
+  std::array<char, 4096> sink{};
+  while (!parser.is_done()) {
+    parser.get().body().data = sink.data();
+    parser.get().body().size = sink.size();
+    if (auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+        ec && ec != http::error::need_buffer)
+      co_return false;
+  }
+  co_return true;
 }
 
 /// `bytes FIRST-LAST/TOTAL`: where the answer starts and the file's size.
@@ -193,6 +216,15 @@ std::optional<exchange_result> begin(transfer_state& st, const url& u, bool send
   return std::nullopt;
 }
 
+/// Whether the connection of an answer whose body `read` took may serve
+/// another request: the body was read to its end, the answer kept the
+/// connection alive, and no byte past it is pending.
+bool reusable_after(const detail::part_read& read,
+                    const http::response_parser<http::buffer_body>& parser,
+                    const beast::flat_buffer& buffer) {
+  return !read.failed && !read.body_left && parser.keep_alive() && buffer.size() == 0;
+}
+
 asio::awaitable<void> fetch_parts(transfer_state& st);
 
 /// The first request of a transfer, to `u`: sends it, reads the header, and
@@ -200,7 +232,7 @@ asio::awaitable<void> fetch_parts(transfer_state& st);
 template <class Stream>
 asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, transfer_state& st,
                                                 const partial_download& previous, bool send_token,
-                                                bool via_proxy) {
+                                                bool via_proxy, detail::connection_use& how) {
   const auto& req = st.req;
   auto& tcp_layer = beast::get_lowest_layer(stream);
   auto request = make_get(u, req, send_token, via_proxy);
@@ -212,8 +244,10 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
       request.set(http::field::if_range, previous.validator);
   }
   tcp_layer.expires_after(req.stall_timeout);
-  if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
+  if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec) {
+    how.closed_before_answer(ec, false);
     co_return detail::transfer_failure(ec, u, 0, 0);
+  }
 
   beast::flat_buffer buffer;
   buffer.reserve(64 * 1024); // without it every read returns 512 bytes
@@ -221,13 +255,18 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   parser.header_limit(64 * 1024);
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   tcp_layer.expires_after(req.stall_timeout);
-  if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
+  if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec) {
+    how.closed_before_answer(ec, parser.got_some() || buffer.size() > 0);
     co_return detail::transfer_failure(ec, u, 0, 0);
+  }
 
   auto status = parser.get().result();
   if (is_redirect(status)) {
     exchange_result out;
     out.location = std::string{parser.get()[http::field::location]};
+    tcp_layer.expires_after(req.stall_timeout);
+    how.reusable = co_await skip_short_body(stream, buffer, parser) && parser.keep_alive()
+                   && buffer.size() == 0;
     if (out.location->empty())
       co_return failure(download_errc::http_status, u.shown() + " answered "
                                                         + std::to_string(parser.get().result_int())
@@ -264,6 +303,7 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   st.plan->release(part);
   if (read.failed)
     co_return std::move(*read.failed);
+  how.reusable = reusable_after(read, parser, buffer);
   exchange_result out;
   out.outcome.ok = true;
   co_return out;
@@ -283,14 +323,14 @@ asio::awaitable<void> first_connection(transfer_state& st, partial_download prev
     auto route = req.proxy.proxy_for(*current);
     if (!route.error.empty())
       co_return st.fail(failure(download_errc::connection_failed, route.error));
-    auto use = [&](auto& stream, bool via_proxy) {
-      return first_exchange(stream, *current, st, previous, send_token, via_proxy);
+    auto use = [&](auto& stream, bool via_proxy, detail::connection_use& how) {
+      return first_exchange(stream, *current, st, previous, send_token, via_proxy, how);
     };
     auto on_failure = [](detail::connect_failure f) {
       return failure(f.code, std::move(f.message));
     };
     auto result = co_await detail::with_connection<exchange_result>(
-        *current, route.proxy, req.ca_file, req.connect_timeout, use, on_failure);
+        *current, route.proxy, req.ca_file, req.connect_timeout, req.connections, use, on_failure);
     if (result.restart)
       co_return st.fail(std::move(result));
     if (result.location) {
@@ -327,17 +367,22 @@ asio::awaitable<std::optional<exchange_result>> locate_again(transfer_state& st)
   for (int hop = 0; current && hop <= req.max_redirects; ++hop) {
     bool send_token = origin && same_origin(*current, *origin);
     auto route = req.proxy.proxy_for(*current);
-    auto ask = [&](auto& stream, bool via_proxy) -> asio::awaitable<exchange_result> {
+    auto ask = [&](auto& stream, bool via_proxy,
+                   detail::connection_use& how) -> asio::awaitable<exchange_result> {
       auto request = make_get(*current, req, send_token, via_proxy);
       request.set(http::field::range, "bytes=0-0");
       beast::get_lowest_layer(stream).expires_after(req.stall_timeout);
-      if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
+      if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec) {
+        how.closed_before_answer(ec, false);
         co_return detail::transfer_failure(ec, *current, 0, 0);
+      }
       beast::flat_buffer buffer;
       http::response_parser<http::empty_body> parser;
-      parser.skip(true); // the header says all
-      if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
+      parser.skip(true); // the header says all; the body left unread closes the connection
+      if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec) {
+        how.closed_before_answer(ec, parser.got_some() || buffer.size() > 0);
         co_return detail::transfer_failure(ec, *current, 0, 0);
+      }
       exchange_result out;
       if (is_redirect(parser.get().result()))
         out.location = std::string{parser.get()[http::field::location]};
@@ -350,7 +395,7 @@ asio::awaitable<std::optional<exchange_result>> locate_again(transfer_state& st)
       return failure(f.code, std::move(f.message));
     };
     auto answer = co_await detail::with_connection<exchange_result>(
-        *current, route.proxy, req.ca_file, req.connect_timeout, ask, on_failure);
+        *current, route.proxy, req.ca_file, req.connect_timeout, req.connections, ask, on_failure);
     if (!answer.outcome.message.empty())
       co_return std::move(answer);
     if (!answer.location) {
@@ -405,7 +450,8 @@ enum class parts_end {
 
 /// Fetches parts over one connection for as long as it stays usable.
 template <class Stream>
-asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool via_proxy) {
+asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool via_proxy,
+                                      detail::connection_use& how) {
   const auto& req = st.req;
   auto& tcp_layer = beast::get_lowest_layer(stream);
   const auto target = *st.target;
@@ -417,6 +463,7 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
       st.delivering -= delivering ? 1 : 0;
     }
   } leave{st, delivering};
+  how.reusable = true; // as clean as it came, until it is asked something
   for (;;) {
     if (st.ended)
       co_return parts_end::stop;
@@ -435,6 +482,7 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     http::response_parser<http::buffer_body> parser;
     parser.header_limit(64 * 1024);
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    how.reusable = false;
     tcp_layer.expires_after(req.stall_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, request, use_tuple);
     beast::error_code read_ec;
@@ -445,11 +493,16 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     }
     if (write_ec || read_ec) {
       st.plan->release(id);
+      // Not a restart: the server closed a kept-alive connection as we sent.
+      if (how.closed_before_answer(write_ec ? write_ec : read_ec,
+                                   parser.got_some() || buffer.size() > 0))
+        co_return parts_end::reconnect;
       if (++st.restarts > req.max_part_restarts)
         st.fail(detail::transfer_failure(write_ec ? write_ec : read_ec, target, st.landed.size(),
                                          st.total));
       co_return parts_end::reconnect;
     }
+    how.reused = false; // it answered: what fails next is not a stale connection
     auto status = parser.get().result();
     auto range = parse_content_range(parser.get()[http::field::content_range]);
     if (status == http::status::partial_content
@@ -497,7 +550,8 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
         st.fail(std::move(*read.failed));
       co_return parts_end::reconnect;
     }
-    if (read.body_left || !parser.keep_alive())
+    how.reusable = reusable_after(read, parser, buffer);
+    if (!how.reusable)
       co_return parts_end::reconnect;
   }
 }
@@ -511,14 +565,16 @@ asio::awaitable<void> fetch_parts(transfer_state& st) {
       co_return;
     auto target = *st.target;
     auto route = req.proxy.proxy_for(target);
-    auto use = [&](auto& stream, bool via_proxy) { return parts_over(stream, st, via_proxy); };
+    auto use = [&](auto& stream, bool via_proxy, detail::connection_use& how) {
+      return parts_over(stream, st, via_proxy, how);
+    };
     auto on_failure = [&st, &req](detail::connect_failure f) {
       if (++st.restarts > req.max_part_restarts)
         st.fail(failure(f.code, std::move(f.message)));
       return parts_end::reconnect;
     };
-    auto end = co_await detail::with_connection<parts_end>(target, route.proxy, req.ca_file,
-                                                           req.connect_timeout, use, on_failure);
+    auto end = co_await detail::with_connection<parts_end>(
+        target, route.proxy, req.ca_file, req.connect_timeout, req.connections, use, on_failure);
     if (end != parts_end::reconnect)
       co_return;
   }
