@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+
+#include <sys/socket.h>
 
 namespace hive::net::detail {
 
@@ -76,6 +79,72 @@ std::optional<connect_failure> load_trust(asio::ssl::context& ctx, const std::st
                            "cannot load CA file " + ca_file + ": " + ec.message()};
   ctx.set_verify_mode(asio::ssl::verify_peer);
   return std::nullopt;
+}
+
+asio::awaitable<std::unique_ptr<open_connection>>
+connect_to(const url& u, const std::optional<url>& proxy, const std::string& ca_file,
+        std::chrono::milliseconds timeout, std::optional<connect_failure>& failed) {
+  namespace ssl = asio::ssl;
+  auto executor = co_await asio::this_coro::executor;
+  auto out = std::make_unique<open_connection>();
+  if (!u.tls()) {
+    out->plain.emplace(executor);
+    if ((failed = co_await connect_tcp(*out->plain, u, proxy, timeout)))
+      co_return nullptr;
+    co_return out;
+  }
+  out->tls_context = std::make_unique<ssl::context>(ssl::context::tls_client);
+  if ((failed = load_trust(*out->tls_context, ca_file)))
+    co_return nullptr;
+  auto& stream = out->tls.emplace(executor, *out->tls_context);
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), u.host.c_str())) {
+    failed = connect_failure{download_errc::tls_failed, "cannot set TLS server name " + u.host};
+    co_return nullptr;
+  }
+  stream.set_verify_callback(ssl::host_name_verification(u.host));
+  if ((failed = co_await connect_tcp(beast::get_lowest_layer(stream), u, proxy, timeout)))
+    co_return nullptr;
+  beast::get_lowest_layer(stream).expires_after(timeout);
+  auto [ec] = co_await stream.async_handshake(ssl::stream_base::client, use_tuple);
+  if (ec) {
+    failed = connect_failure{download_errc::tls_failed,
+                             "TLS handshake with " + u.authority() + " failed: " + ec.message()};
+    co_return nullptr;
+  }
+  co_return out;
+}
+
+connection_key key_of(const url& u, const std::optional<url>& proxy, const std::string& ca_file) {
+  return {u.scheme, u.host, u.port, proxy ? proxy->str() : std::string{}, ca_file};
+}
+
+namespace {
+
+/// Whether an idle connection is still open: nothing to read (a peer's close
+/// reads as EOF, a TLS alert or stray bytes as data) and no error, checked
+/// without blocking.
+bool idle_and_open(open_connection& c) {
+  auto& socket = c.tcp().socket();
+  if (!socket.is_open() || (c.tls && SSL_pending(c.tls->native_handle()) > 0))
+    return false;
+  char byte = 0;
+  auto n = ::recv(socket.native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
+
+} // namespace
+
+std::unique_ptr<open_connection> take_open(connection_pool& pool, const connection_key& key) {
+  while (auto c = pool.take(key, connection_pool::clock::now()))
+    if (idle_and_open(*c))
+      return c;
+  return nullptr;
+}
+
+bool closed_by_peer(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof
+         || ec == asio::error::connection_reset || ec == asio::error::connection_aborted
+         || ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
 }
 
 std::map<std::string, std::string> lower_case_headers(const boost::beast::http::fields& fields) {

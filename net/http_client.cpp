@@ -146,13 +146,14 @@ asio::awaitable<std::string> stream(std::string target_url,
   auto u = parse_url(target_url);
   if (!u)
     co_return "invalid URL " + target_url;
-  auto use = [&](auto& s, bool) {
+  // An event stream holds its connection to its end: nothing to pool.
+  auto use = [&](auto& s, bool, detail::connection_use&) {
     return read_events(s, *u, on_event, last_event_id, idle_timeout, bearer_token);
   };
   auto on_failure = [](detail::connect_failure f) { return std::move(f.message); };
   const std::string system_trust_only;
-  co_return co_await detail::with_connection<std::string>(*u, std::nullopt, system_trust_only,
-                                                          idle_timeout, use, on_failure);
+  co_return co_await detail::with_connection<std::string>(
+      *u, std::nullopt, system_trust_only, idle_timeout, nullptr, use, on_failure);
 }
 
 } // namespace

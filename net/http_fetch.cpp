@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <charconv>
 #include <limits>
 #include <list>
@@ -51,6 +52,28 @@ bool is_redirect(http::status s) {
     default:
       return false;
   }
+}
+
+/// Reads and drops what is left of a short body (a redirect's few bytes), so
+/// that its connection can serve the next request; false for a long body, one
+/// of unknown length, or a failed read.
+template <class Stream>
+asio::awaitable<bool> skip_short_body(Stream& stream, beast::flat_buffer& buffer,
+                                      http::response_parser<http::buffer_body>& parser) {
+  constexpr std::uint64_t most = 16 * 1024;
+  if (parser.is_done())
+    co_return true;
+  if (parser.chunked() || parser.content_length().value_or(most + 1) > most)
+    co_return false;
+  std::array<char, 4096> sink{};
+  while (!parser.is_done()) {
+    parser.get().body().data = sink.data();
+    parser.get().body().size = sink.size();
+    if (auto [ec, n] = co_await http::async_read_some(stream, buffer, parser, use_tuple);
+        ec && ec != http::error::need_buffer)
+      co_return false;
+  }
+  co_return true;
 }
 
 /// `bytes FIRST-LAST/TOTAL`: where the answer starts and the file's size.
@@ -210,6 +233,15 @@ struct fetching_guard {
   transfer_state& st;
 };
 
+/// Whether the connection of an answer whose body `read` took may serve
+/// another request: the body was read to its end, the answer kept the
+/// connection alive, and no byte past it is pending.
+bool reusable_after(const detail::part_read& read,
+                    const http::response_parser<http::buffer_body>& parser,
+                    const beast::flat_buffer& buffer) {
+  return !read.failed && !read.body_left && parser.keep_alive() && buffer.size() == 0;
+}
+
 asio::awaitable<void> fetch_parts(transfer_state& st);
 
 /// The first request of a transfer, to `u`: sends it, reads the header, and
@@ -217,7 +249,7 @@ asio::awaitable<void> fetch_parts(transfer_state& st);
 template <class Stream>
 asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, transfer_state& st,
                                                 const partial_download& previous, bool send_token,
-                                                bool via_proxy) {
+                                                bool via_proxy, detail::connection_use& how) {
   const auto& req = st.req;
   auto& tcp_layer = beast::get_lowest_layer(stream);
   auto request = make_get(u, req, send_token, via_proxy);
@@ -229,8 +261,10 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
       request.set(http::field::if_range, previous.validator);
   }
   tcp_layer.expires_after(req.stall_timeout);
-  if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
+  if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec) {
+    how.closed_before_answer(ec, false);
     co_return detail::transfer_failure(ec, u, 0, 0);
+  }
 
   beast::flat_buffer buffer;
   buffer.reserve(64 * 1024); // without it every read returns 512 bytes
@@ -238,13 +272,18 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   parser.header_limit(64 * 1024);
   parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   tcp_layer.expires_after(req.stall_timeout);
-  if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
+  if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec) {
+    how.closed_before_answer(ec, parser.got_some() || buffer.size() > 0);
     co_return detail::transfer_failure(ec, u, 0, 0);
+  }
 
   auto status = parser.get().result();
   if (is_redirect(status)) {
     exchange_result out;
     out.location = std::string{parser.get()[http::field::location]};
+    tcp_layer.expires_after(req.stall_timeout);
+    how.reusable = co_await skip_short_body(stream, buffer, parser) && parser.keep_alive()
+                   && buffer.size() == 0;
     if (out.location->empty())
       co_return failure(download_errc::http_status, u.shown() + " answered "
                                                         + std::to_string(parser.get().result_int())
@@ -281,6 +320,7 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   st.plan->release(part);
   if (read.failed)
     co_return std::move(*read.failed);
+  how.reusable = reusable_after(read, parser, buffer);
   exchange_result out;
   out.outcome.ok = true;
   co_return out;
@@ -301,14 +341,14 @@ asio::awaitable<void> first_connection(transfer_state& st, partial_download prev
     auto route = req.proxy.proxy_for(*current);
     if (!route.error.empty())
       co_return st.fail(failure(download_errc::connection_failed, route.error));
-    auto use = [&](auto& stream, bool via_proxy) {
-      return first_exchange(stream, *current, st, previous, send_token, via_proxy);
+    auto use = [&](auto& stream, bool via_proxy, detail::connection_use& how) {
+      return first_exchange(stream, *current, st, previous, send_token, via_proxy, how);
     };
     auto on_failure = [](detail::connect_failure f) {
       return failure(f.code, std::move(f.message));
     };
     auto result = co_await detail::with_connection<exchange_result>(
-        *current, route.proxy, req.ca_file, req.connect_timeout, use, on_failure);
+        *current, route.proxy, req.ca_file, req.connect_timeout, req.connections, use, on_failure);
     if (result.restart)
       co_return st.fail(std::move(result));
     if (result.location) {
@@ -346,17 +386,22 @@ asio::awaitable<std::optional<exchange_result>> locate_again(transfer_state& st)
   for (int hop = 0; current && hop <= req.max_redirects; ++hop) {
     bool send_token = origin && same_origin(*current, *origin);
     auto route = req.proxy.proxy_for(*current);
-    auto ask = [&](auto& stream, bool via_proxy) -> asio::awaitable<exchange_result> {
+    auto ask = [&](auto& stream, bool via_proxy,
+                   detail::connection_use& how) -> asio::awaitable<exchange_result> {
       auto request = make_get(*current, req, send_token, via_proxy);
       request.set(http::field::range, "bytes=0-0");
       beast::get_lowest_layer(stream).expires_after(req.stall_timeout);
-      if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec)
+      if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec) {
+        how.closed_before_answer(ec, false);
         co_return detail::transfer_failure(ec, *current, 0, 0);
+      }
       beast::flat_buffer buffer;
       http::response_parser<http::empty_body> parser;
-      parser.skip(true); // the header says all
-      if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec)
+      parser.skip(true); // the header says all; the body left unread closes the connection
+      if (auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, use_tuple); ec) {
+        how.closed_before_answer(ec, parser.got_some() || buffer.size() > 0);
         co_return detail::transfer_failure(ec, *current, 0, 0);
+      }
       exchange_result out;
       if (is_redirect(parser.get().result()))
         out.location = std::string{parser.get()[http::field::location]};
@@ -369,7 +414,7 @@ asio::awaitable<std::optional<exchange_result>> locate_again(transfer_state& st)
       return failure(f.code, std::move(f.message));
     };
     auto answer = co_await detail::with_connection<exchange_result>(
-        *current, route.proxy, req.ca_file, req.connect_timeout, ask, on_failure);
+        *current, route.proxy, req.ca_file, req.connect_timeout, req.connections, ask, on_failure);
     if (!answer.outcome.message.empty())
       co_return std::move(answer);
     if (!answer.location) {
@@ -427,7 +472,8 @@ enum class parts_end {
 
 /// Fetches parts over one connection for as long as it stays usable.
 template <class Stream>
-asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool via_proxy) {
+asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool via_proxy,
+                                      detail::connection_use& how) {
   const auto& req = st.req;
   auto& tcp_layer = beast::get_lowest_layer(stream);
   const auto target = *st.target;
@@ -440,6 +486,7 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     }
   } leave{st, delivering};
   bool answered = false; // whether this connection has answered a request yet
+  how.reusable = true; // as clean as it came, until it is asked something
   for (;;) {
     if (st.ended)
       co_return parts_end::stop;
@@ -458,6 +505,7 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     http::response_parser<http::buffer_body> parser;
     parser.header_limit(64 * 1024);
     parser.body_limit(std::numeric_limits<std::uint64_t>::max());
+    how.reusable = false;
     tcp_layer.expires_after(req.stall_timeout);
     auto [write_ec, written] = co_await http::async_write(stream, request, use_tuple);
     beast::error_code read_ec;
@@ -468,6 +516,10 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     }
     if (write_ec || read_ec) {
       st.plan->release(id);
+      // Not a restart: the server closed a kept-alive connection as we sent.
+      if (how.closed_before_answer(write_ec ? write_ec : read_ec,
+                                   parser.got_some() || buffer.size() > 0))
+        co_return parts_end::reconnect;
       if (!answered)
         co_return parts_end::refused;
       if (++st.restarts > req.max_part_restarts)
@@ -476,6 +528,7 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
       co_return parts_end::reconnect;
     }
     answered = true;
+    how.reused = false; // it answered: what fails next is not a stale connection
     auto status = parser.get().result();
     auto range = parse_content_range(parser.get()[http::field::content_range]);
     if (status == http::status::partial_content
@@ -522,7 +575,8 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
         st.fail(std::move(*read.failed));
       co_return parts_end::reconnect;
     }
-    if (read.body_left || !parser.keep_alive())
+    how.reusable = reusable_after(read, parser, buffer);
+    if (!how.reusable)
       co_return parts_end::reconnect;
   }
 }
@@ -537,14 +591,16 @@ asio::awaitable<void> fetch_parts(transfer_state& st) {
       co_return;
     auto target = *st.target;
     auto route = req.proxy.proxy_for(target);
-    auto use = [&](auto& stream, bool via_proxy) { return parts_over(stream, st, via_proxy); };
+    auto use = [&](auto& stream, bool via_proxy, detail::connection_use& how) {
+      return parts_over(stream, st, via_proxy, how);
+    };
     std::optional<detail::connect_failure> unconnected;
     auto on_failure = [&unconnected](detail::connect_failure f) {
       unconnected = std::move(f);
       return parts_end::refused;
     };
-    auto end = co_await detail::with_connection<parts_end>(target, route.proxy, req.ca_file,
-                                                           req.connect_timeout, use, on_failure);
+    auto end = co_await detail::with_connection<parts_end>(
+        target, route.proxy, req.ca_file, req.connect_timeout, req.connections, use, on_failure);
     if (end == parts_end::refused) {
       // A source that limits the connections of one client (a server's
       // per-address limit, a full accept queue): while others fetch, this

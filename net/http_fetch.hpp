@@ -20,6 +20,8 @@ class thread_pool;
 
 namespace hive::net {
 
+class connection_pool;
+
 /// Knobs of one download. Every timeout is injectable so tests can shrink them.
 struct fetch_request {
   std::string url;
@@ -86,6 +88,9 @@ struct fetch_request {
   /// Where hashing and file writes run, overlapping the next socket read;
   /// null runs them inline on the transfer's strand.
   boost::asio::thread_pool* disk = nullptr;
+  /// Idle keep-alive connections to take from and give back (the node's,
+  /// on the io_context the transfer runs on); null for none.
+  connection_pool* connections = nullptr;
 };
 
 /// Callbacks from the Asio thread that runs the download. They must be

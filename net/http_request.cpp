@@ -28,7 +28,7 @@ http_answer failed(download_errc code, std::string message) {
 template <class Stream>
 asio::awaitable<http_answer> exchange(Stream& stream, const std::string& method, const url& u,
                                       const std::string& body, bool via_proxy,
-                                      const request_options& opts) {
+                                      const request_options& opts, detail::connection_use& how) {
   auto& tcp_layer = beast::get_lowest_layer(stream);
   http::request<http::string_body> req{http::string_to_verb(method), via_proxy ? u.str() : u.target,
                                        11};
@@ -46,20 +46,23 @@ asio::awaitable<http_answer> exchange(Stream& stream, const std::string& method,
   tcp_layer.expires_after(opts.timeout);
   // A server may refuse a request before reading all of it (413): its answer
   // is still worth reading, so only a connection that took nothing fails here.
-  if (auto [ec, n] = co_await http::async_write(stream, req, use_tuple); ec && n == 0)
+  auto [write_ec, sent] = co_await http::async_write(stream, req, use_tuple);
+  if (write_ec && (how.closed_before_answer(write_ec, false) || sent == 0))
     co_return failed(download_errc::connection_reset,
-                     "cannot send to " + u.authority() + ": " + ec.message());
+                     "cannot send to " + u.authority() + ": " + write_ec.message());
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.skip(method == "HEAD"); // its Content-Length announces a body that never comes
   parser.header_limit(64 * 1024);
   parser.body_limit(opts.body_limit);
   if (auto [ec, n] = co_await http::async_read(stream, buffer, parser, use_tuple); ec) {
+    how.closed_before_answer(ec, parser.got_some() || buffer.size() > 0);
     if (ec == beast::error::timeout)
       co_return failed(download_errc::stalled, u.shown() + " did not answer in time");
     co_return failed(download_errc::connection_reset,
                      "no complete answer from " + u.authority() + ": " + ec.message());
   }
+  how.reusable = !write_ec && parser.keep_alive() && buffer.size() == 0;
   http_answer out;
   out.status = parser.get().result_int();
   out.headers = detail::lower_case_headers(parser.get());
@@ -72,12 +75,12 @@ asio::awaitable<http_answer> request_once(const std::string& method, const url& 
   auto route = opts.proxy.proxy_for(u);
   if (!route.error.empty())
     co_return failed(download_errc::connection_failed, route.error);
-  auto use = [&](auto& stream, bool via_proxy) {
-    return exchange(stream, method, u, body, via_proxy, opts);
+  auto use = [&](auto& stream, bool via_proxy, detail::connection_use& how) {
+    return exchange(stream, method, u, body, via_proxy, opts, how);
   };
   auto on_failure = [](detail::connect_failure f) { return failed(f.code, std::move(f.message)); };
-  co_return co_await detail::with_connection<http_answer>(u, route.proxy, opts.ca_file,
-                                                          opts.connect_timeout, use, on_failure);
+  co_return co_await detail::with_connection<http_answer>(
+      u, route.proxy, opts.ca_file, opts.connect_timeout, opts.connections, use, on_failure);
 }
 
 } // namespace

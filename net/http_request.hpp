@@ -16,6 +16,8 @@
 
 namespace hive::net {
 
+class connection_pool;
+
 /// How metadata requests (HEAD, small JSON GETs) are made: the same proxies,
 /// trust and timeouts as transfers, with retries for answers that say "later".
 struct request_options {
@@ -30,6 +32,9 @@ struct request_options {
   std::size_t body_limit = 32 * 1024 * 1024;
   int max_retries = 4;
   std::chrono::milliseconds retry_backoff{std::chrono::seconds{1}};
+  /// Idle keep-alive connections to take from and give back (the node's,
+  /// on the io_context the request runs on); null for none.
+  connection_pool* connections = nullptr;
   /// Before waiting to ask again: which attempt failed, the wait, and why.
   std::function<void(int attempt, std::chrono::milliseconds delay, const std::string& why)>
       on_retry;

@@ -389,6 +389,22 @@ TEST_F(HfDownloadTest, IdenticalFilesInOneSnapshotShareOneBlob) {
   EXPECT_NE(entry.body.find("copy/a.safetensors"), std::string::npos) << entry.body;
 }
 
+TEST_F(HfDownloadTest, ASnapshotOfManySmallFilesOpensFewerConnectionsThanFiles) {
+  constexpr int count = 24;
+  for (int i = 0; i < count; ++i) {
+    hub.add_file(repo, "small/" + std::to_string(i) + ".json", std::to_string(i), false);
+    hub.add_file(repo, "lfs/" + std::to_string(i) + ".bin", make_test_bytes(4 * 1024, i), true);
+  }
+  ASSERT_EQ(ends_with("hf:TheOrg/Tiny-GGUF"), "[DONE]");
+  EXPECT_EQ(read_file(pointer("small/7.json")), "7");
+  EXPECT_EQ(sha256_hex(read_file(pointer("lfs/7.bin"))), sha256_hex(make_test_bytes(4 * 1024, 7)));
+  // The API calls, the small files and the LFS redirects share kept-alive
+  // connections to the hub; the LFS bytes share those to the CDN. At most a
+  // job's files at once are under way, so about that many connections each.
+  EXPECT_LT(hub.connections_accepted(), count);
+  EXPECT_LT(hub.cdn().connections_accepted(), count / 2);
+}
+
 TEST_F(HfDownloadTest, ASignedCdnUrlIsNeverShownWithItsQuery) {
   hub.add_file(repo, "tiny.Q4_K_M.gguf", make_test_bytes(64 * 1024, 9), true);
   hub.set_cdn_query("X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=5ec2e7516e4a7");

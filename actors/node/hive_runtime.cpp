@@ -11,6 +11,7 @@
 #include "net/host/fd_limit.hpp"
 #include "net/host/file_import.hpp"
 #include "net/api/jobs_api.hpp"
+#include "net/connection_pool.hpp"
 #include "net/host/part_file.hpp"
 #include "net/host/space_ledger.hpp"
 #include "net/request_guard.hpp"
@@ -65,6 +66,7 @@ struct hive_runtime::impl {
     system = std::make_unique<caf::actor_system>(cfg);
     settings.jobs.io = &ioc;
     settings.jobs.disk = &disk;
+    settings.jobs.connections = &connections;
     settings.jobs.space = &space;
     settings.jobs.transfers = std::make_shared<transfer_board>();
     auto registry_stats = std::make_shared<actor_stats>();
@@ -142,6 +144,9 @@ struct hive_runtime::impl {
   asio::thread_pool disk{1};
   asio::io_context ioc;
   asio::executor_work_guard<asio::io_context::executor_type> work = asio::make_work_guard(ioc);
+  /// Idle keep-alive connections of every transfer and metadata request.
+  /// Declared after `ioc`: its sockets close before the context goes.
+  net::connection_pool connections;
   std::vector<std::thread> threads;
   std::shared_ptr<job_board> board = std::make_shared<job_board>();
   caf::actor registry;

@@ -28,6 +28,7 @@ net::fetch_request make_request(const file_worker& st) {
   req.progress_interval = st.ctx.settings.progress_interval;
   req.retry_backoff = st.ctx.settings.retry_backoff;
   req.disk = st.ctx.settings.disk;
+  req.connections = st.ctx.settings.connections;
   req.expected_size = st.task.size;
   // A digest names the bytes: they resume and split without the source's validator.
   req.content_sha256 = st.task.sha256;

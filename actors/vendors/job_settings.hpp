@@ -18,6 +18,7 @@ class thread_pool;
 } // namespace boost::asio
 
 namespace hive::net {
+class connection_pool;
 class space_ledger;
 } // namespace hive::net
 
@@ -63,6 +64,9 @@ struct job_settings {
   boost::asio::io_context* io = nullptr;
   /// Where transfers hash and write their data; null runs that inline.
   boost::asio::thread_pool* disk = nullptr;
+  /// Idle keep-alive connections every transfer and metadata request of the
+  /// node takes from and gives back (on `io`); null opens one per request.
+  net::connection_pool* connections = nullptr;
   /// Space promised to running jobs, node-wide; null in actor-only tests
   /// that check no free space.
   net::space_ledger* space = nullptr;
@@ -80,6 +84,7 @@ inline net::request_options metadata_options(const job_settings& s) {
   options.connect_timeout = s.connect_timeout;
   options.timeout = s.stall_timeout;
   options.retry_backoff = s.retry_backoff;
+  options.connections = s.connections;
   return options;
 }
 

@@ -29,11 +29,16 @@ std::uint16_t loopback_server::port() const {
   return acceptor_.local_endpoint().port();
 }
 
+std::size_t loopback_server::accepted() const {
+  return accepted_.load();
+}
+
 asio::awaitable<void> loopback_server::accept_loop() {
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec)
       co_return;
+    ++accepted_;
     asio::co_spawn(ioc_, session_(std::move(socket)), asio::detached);
   }
 }

@@ -4,6 +4,8 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <thread>
@@ -25,6 +27,8 @@ public:
   loopback_server& operator=(const loopback_server&) = delete;
 
   std::uint16_t port() const;
+  /// Connections accepted so far.
+  std::size_t accepted() const;
 
 private:
   boost::asio::awaitable<void> accept_loop();
@@ -32,6 +36,7 @@ private:
   boost::asio::io_context ioc_;
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   session_fn session_;
+  std::atomic<std::size_t> accepted_{0};
   std::thread thread_;
 };
 

@@ -106,11 +106,14 @@ struct test_file_server::impl {
 
   /// Sends a file's bytes (from `from` when a matching range was asked for),
   /// throttled, cut off or otherwise broken as the query asks; `index` is the
-  /// request's place in `seen`, for counting what was served.
+  /// request's place in `seen`, for counting what was served. Returns whether
+  /// the connection may serve another request: the whole answer went, said
+  /// keep-alive (`keep_alive`, unless `close=1`), and `hangup=1` did not ask
+  /// to close it anyway (as a server whose keep-alive timeout expired).
   template <class Stream>
-  asio::awaitable<void> send_file(Stream& stream, const file& f, std::uint64_t from,
+  asio::awaitable<bool> send_file(Stream& stream, const file& f, std::uint64_t from,
                                   std::uint64_t to, bool ranged, std::string_view query,
-                                  std::size_t index) {
+                                  std::size_t index, bool keep_alive) {
     const std::string& data = *f.data;
     auto rate = query_number(query, "rate");
     auto reset_after = query_number(query, "reset_after");
@@ -127,8 +130,10 @@ struct test_file_server::impl {
     for (const char* key : {"stall_once_at", "reset_once_at"})
       if (auto at = query_number(query, key); at > from && at < to)
         faults.push_back({key + std::string{query}, at - from});
-    if (auto status = query_number(query, "status"))
-      co_return co_await reply_status(stream, static_cast<unsigned>(status), "");
+    if (auto status = query_number(query, "status")) {
+      co_await reply_status(stream, static_cast<unsigned>(status), "");
+      co_return false;
+    }
     http::response<http::empty_body> res{ranged ? http::status::partial_content : http::status::ok,
                                          11};
     res.set(http::field::content_type, "application/octet-stream");
@@ -143,10 +148,12 @@ struct test_file_server::impl {
       res.chunked(true);
     else
       res.content_length(announce ? announce : to - from);
-    res.keep_alive(false);
+    bool faulty = !faults.empty() || reset_after || stall_after || overrun || announce;
+    keep_alive = keep_alive && !faulty && query_number(query, "close") == 0;
+    res.keep_alive(keep_alive);
     http::response_serializer<http::empty_body> sr{res};
     if (auto [ec, n] = co_await http::async_write_header(stream, sr, use_tuple); ec)
-      co_return;
+      co_return false;
     // The body, plus any overrun: bytes past the end repeat the file.
     const std::uint64_t end = to + overrun;
     auto piece = [&](std::uint64_t at, std::size_t n) {
@@ -179,7 +186,7 @@ struct test_file_server::impl {
             chunked ? co_await asio::async_write(stream, http::make_chunk(bytes), use_tuple)
                     : co_await asio::async_write(stream, bytes, use_tuple);
         if (ec)
-          co_return;
+          co_return false;
         count(index, n);
         sent += n;
       }
@@ -188,12 +195,12 @@ struct test_file_server::impl {
         timer.expires_after(std::chrono::milliseconds{200});
         co_await timer.async_wait(use_tuple);
         reset(beast::get_lowest_layer(stream).socket());
-        co_return;
+        co_return false;
       }
       if (stall_after && sent >= stall_after) { // keep the connection open, send nothing
         timer.expires_after(std::chrono::hours{1});
         co_await timer.async_wait(use_tuple);
-        co_return;
+        co_return false;
       }
       if (rate) {
         timer.expires_after(std::chrono::milliseconds{50});
@@ -201,15 +208,18 @@ struct test_file_server::impl {
       }
     }
     if (chunked)
-      co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
+      if (auto [ec, n] = co_await asio::async_write(stream, http::make_chunk_last(), use_tuple); ec)
+        co_return false;
+    co_return keep_alive && query_number(query, "hangup") == 0;
   }
 
+  /// Answers the next request on `stream`, the `nth` on its connection (0
+  /// for the first); returns whether the connection may serve another.
   template <class Stream>
-  asio::awaitable<void> serve(Stream& stream) {
-    beast::flat_buffer buffer;
+  asio::awaitable<bool> serve(Stream& stream, beast::flat_buffer& buffer, std::size_t nth) {
     http::request<http::string_body> req;
     if (auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple); ec)
-      co_return;
+      co_return false;
     std::string target{req.target()};
     std::size_t index = 0;
     {
@@ -224,18 +234,24 @@ struct test_file_server::impl {
     auto q = target.find('?');
     std::string path = target.substr(0, q);
     std::string query = q == std::string::npos ? "" : target.substr(q + 1);
+    if (nth > 0 && query_number(query, "drop_reused") != 0)
+      co_return false; // closed unanswered, as a server whose keep-alive expired as it came
     if (path.rfind("/files/", 0) == 0) {
       auto f = find(path.substr(7));
-      if (!f)
-        co_return co_await reply_status(stream, 404, "");
+      if (!f) {
+        co_await reply_status(stream, 404, "");
+        co_return false;
+      }
       if (auto sig = query_number(query, "sig")) { // a signed URL expires after some uses
         bool expired = false;
         {
           std::lock_guard guard{mtx};
           expired = ++signature_uses[sig] > query_number(query, "expire_sig_after");
         }
-        if (expired)
-          co_return co_await reply_status(stream, 403, "");
+        if (expired) {
+          co_await reply_status(stream, 403, "");
+          co_return false;
+        }
       }
       // `Range: bytes=N-` or `bytes=N-M` is honoured unless an `If-Range`
       // names another version.
@@ -250,18 +266,20 @@ struct test_file_server::impl {
         if (dash + 1 < range.size())
           to = std::min<std::uint64_t>(to, std::stoull(range.substr(dash + 1)) + 1);
       }
-      if (ranged && from >= to)
-        co_return co_await reply_status(stream, 416, "");
+      if (ranged && from >= to) {
+        co_await reply_status(stream, 416, "");
+        co_return false;
+      }
       {
         std::lock_guard guard{mtx};
         if (auto most = query_number(query, "max_open"); most && sending >= most)
-          co_return; // closed unanswered, as a server that limits each client's connections
+          co_return false; // closed unanswered, as a server that limits each client's connections
         ++sending;
       }
-      co_await send_file(stream, *f, from, to, ranged, query, index);
+      auto keep = co_await send_file(stream, *f, from, to, ranged, query, index, req.keep_alive());
       std::lock_guard guard{mtx};
       --sending;
-      co_return;
+      co_return keep;
     }
     if (path.rfind("/redirect/", 0) == 0) {
       auto rest = path.substr(10);
@@ -270,7 +288,8 @@ struct test_file_server::impl {
       auto tail = rest.substr(slash);
       auto next = hops <= 0 ? tail : "/redirect/" + std::to_string(hops - 1) + tail;
       auto location = next + (query.empty() ? "" : "?" + query);
-      co_return co_await reply_status(stream, 302, location);
+      co_await reply_status(stream, 302, location);
+      co_return false;
     }
     if (path.rfind("/flaky/", 0) == 0) { // `/flaky/<n>/<name>`: n times 503, then the file
       auto rest = path.substr(7);
@@ -283,13 +302,14 @@ struct test_file_server::impl {
       }
       auto f = find(rest.substr(slash + 1));
       if (!refuse && f)
-        co_return co_await send_file(stream, *f, 0, f->data->size(), false, query, index);
+        co_return co_await send_file(stream, *f, 0, f->data->size(), false, query, index,
+                                     req.keep_alive());
       http::response<http::string_body> res{http::status::service_unavailable, 11};
       res.set(http::field::retry_after, "0");
       res.keep_alive(false);
       res.prepare_payload();
       co_await http::async_write(stream, res, use_tuple);
-      co_return;
+      co_return false;
     }
     if (path.rfind("/signed/", 0) == 0) { // to `/files/<name>` with a freshly signed query
       std::uint64_t sig = 0;
@@ -299,31 +319,43 @@ struct test_file_server::impl {
       }
       auto location = "/files/" + path.substr(8) + "?sig=" + std::to_string(sig)
                       + (query.empty() ? "" : "&" + query);
-      co_return co_await reply_status(stream, 302, location);
+      co_await reply_status(stream, 302, location);
+      co_return false;
     }
     if (path.rfind("/cross/", 0) == 0) { // to another host name for this same server
       auto rest = path.substr(7);
       auto location = "http://localhost:" + rest;
-      co_return co_await reply_status(stream, 302, location);
+      co_await reply_status(stream, 302, location);
+      co_return false;
     }
     if (path.rfind("/hang/", 0) == 0) { // read the request, never answer
       asio::steady_timer timer{co_await asio::this_coro::executor, std::chrono::hours{1}};
       co_await timer.async_wait(use_tuple);
-      co_return;
+      co_return false;
     }
     if (path.rfind("/status/", 0) == 0)
-      co_return co_await reply_status(stream, static_cast<unsigned>(std::stoi(path.substr(8))), "");
-    co_await reply_status(stream, 404, "");
+      co_await reply_status(stream, static_cast<unsigned>(std::stoi(path.substr(8))), "");
+    else
+      co_await reply_status(stream, 404, "");
+    co_return false;
+  }
+
+  /// Serves requests on one connection for as long as it stays alive.
+  template <class Stream>
+  asio::awaitable<void> serve_all(Stream& stream) {
+    beast::flat_buffer buffer;
+    for (std::size_t nth = 0; co_await serve(stream, buffer, nth); ++nth) {
+    }
   }
 
   asio::awaitable<void> session(tcp::socket socket) {
     if (tls) {
       beast::ssl_stream<beast::tcp_stream> stream{std::move(socket), *tls};
       if (auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple); !ec)
-        co_await serve(stream);
+        co_await serve_all(stream);
     } else {
       beast::tcp_stream stream{std::move(socket)};
-      co_await serve(stream);
+      co_await serve_all(stream);
       beast::error_code ignored;
       stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     }
@@ -364,6 +396,10 @@ std::string test_file_server::etag(const std::string& name) const {
 
 std::uint16_t test_file_server::port() const {
   return impl_->server->port();
+}
+
+std::size_t test_file_server::connections_accepted() const {
+  return impl_->server->accepted();
 }
 
 std::string test_file_server::base_url() const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -26,6 +27,11 @@ namespace hive::test {
 ///   `chunked=1` sends the body chunked, without a length;
 ///   `announce=BYTES` claims that Content-Length whatever it sends;
 ///   `max_open=N` closes a connection unanswered while N answers are being sent.
+///   A whole answer without faults keeps its connection alive for the next
+///   request, unless `close=1` (it says `Connection: close`) or `hangup=1`
+///   (it says keep-alive and closes all the same, as a server whose
+///   keep-alive timeout expired); `drop_reused=1` closes a connection
+///   unanswered when the request is not its first. Other routes close.
 /// - `GET /redirect/<n>/<rest>`: 302 to `/redirect/<n-1>/<rest>`, at 0 to `/<rest>`.
 /// - `GET /status/<code>`: an empty answer with that status.
 /// - `GET /hang/<anything>`: reads the request and never answers.
@@ -52,6 +58,8 @@ public:
   /// The ETag `/files/<name>` is served with.
   std::string etag(const std::string& name) const;
   std::uint16_t port() const;
+  /// TCP connections accepted so far.
+  std::size_t connections_accepted() const;
   /// `http(s)://127.0.0.1:<port>`.
   std::string base_url() const;
   /// Request targets seen so far, in order.

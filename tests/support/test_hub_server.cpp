@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <iterator>
 #include <map>
+#include <tuple>
 #include <mutex>
 #include <optional>
 #include <string_view>
@@ -312,21 +313,28 @@ struct test_hub_server::impl {
     return error_reply(404, "", "Not found");
   }
 
+  /// Serves requests on one connection for as long as the client keeps it alive.
   asio::awaitable<void> session(tcp::socket socket) {
     beast::tcp_stream stream{std::move(socket)};
     beast::flat_buffer buffer;
-    http::request<http::string_body> req;
-    stream.expires_after(std::chrono::seconds{30});
-    if (auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple); ec)
-      co_return;
-    auto res = answer(req);
-    res.keep_alive(false);
-    res.prepare_payload();
-    http::response_serializer<http::string_body> sr{res};
-    if (req.method() == http::verb::head) // Content-Length as for GET, no body
-      co_await http::async_write_header(stream, sr, use_tuple);
-    else
-      co_await http::async_write(stream, sr, use_tuple);
+    for (bool alive = true; alive;) {
+      http::request<http::string_body> req;
+      stream.expires_after(std::chrono::seconds{30});
+      if (auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple); ec)
+        co_return;
+      auto res = answer(req);
+      alive = req.keep_alive();
+      res.keep_alive(alive);
+      res.prepare_payload();
+      http::response_serializer<http::string_body> sr{res};
+      beast::error_code ec;
+      std::size_t n = 0;
+      if (req.method() == http::verb::head) // Content-Length as for GET, no body
+        std::tie(ec, n) = co_await http::async_write_header(stream, sr, use_tuple);
+      else
+        std::tie(ec, n) = co_await http::async_write(stream, sr, use_tuple);
+      alive = alive && !ec;
+    }
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
@@ -342,6 +350,10 @@ test_hub_server::test_hub_server() : impl_(std::make_unique<impl>()) {
 
 test_hub_server::~test_hub_server() {
   impl_->server.reset();
+}
+
+std::size_t test_hub_server::connections_accepted() const {
+  return impl_->server->accepted();
 }
 
 void test_hub_server::add_file(const std::string& repo, const std::string& path,

@@ -22,7 +22,8 @@ namespace hive::test {
 ///   and `ETag: "<git sha1>"`.
 /// `<rev>` is `main`, a commit, or a name from `add_ref`, URL-encoded. Failures carry
 /// `X-Error-Code` (`RepoNotFound`, `RevisionNotFound`, `EntryNotFound`, `GatedRepo`) and a
-/// `{"error":"..."}` body. Every connection serves one request.
+/// `{"error":"..."}` body. A connection serves requests for as long as the client keeps it
+/// alive.
 class test_hub_server {
 public:
   /// Starts on a free port, on its own thread.
@@ -64,6 +65,8 @@ public:
   std::vector<std::string> requests() const;
   /// The Authorization header of each request, in order ("" when absent).
   std::vector<std::string> authorizations() const;
+  /// TCP connections the hub accepted so far (the CDN counts its own).
+  std::size_t connections_accepted() const;
   /// The CDN, whose `requests()` and `ranges()` show the download side.
   test_file_server& cdn();
 
