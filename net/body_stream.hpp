@@ -28,6 +28,7 @@
 
 #include <array>
 #include <chrono>
+#include <list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,7 +101,7 @@ inline std::uint64_t size_limit(const fetch_request& req) {
 /// the file's disk strand uses, in the order the transfer's strand posts.
 struct transfer_state {
   transfer_state(const fetch_request& r, const fetch_observer& o, const asio::any_io_executor& ex)
-      : req(r), obs(o), wake(ex) {
+    : req(r), obs(o), wake(ex) {
     if (r.disk)
       disk.emplace(asio::make_strand(*r.disk));
   }
@@ -151,6 +152,9 @@ struct transfer_state {
   std::optional<exchange_result> ended;
   /// Wakes the transfer's conductor.
   asio::steady_timer wake;
+  /// Each connection's cancellation signal: they live as long as the state,
+  /// which every connection holds.
+  std::list<asio::cancellation_signal> signals;
   std::optional<asio::strand<asio::thread_pool::executor_type>> disk;
 
   void poke() {
@@ -181,7 +185,8 @@ asio::awaitable<std::error_code> on_disk(transfer_state& st, Work work) {
     co_return work();
   auto task = [work]() -> asio::awaitable<std::error_code> { co_return work(); };
   co_return co_await asio::co_spawn(
-      *st.disk, task(), asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable));
+      *st.disk, task(),
+      asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable));
 }
 
 /// Lands `size` bytes at `offset`: hashed from memory when they continue the
@@ -209,8 +214,9 @@ inline asio::awaitable<std::error_code> land(transfer_state& st, std::uint64_t o
     auto from = st.hashed;
     auto to = std::min(prefix, from + catch_up_step);
     st.hashed = to;
-    if ((ec = co_await on_disk(
-             st, [&st, from, to] { return st.file.hash_range(st.hasher, from, to, st.hash_buffer); })))
+    if ((ec = co_await on_disk(st, [&st, from, to] {
+           return st.file.hash_range(st.hasher, from, to, st.hash_buffer);
+         })))
       co_return ec;
   }
   // At most every 4 MiB: a crash loses little more (and a save is a small
@@ -311,16 +317,17 @@ asio::awaitable<part_read> stream_part(Stream& stream, beast::flat_buffer& buffe
       most = std::min(most, st.plan->left(id).size());
       if (raw)
         most = std::min(most, body_left);
-      auto both = co_await (read_body_some(stream, buffer, parser, raw, chunks[1],
-                                           static_cast<std::size_t>(most))
-                            && land(st, filled_at, chunks[0].data(), filled));
+      auto both = co_await (
+          read_body_some(stream, buffer, parser, raw, chunks[1], static_cast<std::size_t>(most))
+          && land(st, filled_at, chunks[0].data(), filled));
       std::tie(ec, got) = std::get<0>(both);
       write_ec = std::get<1>(both);
       if (raw)
         body_left -= got;
       // Another connection may have taken the back half while we read.
       auto left = st.plan->left(id);
-      kept = static_cast<std::size_t>(std::min<std::uint64_t>(got, left.end > at ? left.end - at : 0));
+      kept =
+          static_cast<std::size_t>(std::min<std::uint64_t>(got, left.end > at ? left.end - at : 0));
       st.plan->advance(id, kept);
       st.received += got;
       if (got > 0 && !delivering) {
@@ -336,12 +343,12 @@ asio::awaitable<part_read> stream_part(Stream& stream, beast::flat_buffer& buffe
     // Checked before these bytes land: a body without a length (chunked)
     // that runs on must not fill the disk.
     if (limit != 0 && filled_at + filled > limit)
-      co_return part_read{
-          failure(download_errc::size_mismatch,
-                  st.target->shown() + " sent more than " + std::to_string(limit) + " bytes"
-                      + (req.expected_size == limit ? ", the size it announced"
-                                                    : ", the download size limit")),
-          false};
+      co_return part_read{failure(download_errc::size_mismatch,
+                                  st.target->shown() + " sent more than " + std::to_string(limit)
+                                      + " bytes"
+                                      + (req.expected_size == limit ? ", the size it announced"
+                                                                    : ", the download size limit")),
+                          false};
     if (ec) {
       // Keep what did arrive, for a restart or a later resume.
       [[maybe_unused]] auto landed = co_await land(st, filled_at, chunks[0].data(), filled);

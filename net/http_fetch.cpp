@@ -17,7 +17,6 @@
 #include <array>
 #include <charconv>
 #include <limits>
-#include <list>
 #include <memory>
 #include <optional>
 
@@ -147,7 +146,8 @@ bool same_origin(const url& a, const url& b) {
 }
 
 /// An answer's failure status, with its headers, which say why and until when.
-exchange_result status_failure(const url& u, const http::response_parser<http::buffer_body>& parser) {
+exchange_result status_failure(const url& u,
+                               const http::response_parser<http::buffer_body>& parser) {
   auto out = failure(download_errc::http_status, u.shown() + " answered "
                                                      + std::to_string(parser.get().result_int())
                                                      + " " + std::string{parser.get().reason()});
@@ -314,8 +314,7 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   if (auto failed = begin(st, u, send_token, parser, previous, first, total, part))
     co_return std::move(*failed);
   bool delivering = false;
-  auto read = co_await detail::stream_part(stream, buffer, parser, st, part,
-                                           delivering);
+  auto read = co_await detail::stream_part(stream, buffer, parser, st, part, delivering);
   st.delivering -= delivering ? 1 : 0;
   st.plan->release(part);
   if (read.failed)
@@ -332,7 +331,8 @@ asio::awaitable<void> first_connection(transfer_state& st, partial_download prev
   const auto& req = st.req;
   auto current = parse_url(req.url);
   if (!current)
-    co_return st.fail(failure(download_errc::internal, "not an http(s) URL: " + shown_url(req.url)));
+    co_return st.fail(
+        failure(download_errc::internal, "not an http(s) URL: " + shown_url(req.url)));
   auto origin = req.token_origin.empty() ? current : parse_url(req.token_origin);
   std::optional<fetching_guard> fetching{std::in_place, st};
   for (int hop = 0;; ++hop) {
@@ -486,7 +486,7 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     }
   } leave{st, delivering};
   bool answered = false; // whether this connection has answered a request yet
-  how.reusable = true; // as clean as it came, until it is asked something
+  how.reusable = true;   // as clean as it came, until it is asked something
   for (;;) {
     if (st.ended)
       co_return parts_end::stop;
@@ -566,9 +566,8 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
     auto read = co_await detail::stream_part(stream, buffer, parser, st, id, delivering);
     if (!read.failed && !read.body_left && st.plan->left(id).size() > 0)
       read.failed = failure(download_errc::connection_reset,
-                            target.shown() + " answered less of bytes "
-                                + std::to_string(span.begin) + "-" + std::to_string(span.end - 1)
-                                + " than it said");
+                            target.shown() + " answered less of bytes " + std::to_string(span.begin)
+                                + "-" + std::to_string(span.end - 1) + " than it said");
     st.plan->release(id);
     if (read.failed) {
       if (!detail::restartable(*read.failed) || ++st.restarts > req.max_part_restarts)
@@ -627,30 +626,38 @@ asio::awaitable<void> fetch_parts(transfer_state& st) {
   }
 }
 
+/// Runs `work`, one connection of a transfer, holding the transfer's state:
+/// when the I/O context is destroyed with the transfer under way, its frames
+/// go in any order, and what they touch as they go must still be there.
+asio::awaitable<void> holding([[maybe_unused]] std::shared_ptr<transfer_state> state,
+                              asio::awaitable<void> work) {
+  co_await std::move(work);
+}
+
 /// The conductor of one attempt: starts the first connection, adds
 /// connections as the governor says, stops them all on the first failure or
 /// a cancel, and finishes the file once every part has landed.
-asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const fetch_observer& obs) {
+asio::awaitable<exchange_result> transfer_once(const fetch_request& req,
+                                               const fetch_observer& obs) {
   auto executor = co_await asio::this_coro::executor;
-  transfer_state st{req, obs, executor};
+  auto state = std::make_shared<transfer_state>(req, obs, executor);
+  auto& st = *state;
   connection_governor governor{std::min(req.connections_per_file, 64u), governor_window};
-  std::list<asio::cancellation_signal> signals;
   auto spawn = [&](asio::awaitable<void> work) {
     ++st.running;
-    asio::co_spawn(executor, std::move(work),
-                   asio::bind_cancellation_slot(signals.emplace_back().slot(),
-                                                [&st](std::exception_ptr error) {
-                                                  --st.running;
-                                                  if (error && !st.ended) {
-                                                    try {
-                                                      std::rethrow_exception(error);
-                                                    } catch (const std::exception& e) {
-                                                      st.fail(failure(download_errc::internal,
-                                                                      e.what()));
-                                                    }
-                                                  }
-                                                  st.poke();
-                                                }));
+    asio::co_spawn(executor, holding(state, std::move(work)),
+                   asio::bind_cancellation_slot(
+                       st.signals.emplace_back().slot(), [state](std::exception_ptr error) {
+                         --state->running;
+                         if (error && !state->ended) {
+                           try {
+                             std::rethrow_exception(error);
+                           } catch (const std::exception& e) {
+                             state->fail(failure(download_errc::internal, e.what()));
+                           }
+                         }
+                         state->poke();
+                       }));
   };
   spawn(first_connection(st, resumable(req)));
   bool cancelled = false;
@@ -658,7 +665,7 @@ asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const f
   while (st.running > 0) {
     if ((st.ended || cancelled) && !stopping) {
       stopping = true;
-      for (auto& signal : signals)
+      for (auto& signal : st.signals)
         signal.emit(asio::cancellation_type::terminal);
     }
     bool adding = !stopping && st.ranged && !st.saturated && !governor.settled();
@@ -669,8 +676,9 @@ asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const f
     }
     st.wake.expires_after(adding ? governor_window / 4 : std::chrono::hours{1});
     co_await st.wake.async_wait(use_tuple);
-    if (!cancelled && (co_await asio::this_coro::cancellation_state).cancelled()
-                          != asio::cancellation_type::none) {
+    if (!cancelled
+        && (co_await asio::this_coro::cancellation_state).cancelled()
+               != asio::cancellation_type::none) {
       cancelled = true; // wait for every connection to unwind: then the file is closed
       co_await asio::this_coro::reset_cancellation_state();
     }
@@ -680,15 +688,15 @@ asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const f
   if (st.ended) {
     // What landed stays for a resume: recorded once the data is on disk.
     auto keep = [&st] { return save_landed(st.req.part_path, st.validator, st.landed); };
-    if (!st.ended->restart && !st.validator.empty() && st.landed.size() > 0)
-      [[maybe_unused]] auto kept = co_await detail::on_disk(st, keep);
+    if (!st.ended->restart && !st.validator.empty() && st.landed.size() > 0) [[maybe_unused]]
+      auto kept = co_await detail::on_disk(st, keep);
     co_return std::move(*st.ended);
   }
   if (!st.ranged) // one answer: what came is the file, and the checks that follow judge it
     st.total = st.landed.size();
   if (st.landed.prefix() != st.total)
-    co_return failure(download_errc::internal, "the transfer of " + shown_url(req.url)
-                                                   + " ended with bytes missing");
+    co_return failure(download_errc::internal,
+                      "the transfer of " + shown_url(req.url) + " ended with bytes missing");
   auto finish = [&st] {
     if (st.hashed < st.total)
       if (auto ec = st.file.hash_range(st.hasher, st.hashed, st.total, st.hash_buffer))
