@@ -1,8 +1,9 @@
 #include "net/host/file_sink.hpp"
 
+#include "net/host/file_system.hpp"
+
 #include <cerrno>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hive::net {
@@ -23,19 +24,10 @@ file_sink::~file_sink() {
 }
 
 std::error_code file_sink::open(const std::filesystem::path& path, bool append) {
-  // Truncated only once we know the file is ours alone.
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd_ < 0)
-    return last_error();
-  struct stat info {};
-  if (::fstat(fd_, &info) != 0)
-    return last_error();
-  if (info.st_nlink > 1)
-    return std::make_error_code(std::errc::too_many_links);
-  // An empty file is left alone: it may hold its worker's preallocation
-  // (`fallocate` past its end), which any truncate would give back.
-  if (!append && info.st_size > 0 && ::ftruncate(fd_, 0) != 0)
-    return last_error();
+  std::error_code ec;
+  fd_ = open_own_file(path, O_WRONLY, append, ec);
+  if (ec)
+    return ec;
   auto end = ::lseek(fd_, 0, SEEK_END);
   if (end < 0)
     return last_error();

@@ -127,4 +127,22 @@ std::optional<failure> create_folder_of(const fs::path& file) {
   return std::nullopt;
 }
 
+int open_own_file(const fs::path& path, int access, bool keep, std::error_code& ec) {
+  int fd = ::open(path.c_str(), access | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+  struct stat info {};
+  if (fd < 0 || ::fstat(fd, &info) != 0) {
+    ec = last_error();
+  } else if (info.st_nlink > 1) {
+    ec = std::make_error_code(std::errc::too_many_links);
+  } else if (!keep && info.st_size > 0 && ::ftruncate(fd, 0) != 0) {
+    ec = last_error();
+  } else {
+    ec.clear();
+    return fd;
+  }
+  if (fd >= 0)
+    ::close(fd);
+  return -1;
+}
+
 } // namespace hive::net

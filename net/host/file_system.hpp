@@ -38,6 +38,14 @@ std::string no_space_text(const std::filesystem::path& folder);
 /// `stop` (which stays, as does anything above it).
 void remove_empty_up_to(std::filesystem::path dir, const std::filesystem::path& stop);
 
+/// Opens `path` (its folder must exist) for writing with `access`
+/// (`O_WRONLY` or `O_RDWR`), creating it, or returns -1 with `ec`. A link at
+/// `path` is refused (`ELOOP`), and so is a file with other names (`EMLINK`):
+/// writing would change a file not ours alone. Unless `keep`, what it holds
+/// goes, but an empty file is never truncated: that would free the space a
+/// worker allocated for it (`fallocate` past its end).
+int open_own_file(const std::filesystem::path& path, int access, bool keep, std::error_code& ec);
+
 /// Creates the folder `file` goes into (and its parents); `io_failed` naming
 /// the folder when it cannot (`insufficient_space` when the disk is full).
 std::optional<failure> create_folder_of(const std::filesystem::path& file);

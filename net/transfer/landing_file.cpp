@@ -1,8 +1,9 @@
 #include "net/transfer/landing_file.hpp"
 
+#include "net/host/file_system.hpp"
+
 #include <cerrno>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace hive::net {
@@ -21,17 +22,9 @@ landing_file::~landing_file() {
 }
 
 std::error_code landing_file::open(const std::filesystem::path& path, bool keep) {
-  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
-  if (fd_ < 0)
-    return last_error();
-  struct stat info {};
-  if (::fstat(fd_, &info) != 0)
-    return last_error();
-  if (info.st_nlink > 1)
-    return std::make_error_code(std::errc::too_many_links);
-  if (!keep && info.st_size > 0 && ::ftruncate(fd_, 0) != 0)
-    return last_error();
-  return {};
+  std::error_code ec;
+  fd_ = open_own_file(path, O_RDWR, keep, ec);
+  return ec;
 }
 
 std::error_code landing_file::write_at(std::uint64_t offset, const char* data, std::size_t size) {

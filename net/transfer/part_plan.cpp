@@ -11,15 +11,19 @@ part_plan::part_plan(std::uint64_t total, const byte_ranges& done, std::uint64_t
     unassigned_.emplace(gap.begin, gap.end);
 }
 
+std::uint64_t part_plan::carve(std::map<std::uint64_t, std::uint64_t>::iterator range) {
+  auto end = range->first + std::min(piece_, range->second - range->first);
+  auto rest_end = range->second;
+  unassigned_.erase(range);
+  if (end < rest_end)
+    unassigned_.emplace(end, rest_end);
+  return end;
+}
+
 std::optional<std::size_t> part_plan::take() {
   if (!unassigned_.empty()) {
-    auto lowest = unassigned_.begin();
-    byte_span part{lowest->first, lowest->first + std::min(piece_, lowest->second - lowest->first)};
-    auto rest_end = lowest->second;
-    unassigned_.erase(lowest);
-    if (part.end < rest_end)
-      unassigned_.emplace(part.end, rest_end);
-    parts_.emplace(next_id_, part);
+    auto begin = unassigned_.begin()->first;
+    parts_.emplace(next_id_, byte_span{begin, carve(unassigned_.begin())});
     return next_id_++;
   }
   auto most = std::max_element(parts_.begin(), parts_.end(), [](const auto& a, const auto& b) {
@@ -51,12 +55,7 @@ bool part_plan::extend(std::size_t id) {
   auto next = unassigned_.find(it->second.end);
   if (next == unassigned_.end())
     return false;
-  auto grown = next->first + std::min(piece_, next->second - next->first);
-  auto rest_end = next->second;
-  unassigned_.erase(next);
-  if (grown < rest_end)
-    unassigned_.emplace(grown, rest_end);
-  it->second.end = grown;
+  it->second.end = carve(next);
   return true;
 }
 

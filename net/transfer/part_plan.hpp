@@ -44,6 +44,10 @@ public:
   }
 
 private:
+  /// Takes the first piece of the unassigned `range` (the rest stays
+  /// unassigned); returns where the piece ends.
+  std::uint64_t carve(std::map<std::uint64_t, std::uint64_t>::iterator range);
+
   std::uint64_t piece_;
   std::uint64_t min_steal_;
   std::map<std::uint64_t, std::uint64_t> unassigned_; // begin -> end
