@@ -101,7 +101,7 @@ inline std::uint64_t size_limit(const fetch_request& req) {
 /// the file's disk strand uses, in the order the transfer's strand posts.
 struct transfer_state {
   transfer_state(const fetch_request& r, const fetch_observer& o, const asio::any_io_executor& ex)
-    : req(r), obs(o), wake(ex) {
+    : req(r), obs(o), wake(ex), renewed(ex) {
     if (r.disk)
       disk.emplace(asio::make_strand(*r.disk));
   }
@@ -143,7 +143,8 @@ struct transfer_state {
   unsigned restarts = 0;
   unsigned renewals = 0;
   std::uint64_t renewed_at = 0;
-  /// Set while one connection asks the origin for a fresh signed URL.
+  /// Set while one connection asks the origin for a fresh signed URL; the
+  /// others wait on `renewed`, which it cancels when done.
   bool renewing = false;
   std::uint64_t saved = 0;
   bool saving = false;
@@ -152,6 +153,7 @@ struct transfer_state {
   std::optional<exchange_result> ended;
   /// Wakes the transfer's conductor.
   asio::steady_timer wake;
+  asio::steady_timer renewed;
   /// Each connection's cancellation signal: they live as long as the state,
   /// which every connection holds.
   std::list<asio::cancellation_signal> signals;

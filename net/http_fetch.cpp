@@ -436,12 +436,9 @@ asio::awaitable<void> renew_target(transfer_state& st, const url& target,
                                    const exchange_result& refusal) {
   if (st.target->str() != target.str())
     co_return; // renewed already
-  if (st.renewing) {
-    asio::steady_timer pause{co_await asio::this_coro::executor};
-    while (st.renewing && !st.ended) {
-      pause.expires_after(std::chrono::milliseconds{10});
-      co_await pause.async_wait(asio::use_awaitable);
-    }
+  if (st.renewing) { // woken when the renewer cancels the timer
+    while (st.renewing && !st.ended)
+      co_await st.renewed.async_wait(use_tuple);
     co_return;
   }
   if (st.landed.size() > st.renewed_at) // the last fresh URL did bring bytes
@@ -450,8 +447,10 @@ asio::awaitable<void> renew_target(transfer_state& st, const url& target,
     co_return st.fail(refusal);
   st.renewed_at = st.landed.size();
   st.renewing = true;
+  st.renewed.expires_at(asio::steady_timer::time_point::max());
   auto failed = co_await locate_again(st);
   st.renewing = false;
+  st.renewed.cancel();
   if (failed)
     st.fail(std::move(*failed));
 }

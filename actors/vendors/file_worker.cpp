@@ -60,6 +60,8 @@ caf::expected<std::optional<shared_transfer::progress>> prepare(file_worker& st,
     if (!seat)
       return std::move(seat.error());
     st.transfer = std::move(seat->transfer);
+    if (seat->joined) // another job's transfer allocated the file
+      give_back_promise(st);
     return std::move(seat->joined);
   }
   auto own = open_transfer(st);

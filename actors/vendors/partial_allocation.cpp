@@ -26,9 +26,13 @@ caf::error allocate_partial(const file_worker& st, net::part_claim& claim) {
   }
   if (ec)
     return make_error(download_errc::io_failed, "cannot allocate " + part + ": " + ec.message());
-  if (st.ctx.settings.space)
-    st.ctx.settings.space->release(st.ctx.job_id, part);
+  give_back_promise(st);
   return {};
+}
+
+void give_back_promise(const file_worker& st) {
+  if (st.ctx.settings.space)
+    st.ctx.settings.space->release(st.ctx.job_id, st.task.part_path);
 }
 
 } // namespace hive

@@ -15,4 +15,8 @@ namespace hive {
 /// `claim` is the worker's on the partial, given up when the disk is full.
 caf::error allocate_partial(const file_worker& st, net::part_claim& claim);
 
+/// Hands the job's promise of the space of `st`'s file back to the node's
+/// ledger: the file is allocated, by this job's transfer or another's.
+void give_back_promise(const file_worker& st);
+
 } // namespace hive

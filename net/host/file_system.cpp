@@ -54,7 +54,7 @@ int open_own_temp(const fs::path& tmp) {
 
 } // namespace
 
-std::error_code write_atomically(const fs::path& path, std::string_view text) {
+std::error_code write_atomically(const fs::path& path, std::string_view text, bool durable) {
   std::error_code ec;
   fs::create_directories(path.parent_path(), ec);
   if (ec)
@@ -65,12 +65,14 @@ std::error_code write_atomically(const fs::path& path, std::string_view text) {
   if (fd < 0)
     return last_error();
   ec = write_all(fd, text);
-  if (!ec && ::fsync(fd) != 0)
+  if (!ec && durable && ::fsync(fd) != 0)
     ec = last_error();
   if (::close(fd) != 0 && !ec)
     ec = last_error();
-  if (!ec)
+  if (!ec && durable)
     ec = rename_durably(tmp, path);
+  else if (!ec)
+    fs::rename(tmp, path, ec);
   if (ec) {
     std::error_code ignored;
     fs::remove(tmp, ignored);

@@ -17,8 +17,11 @@ namespace hive::net {
 /// Writes `text` to `path` so that readers see the old file or the whole new
 /// one, never a part: a temporary `<path>.tmp`, written in full, fsync,
 /// rename, fsync of the folder. Creates the missing parent folders. The error
-/// is the one the failing call reported (ENOSPC for a full disk).
-std::error_code write_atomically(const std::filesystem::path& path, std::string_view text);
+/// is the one the failing call reported (ENOSPC for a full disk). Without
+/// `durable` neither fsync is made: a record rewritten often, which a killed
+/// process keeps and a power cut may lose.
+std::error_code write_atomically(const std::filesystem::path& path, std::string_view text,
+                                 bool durable = true);
 
 /// Makes the renames and links done in `folder` durable: without it a power
 /// cut can bring back the old name although the new file's data was synced.

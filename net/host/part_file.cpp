@@ -59,18 +59,7 @@ std::error_code save_landed(const fs::path& part, const std::string& validator,
   // have returned, which a killed process keeps; after a power cut it may name
   // bytes that never reached the disk, and the final sha256 turns that resume
   // away. An fsync here would wait for the whole file's dirty data each time.
-  auto record = validator_path(part);
-  auto aside = record;
-  aside += ".tmp";
-  {
-    std::ofstream out{aside, std::ios::trunc};
-    out << validator << '\n' << landed.text() << '\n';
-    if (!out.flush())
-      return std::make_error_code(std::errc::io_error);
-  }
-  std::error_code ec;
-  fs::rename(aside, record, ec);
-  return ec;
+  return write_atomically(validator_path(part), validator + '\n' + landed.text() + '\n', false);
 }
 
 void remove_partial(const fs::path& part) {

@@ -93,15 +93,18 @@ struct test_file_server::impl {
     return i->second;
   }
 
-  // No default arguments on coroutines: g++ 12 destroys them twice.
+  /// An empty answer with `status`, after which the connection closes (false,
+  /// as `serve` returns). No default arguments on coroutines: g++ 12 destroys
+  /// them twice.
   template <class Stream>
-  asio::awaitable<void> reply_status(Stream& stream, unsigned status, const std::string& location) {
+  asio::awaitable<bool> reply_status(Stream& stream, unsigned status, const std::string& location) {
     http::response<http::string_body> res{static_cast<http::status>(status), 11};
     if (!location.empty())
       res.set(http::field::location, location);
     res.keep_alive(false);
     res.prepare_payload();
     co_await http::async_write(stream, res, use_tuple);
+    co_return false;
   }
 
   /// Sends a file's bytes (from `from` when a matching range was asked for),
@@ -130,10 +133,8 @@ struct test_file_server::impl {
     for (const char* key : {"stall_once_at", "reset_once_at"})
       if (auto at = query_number(query, key); at > from && at < to)
         faults.push_back({key + std::string{query}, at - from});
-    if (auto status = query_number(query, "status")) {
-      co_await reply_status(stream, static_cast<unsigned>(status), "");
-      co_return false;
-    }
+    if (auto status = query_number(query, "status"))
+      co_return co_await reply_status(stream, static_cast<unsigned>(status), "");
     http::response<http::empty_body> res{ranged ? http::status::partial_content : http::status::ok,
                                          11};
     res.set(http::field::content_type, "application/octet-stream");
@@ -238,20 +239,16 @@ struct test_file_server::impl {
       co_return false; // closed unanswered, as a server whose keep-alive expired as it came
     if (path.rfind("/files/", 0) == 0) {
       auto f = find(path.substr(7));
-      if (!f) {
-        co_await reply_status(stream, 404, "");
-        co_return false;
-      }
+      if (!f)
+        co_return co_await reply_status(stream, 404, "");
       if (auto sig = query_number(query, "sig")) { // a signed URL expires after some uses
         bool expired = false;
         {
           std::lock_guard guard{mtx};
           expired = ++signature_uses[sig] > query_number(query, "expire_sig_after");
         }
-        if (expired) {
-          co_await reply_status(stream, 403, "");
-          co_return false;
-        }
+        if (expired)
+          co_return co_await reply_status(stream, 403, "");
       }
       // `Range: bytes=N-` or `bytes=N-M` is honoured unless an `If-Range`
       // names another version.
@@ -266,10 +263,8 @@ struct test_file_server::impl {
         if (dash + 1 < range.size())
           to = std::min<std::uint64_t>(to, std::stoull(range.substr(dash + 1)) + 1);
       }
-      if (ranged && from >= to) {
-        co_await reply_status(stream, 416, "");
-        co_return false;
-      }
+      if (ranged && from >= to)
+        co_return co_await reply_status(stream, 416, "");
       {
         std::lock_guard guard{mtx};
         if (auto most = query_number(query, "max_open"); most && sending >= most)
@@ -288,8 +283,7 @@ struct test_file_server::impl {
       auto tail = rest.substr(slash);
       auto next = hops <= 0 ? tail : "/redirect/" + std::to_string(hops - 1) + tail;
       auto location = next + (query.empty() ? "" : "?" + query);
-      co_await reply_status(stream, 302, location);
-      co_return false;
+      co_return co_await reply_status(stream, 302, location);
     }
     if (path.rfind("/flaky/", 0) == 0) { // `/flaky/<n>/<name>`: n times 503, then the file
       auto rest = path.substr(7);
@@ -319,25 +313,20 @@ struct test_file_server::impl {
       }
       auto location = "/files/" + path.substr(8) + "?sig=" + std::to_string(sig)
                       + (query.empty() ? "" : "&" + query);
-      co_await reply_status(stream, 302, location);
-      co_return false;
+      co_return co_await reply_status(stream, 302, location);
     }
     if (path.rfind("/cross/", 0) == 0) { // to another host name for this same server
       auto rest = path.substr(7);
       auto location = "http://localhost:" + rest;
-      co_await reply_status(stream, 302, location);
-      co_return false;
+      co_return co_await reply_status(stream, 302, location);
     }
     if (path.rfind("/hang/", 0) == 0) { // read the request, never answer
       asio::steady_timer timer{co_await asio::this_coro::executor, std::chrono::hours{1}};
       co_await timer.async_wait(use_tuple);
       co_return false;
     }
-    if (path.rfind("/status/", 0) == 0)
-      co_await reply_status(stream, static_cast<unsigned>(std::stoi(path.substr(8))), "");
-    else
-      co_await reply_status(stream, 404, "");
-    co_return false;
+    auto status = path.rfind("/status/", 0) == 0 ? std::stoi(path.substr(8)) : 404;
+    co_return co_await reply_status(stream, static_cast<unsigned>(status), "");
   }
 
   /// Serves requests on one connection for as long as it stays alive.
