@@ -8,6 +8,9 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <filesystem>
+#include <fstream>
+
 namespace hive::test {
 namespace {
 
@@ -210,6 +213,37 @@ TEST_F(SharedTransferTest, AWorkerLateForAWorkEndedWellGetsItsOutcomeButNotAfter
   failed->run([] {});
   failed->deliver(transfer_result{false, false, 0, "reset", 10, 1000, "", 0, {}});
   EXPECT_FALSE(failed->attach(w2, task, obs2)); // a new job starts afresh (a resume)
+}
+
+// The bug behind a flaky storm test: the supervisor's cleanup of a failed job
+// could not remove an empty part while the transfer, not yet destroyed,
+// still claimed it. The transfer drops such a part itself before it reports.
+TEST_F(SharedTransferTest, AWorkThatStopsShortDropsAPartNothingCouldResumeBeforeAnyoneHears) {
+  auto out = std::make_shared<heard>();
+  auto [w1, obs1] = worker(out);
+  auto kept = task;
+  kept.name = "kept.gguf";
+  kept.part_path = (temp_dir / "kept.gguf.part").string();
+  std::ofstream{kept.part_path} << "0123456789";
+  ASSERT_FALSE(net::save_validator(kept.part_path, "\"v1\""));
+  auto claimed = [](const file_task& t) {
+    std::error_code ec;
+    auto claim = net::part_claim::acquire(t.part_path, ec); // creates an empty part if absent
+    EXPECT_FALSE(ec);
+    return std::make_shared<shared_transfer>(t, std::move(claim));
+  };
+  const transfer_result reset{false, false, 0, "reset", 0, 1000, "", 0, {}};
+  auto empty = claimed(task);
+  empty->attach(w1, task, obs1);
+  empty->run([] {});
+  empty->deliver(reset);
+  EXPECT_FALSE(std::filesystem::exists(task.part_path)) << "gone while the transfer still holds its claim";
+
+  auto resumable = claimed(kept);
+  resumable->attach(w1, kept, obs1);
+  resumable->run([] {});
+  resumable->deliver(reset);
+  EXPECT_EQ(net::read_partial(kept.part_path).size, 10u);
 }
 
 } // namespace

@@ -113,8 +113,11 @@ void shared_transfer::deliver(transfer_result r) {
     gone = std::move(canceller_);
     canceller_ = nullptr;
     // Before anyone hears of it: a partial that stays (the work stopped
-    // short) holds no space it did not fill; a whole file has none to give.
+    // short) holds no space it did not fill, and one that a later attempt
+    // could not resume goes; a whole file has none to give.
     claim_.give_back_unfilled();
+    if (!r.ok)
+      claim_.drop_if_unresumable(task_.part_path);
     progress_.result = r;
     for (const auto& f : followers_)
       caf::anon_send(f.worker, r);

@@ -71,8 +71,8 @@ void remove_partial(const fs::path& part) {
 void remove_if_unresumable(const fs::path& part) {
   std::error_code ec;
   auto claim = part_claim::acquire(part, ec); // creates an empty one if absent: removed below
-  if (!ec && read_partial(part).size == 0)
-    remove_partial(part);
+  if (!ec)
+    claim.drop_if_unresumable(part);
 }
 
 std::size_t collect_unresumable_partials(const fs::path& root) {
@@ -147,6 +147,11 @@ part_claim::~part_claim() {
 void part_claim::give_back_unfilled() const {
   if (fd_ >= 0)
     trim_past_end(fd_);
+}
+
+void part_claim::drop_if_unresumable(const fs::path& part) const {
+  if (fd_ >= 0 && read_partial(part).size == 0)
+    remove_partial(part);
 }
 
 namespace {

@@ -81,6 +81,12 @@ public:
   /// has stopped short: a kept partial holds only what it holds.
   void give_back_unfilled() const;
 
+  /// Removes `part` (this claim's file) and its validator if it holds
+  /// nothing a later attempt could resume, while still claimed: a transfer
+  /// that stopped short does it before its jobs hear of it, so that their
+  /// cleanup never meets a part that is still claimed and cannot go.
+  void drop_if_unresumable(const std::filesystem::path& part) const;
+
 private:
   explicit part_claim(int fd) : fd_(fd) {
   }
