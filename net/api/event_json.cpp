@@ -2,6 +2,8 @@
 
 #include "net/format/json_writer.hpp"
 
+#include <simdjson.h>
+
 #include <algorithm>
 
 namespace hive {
@@ -69,6 +71,46 @@ std::string terminal_data(job_phase state, std::string_view code, std::string_vi
   if (state == job_phase::cancelled)
     return "[CANCELLED]";
   return one_line("[ERROR] " + std::string{code} + ": " + std::string{message});
+}
+
+std::string narration_human(std::string_view json) {
+  simdjson::dom::parser parser;
+  std::string_view human;
+  if (parser.parse(json.data(), json.size())["human"].get(human) != simdjson::SUCCESS)
+    return {};
+  return std::string{human};
+}
+
+progress_figures read_progress_event(std::string_view json) {
+  progress_figures f;
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (parser.parse(json.data(), json.size()).get(obj) != simdjson::SUCCESS)
+    return f;
+  auto read = [&obj](std::string_view key, auto& out) {
+    if (obj[key].get(out) != simdjson::SUCCESS)
+      return; // absent or of another type: the default stays
+  };
+  read("bytes", f.bytes);
+  read("total", f.total);
+  read("percent", f.percent);
+  read("bytes_per_sec", f.bytes_per_sec);
+  read("eta_secs", f.eta_secs);
+  read("connections", f.connections);
+  read("max_rate", f.max_rate);
+  return f;
+}
+
+std::optional<data_event_view> read_data_event(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  std::string_view action;
+  simdjson::dom::element payload;
+  if (parser.parse(json.data(), json.size()).get(obj) != simdjson::SUCCESS
+      || obj["action"].get(action) != simdjson::SUCCESS
+      || obj["payload"].get(payload) != simdjson::SUCCESS)
+    return std::nullopt;
+  return data_event_view{std::string{action}, simdjson::to_string(payload)};
 }
 
 } // namespace hive

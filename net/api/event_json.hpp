@@ -2,8 +2,10 @@
 
 #include "messages/job_messages.hpp"
 #include "messages/transfer_messages.hpp"
+#include "net/format/progress_line.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,5 +29,20 @@ std::string data_event_json(std::string_view action, std::string_view payload);
 
 /// The data of the `end` event: `[DONE]`, `[CANCELLED]` or `[ERROR] code: message`.
 std::string terminal_data(job_phase state, std::string_view code, std::string_view message);
+
+// -- reading events back (the text stream, the `provision` CLI) -------------
+
+/// The `human` text of a `narration` event's data ("" when it has none).
+std::string narration_human(std::string_view json);
+
+/// The figures of a `progress` event's data; absent fields stay at their defaults.
+progress_figures read_progress_event(std::string_view json);
+
+/// A `data` event's operation and its payload (JSON text).
+struct data_event_view {
+  std::string action;
+  std::string payload;
+};
+std::optional<data_event_view> read_data_event(std::string_view json);
 
 } // namespace hive

@@ -74,11 +74,9 @@ std::string model_deleted_json(std::string_view id) {
   return json_object{}.field("id", id).field("status", "deleted").str();
 }
 
-std::optional<model_record> parse_model_json(std::string_view text) {
-  simdjson::dom::parser parser;
-  simdjson::dom::object obj;
-  if (parser.parse(text.data(), text.size()).get(obj) != simdjson::SUCCESS)
-    return std::nullopt;
+namespace {
+
+model_record record_of(simdjson::dom::object obj) {
   model_record record;
   record.id = text_of(obj, "id");
   record.name = text_of(obj, "name");
@@ -97,6 +95,30 @@ std::optional<model_record> parse_model_json(std::string_view text) {
   record.total_size = number_of(obj, "total_size");
   record.added_at_ms = parse_iso_time(text_of(obj, "added_at"));
   return record;
+}
+
+} // namespace
+
+std::optional<model_record> parse_model_json(std::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::object obj;
+  if (parser.parse(text.data(), text.size()).get(obj) != simdjson::SUCCESS)
+    return std::nullopt;
+  return record_of(obj);
+}
+
+std::optional<std::vector<model_record>> parse_models_json(std::string_view text) {
+  simdjson::dom::parser parser;
+  simdjson::dom::array models;
+  if (parser.parse(text.data(), text.size())["models"].get(models) != simdjson::SUCCESS)
+    return std::nullopt;
+  std::vector<model_record> records;
+  for (auto item : models) {
+    simdjson::dom::object obj;
+    if (item.get(obj) == simdjson::SUCCESS)
+      records.push_back(record_of(obj));
+  }
+  return records;
 }
 
 } // namespace hive

@@ -23,4 +23,7 @@ std::string model_deleted_json(std::string_view id);
 /// nullopt when `text` is not a JSON object.
 std::optional<model_record> parse_model_json(std::string_view text);
 
+/// The records of a `{"models":[...]}` list; nullopt when `text` is not one.
+std::optional<std::vector<model_record>> parse_models_json(std::string_view text);
+
 } // namespace hive
