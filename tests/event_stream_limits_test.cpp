@@ -4,6 +4,7 @@
 #include "net/api/job_board.hpp"
 #include "net/api/jobs_api.hpp"
 #include "tests/support/raw_http.hpp"
+#include "tests/support/rbee_line_client.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 
@@ -22,9 +23,10 @@ using namespace std::chrono_literals;
 /// The jobs API on a real loopback server, over a board the test fills itself.
 class EventStreamLimitsTest : public ::testing::Test {
 protected:
-  void start(net::server_limits limits) {
+  void start(net::server_limits limits, std::chrono::milliseconds keepalive = 15s) {
     net::jobs_api_context ctx;
     ctx.board = board;
+    ctx.keepalive_interval = keepalive;
     server = std::make_unique<net::http_server>(
         ioc, asio::ip::tcp::endpoint{asio::ip::make_address("127.0.0.1"), 0},
         net::make_jobs_api(ctx), limits);
@@ -178,4 +180,20 @@ TEST_F(EventStreamLimitsTest, StreamsAndConnectionsOverTheirCapsGet503AndShortRe
   idle.clear();
   ASSERT_TRUE(eventually([&] { return server->open_connections() == 16; }, 5s));
   EXPECT_NE(health().find(R"({"status":"ok"})"), std::string::npos);
+}
+
+TEST_F(EventStreamLimitsTest, TextStreamKeepAlivesAreBlankLinesThatRbeeSkips) {
+  start({}, 50ms);
+  auto journal = add_job("quiet");
+  journal->append("narration", R"({"human":"waiting for a slot"})");
+  rbee_transcript text;
+  std::thread reader{
+      [&] { text = read_like_rbee(server->port(), "/v1/jobs/quiet/stream?format=text"); }};
+  std::this_thread::sleep_for(500ms); // ten keep-alive intervals of a quiet job
+  journal->finish(job_phase::completed, {}, {}, "[DONE]", 0);
+  reader.join();
+  EXPECT_EQ(text.printed, (std::vector<std::string>{"waiting for a slot", "[DONE]"}));
+  EXPECT_EQ(text.raw.find(": keep-alive"), std::string::npos);
+  // Blank lines beyond the one that closes each frame: the keep-alives.
+  EXPECT_NE(text.raw.find("\n\n\n"), std::string::npos) << text.raw;
 }

@@ -6,6 +6,7 @@
 #include "messages/type_ids.hpp"
 #include "net/api/actor_json.hpp"
 #include "net/api/error_json.hpp"
+#include "net/api/event_text.hpp"
 #include "net/api/job_board.hpp"
 #include "net/api/job_json.hpp"
 #include "net/api/model_json.hpp"
@@ -14,8 +15,12 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/url/params_view.hpp>
+#include <boost/url/parse_query.hpp>
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 namespace hive::net {
 
@@ -66,6 +71,28 @@ std::string sse_frame(const journal_event& e) {
   out += e.data;
   out += "\n\n";
   return out;
+}
+
+/// What a job stream's `format` query parameter asks for: SSE events with
+/// JSON (absent), or rbee's line-oriented text (`text`).
+enum class stream_format { events, text };
+
+caf::expected<stream_format> stream_format_of(std::string_view query) {
+  auto parsed = boost::urls::parse_query(query);
+  if (!parsed)
+    return make_error(api_errc::invalid_field,
+                      "the query string is not valid, so its format cannot be read");
+  boost::urls::params_view params = *parsed;
+  auto format = params.find("format");
+  if (format == params.end())
+    return stream_format::events;
+  auto value = (*format).value;
+  if (value == "text")
+    return stream_format::text;
+  constexpr std::size_t shown = 64; // the query may be up to the header limit long
+  return make_error(api_errc::invalid_field,
+                    "format must be text (or absent, for events with JSON), not '"
+                        + value.substr(0, shown) + (value.size() > shown ? "…'" : "'"));
 }
 
 /// Splits `/v1/jobs/abc/stream` into {"v1", "jobs", "abc", "stream"}.
@@ -218,6 +245,9 @@ private:
   }
 
   asio::awaitable<void> stream_job(http_exchange& ex, const std::string& job_id) const {
+    auto format = stream_format_of(ex.request().query);
+    if (!format)
+      co_return co_await reply_error(ex, format.error());
     auto journal = ctx_.board->find(job_id);
     if (!journal)
       co_return co_await reply_error(ex, api_errc::not_found, "no job " + job_id);
@@ -250,25 +280,43 @@ private:
     } guard{*journal, token};
     if (!co_await ex.begin_stream("text/event-stream"))
       co_return;
-    auto cursor = parse_event_id(ex.request().last_event_id);
+    // Text has no ids to resume after: it always starts from the job's history.
+    std::optional<event_text> text;
+    if (*format == stream_format::text)
+      text.emplace();
+    auto cursor = text ? 0 : parse_event_id(ex.request().last_event_id);
+    using clock = std::chrono::steady_clock;
+    auto quiet_since = clock::now();
     for (;;) {
       wake->pending = false;
       auto batch = journal->read_after(cursor, stream_slice_bytes);
+      auto now = clock::now();
       std::string frames;
       for (const auto& e : batch.events) {
-        frames += sse_frame(e);
+        frames += text ? text->frames(e, now) : sse_frame(e);
         cursor = e.id;
       }
-      if (!frames.empty() && !co_await ex.stream_chunk(std::move(frames)))
-        co_return;
+      if (text)
+        frames += text->due_frames(now);
+      if (!frames.empty()) {
+        if (!co_await ex.stream_chunk(std::move(frames)))
+          co_return;
+        quiet_since = now;
+      }
       if (batch.ended)
         co_return co_await ex.end_stream();
       if (wake->pending || batch.more)
         continue;
-      wake->timer.expires_after(ctx_.keepalive_interval);
+      auto keepalive_at = quiet_since + ctx_.keepalive_interval;
+      auto progress_at = text ? text->due() : std::nullopt;
+      wake->timer.expires_at(progress_at ? std::min(keepalive_at, *progress_at) : keepalive_at);
       auto [ec] = co_await wake->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (!ec && !co_await ex.stream_chunk(": keep-alive\n\n"))
+      if (ec || clock::now() < keepalive_at)
+        continue; // woken by the journal, or a held progress line is due
+      std::string keepalive{text ? event_text::keepalive : ": keep-alive\n\n"};
+      if (!co_await ex.stream_chunk(std::move(keepalive)))
         co_return;
+      quiet_since = clock::now();
     }
   }
 
