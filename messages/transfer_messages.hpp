@@ -9,6 +9,34 @@
 
 namespace hive {
 
+/// Another place that serves a content-addressed file's bytes (a hive of the
+/// cluster that holds or is fetching it), tried before the file's origin.
+struct blob_source {
+  /// How narration and progress name it, e.g. `hive gpu-03`.
+  std::string name;
+  /// The file's full URL there (`GET` with `Range`; no redirect is followed).
+  std::string url;
+  /// Sent as `Authorization: Bearer` to that URL only; empty for none.
+  std::string bearer_token;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, blob_source& x) {
+  return f(caf::meta::type_name("blob_source"), x.name, x.url, x.bearer_token);
+}
+
+/// Bytes of a file that came from one source: a mirror by its name, or
+/// `origin` (the file's own URL).
+struct source_bytes {
+  std::string name;
+  std::uint64_t bytes = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, source_bytes& x) {
+  return f(caf::meta::type_name("source_bytes"), x.name, x.bytes);
+}
+
 /// Bytes written so far for one file of a job (vendor -> tracker).
 struct progress_update {
   std::string file;
@@ -17,11 +45,15 @@ struct progress_update {
   std::uint64_t total = 0;
   /// Connections carrying the file now (0 for a local copy or a build).
   std::uint32_t connections = 0;
+  /// Bytes fetched from each source that sent some, in the order they were
+  /// first used (none for a local copy or a build).
+  std::vector<source_bytes> sources{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, progress_update& x) {
-  return f(caf::meta::type_name("progress_update"), x.file, x.bytes, x.total, x.connections);
+  return f(caf::meta::type_name("progress_update"), x.file, x.bytes, x.total, x.connections,
+           x.sources);
 }
 
 /// How much a narration matters to a person; stable numbers, as `job_phase`.
@@ -111,13 +143,16 @@ struct file_task {
   /// to (a registry's bearer token); empty to use the job's.
   std::string bearer_token;
   std::string token_origin;
+  /// Other places that serve the same bytes, tried before `url`; used only
+  /// when `sha256` names the content.
+  std::vector<blob_source> mirrors{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, file_task& x) {
   return f(caf::meta::type_name("file_task"), x.name, x.url, x.source_path, x.part_path,
            x.final_path, x.link_path, x.aliases, x.size, x.sha256, x.git_sha1, x.etag, x.shared,
-           x.accept, x.bearer_token, x.token_origin);
+           x.accept, x.bearer_token, x.token_origin, x.mirrors);
 }
 
 /// A small file a job writes itself once every fetched file is verified
@@ -167,12 +202,14 @@ struct transfer_result {
   /// in lower case).
   std::uint32_t http_status = 0;
   std::map<std::string, std::string> refusal_headers;
+  /// Bytes fetched from each source (none for a local copy or a build).
+  std::vector<source_bytes> sources{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, transfer_result& x) {
   return f(caf::meta::type_name("transfer_result"), x.ok, x.cancelled, x.code, x.message, x.bytes,
-           x.total, x.sha256, x.http_status, x.refusal_headers);
+           x.total, x.sha256, x.http_status, x.refusal_headers, x.sources);
 }
 
 /// The job's aggregated progress, computed by the tracker (tracker -> narration).
@@ -194,13 +231,15 @@ struct progress_report {
   /// The cap on the job's bytes per second (the lower of its own and the
   /// node's); 0 for none.
   std::uint64_t max_rate = 0;
+  /// Bytes of the job's files from each source, summed over its files.
+  std::vector<source_bytes> sources{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, progress_report& x) {
   return f(caf::meta::type_name("progress_report"), x.file, x.bytes, x.total, x.percent,
            x.bytes_per_sec, x.eta_secs, x.active, x.files_done, x.files_total, x.connections,
-           x.max_rate);
+           x.max_rate, x.sources);
 }
 
 } // namespace hive

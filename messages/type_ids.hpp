@@ -32,6 +32,8 @@ CAF_ADD_TYPE_ID(hive, (hive::actor_row))
 CAF_ADD_TYPE_ID(hive, (std::vector<hive::actor_row>))
 CAF_ADD_TYPE_ID(hive, (hive::file_task))
 CAF_ADD_TYPE_ID(hive, (hive::job_files))
+CAF_ADD_TYPE_ID(hive, (hive::blob_source))
+CAF_ADD_TYPE_ID(hive, (std::vector<hive::blob_source>))
 
 CAF_ADD_ATOM(hive, hive, start_atom, "start")
 CAF_ADD_ATOM(hive, hive, cancel_atom, "cancel")

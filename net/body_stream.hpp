@@ -16,6 +16,7 @@
 #include "net/transfer/byte_ranges.hpp"
 #include "net/transfer/landing_file.hpp"
 #include "net/transfer/part_plan.hpp"
+#include "net/transfer/source_set.hpp"
 #include "net/url.hpp"
 
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -29,6 +30,7 @@
 #include <array>
 #include <chrono>
 #include <list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,18 +98,33 @@ inline std::uint64_t size_limit(const fetch_request& req) {
   return std::min(req.expected_size, req.max_size);
 }
 
+/// Where a connection sends its requests: a mirror, or the origin's
+/// resolved URL, and the token it sends there.
+struct endpoint {
+  /// Its index in `transfer_state::sources`.
+  std::size_t source = 0;
+  bool mirror = false;
+  url target;
+  /// Sent as `Authorization: Bearer`; empty for none.
+  std::string token;
+};
+
 /// What the connections of one file's transfer share. Touched on the
 /// transfer's strand only, except `file`, `hasher` and `hash_buffer`, which
 /// the file's disk strand uses, in the order the transfer's strand posts.
 struct transfer_state {
-  transfer_state(const fetch_request& r, const fetch_observer& o, const asio::any_io_executor& ex)
-    : req(r), obs(o), wake(ex), renewed(ex) {
+  transfer_state(const fetch_request& r, const fetch_observer& o, std::shared_ptr<source_set> s,
+                 const asio::any_io_executor& ex)
+    : req(r), obs(o), sources(std::move(s)), wake(ex), renewed(ex) {
     if (r.disk)
       disk.emplace(asio::make_strand(*r.disk));
   }
 
   const fetch_request& req;
   const fetch_observer& obs;
+  /// The mirrors and the origin, and what each sent (shared by the fetch's
+  /// attempts; held here too, for the same reason as the state itself).
+  std::shared_ptr<source_set> sources;
   landing_file file;
   sha256_hasher hasher;
   std::vector<char> hash_buffer;
@@ -129,7 +146,8 @@ struct transfer_state {
   /// what part requests send as `If-Range` ("" for none).
   std::string validator;
   std::string if_range;
-  /// Where parts are fetched from: the redirect, resolved once.
+  /// Where parts are fetched from the origin: the redirect, resolved once
+  /// (unset while only mirrors have been asked).
   std::optional<url> target;
   bool send_token = false;
   /// Connections running, those that fetch or will fetch parts, and those
@@ -173,7 +191,7 @@ struct transfer_state {
     if (!obs.on_progress || (!now && clock_type::now() - last_report < req.progress_interval))
       return;
     last_report = clock_type::now();
-    obs.on_progress(landed.size(), total ? total : landed.size(), running);
+    obs.on_progress(landed.size(), total ? total : landed.size(), running, sources->tally());
   }
 };
 
@@ -191,12 +209,13 @@ asio::awaitable<std::error_code> on_disk(transfer_state& st, Work work) {
       asio::bind_cancellation_slot(asio::cancellation_slot{}, asio::use_awaitable));
 }
 
-/// Lands `size` bytes at `offset`: hashed from memory when they continue the
+/// Lands `size` bytes from `source` at `offset`: hashed from memory when they continue the
 /// hashed prefix, else later from the page cache once the prefix reaches
 /// them (a few MiB per step, so that no connection waits long); the sidecar
 /// records what landed every few MiB.
-inline asio::awaitable<std::error_code> land(transfer_state& st, std::uint64_t offset,
-                                             const char* data, std::size_t size) {
+inline asio::awaitable<std::error_code> land(transfer_state& st, std::size_t source,
+                                             std::uint64_t offset, const char* data,
+                                             std::size_t size) {
   constexpr std::uint64_t catch_up_step = 8 * 1024 * 1024;
   if (size == 0)
     co_return std::error_code{};
@@ -211,6 +230,7 @@ inline asio::awaitable<std::error_code> land(transfer_state& st, std::uint64_t o
   if (ec)
     co_return ec;
   st.landed.add({offset, offset + size});
+  st.sources->add_bytes(source, size);
   st.report(false);
   if (auto prefix = st.landed.prefix(); prefix > st.hashed) {
     auto from = st.hashed;
@@ -280,14 +300,15 @@ inline std::size_t read_buffer_size(const transfer_state& st) {
   return std::max(least, st.req.buffer_size / std::max(1u, st.running));
 }
 
-/// Streams a success body into part `id` through two alternating buffers
+/// Streams a success body from `from` into part `id` through two alternating buffers
 /// (while one lands, the next is read), going on into the following piece
 /// while nobody else has it, and stopping where the part ends: another
 /// connection may take over its back half meanwhile.
 template <class Stream>
 asio::awaitable<part_read> stream_part(Stream& stream, beast::flat_buffer& buffer,
                                        http::response_parser<http::buffer_body>& parser,
-                                       transfer_state& st, std::size_t id, bool& delivering) {
+                                       transfer_state& st, std::size_t id, bool& delivering,
+                                       const endpoint& from) {
   using namespace asio::experimental::awaitable_operators;
   auto& tcp_layer = beast::get_lowest_layer(stream);
   const auto& req = st.req;
@@ -310,7 +331,7 @@ asio::awaitable<part_read> stream_part(Stream& stream, beast::flat_buffer& buffe
     auto at = st.plan->left(id).begin;
     tcp_layer.expires_after(req.stall_timeout);
     if (!more) {
-      write_ec = co_await land(st, filled_at, chunks[0].data(), filled);
+      write_ec = co_await land(st, from.source, filled_at, chunks[0].data(), filled);
     } else {
       // Smaller as connections are added (both buffers, in turn).
       if (auto size = read_buffer_size(st); chunks[1].size() > size)
@@ -321,7 +342,7 @@ asio::awaitable<part_read> stream_part(Stream& stream, beast::flat_buffer& buffe
         most = std::min(most, body_left);
       auto both = co_await (
           read_body_some(stream, buffer, parser, raw, chunks[1], static_cast<std::size_t>(most))
-          && land(st, filled_at, chunks[0].data(), filled));
+          && land(st, from.source, filled_at, chunks[0].data(), filled));
       std::tie(ec, got) = std::get<0>(both);
       write_ec = std::get<1>(both);
       if (raw)
@@ -346,15 +367,16 @@ asio::awaitable<part_read> stream_part(Stream& stream, beast::flat_buffer& buffe
     // that runs on must not fill the disk.
     if (limit != 0 && filled_at + filled > limit)
       co_return part_read{failure(download_errc::size_mismatch,
-                                  st.target->shown() + " sent more than " + std::to_string(limit)
+                                  from.target.shown() + " sent more than " + std::to_string(limit)
                                       + " bytes"
                                       + (req.expected_size == limit ? ", the size it announced"
                                                                     : ", the download size limit")),
                           false};
     if (ec) {
       // Keep what did arrive, for a restart or a later resume.
-      [[maybe_unused]] auto landed = co_await land(st, filled_at, chunks[0].data(), filled);
-      co_return part_read{transfer_failure(ec, *st.target, st.landed.size(), st.total), false};
+      [[maybe_unused]] auto landed =
+          co_await land(st, from.source, filled_at, chunks[0].data(), filled);
+      co_return part_read{transfer_failure(ec, from.target, st.landed.size(), st.total), false};
     }
     if (!req.rate_limits.empty() && got > 0) {
       tcp_layer.expires_never(); // waiting for a rate cap is not a stall

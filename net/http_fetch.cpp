@@ -28,6 +28,7 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
+using detail::endpoint;
 using detail::exchange_result;
 using detail::failure;
 using detail::transfer_state;
@@ -125,18 +126,20 @@ bool keeps_partial(download_errc code) {
   return code != download_errc::size_mismatch && code != download_errc::insufficient_space;
 }
 
-/// A GET of `u`, as every request of a transfer sends it.
-http::request<http::empty_body> make_get(const url& u, const fetch_request& req, bool send_token,
+/// A GET of `to`, as every request of a transfer sends it.
+http::request<http::empty_body> make_get(const endpoint& to, const fetch_request& req,
                                          bool via_proxy) {
+  const auto& u = to.target;
   // A plain-HTTP proxy takes the absolute URL as the request target.
   http::request<http::empty_body> request{http::verb::get, via_proxy ? u.str() : u.target, 11};
   request.set(http::field::host, u.authority());
   request.set(http::field::user_agent, "rbee-hive-provisioner/0.1");
   request.set(http::field::accept_encoding, "identity");
-  if (!req.accept.empty())
+  // What the origin needs (GitHub's octet-stream); a mirror serves bytes as they are.
+  if (!req.accept.empty() && !to.mirror)
     request.set(http::field::accept, req.accept);
-  if (send_token && !req.bearer_token.empty())
-    request.set(http::field::authorization, "Bearer " + req.bearer_token);
+  if (!to.token.empty())
+    request.set(http::field::authorization, "Bearer " + to.token);
   return request;
 }
 
@@ -144,6 +147,42 @@ http::request<http::empty_body> make_get(const url& u, const fetch_request& req,
 bool same_origin(const url& a, const url& b) {
   return a.host == b.host && a.port == b.port && a.scheme == b.scheme;
 }
+
+/// The origin at `u`, with the request's token when `u` is the token's origin.
+endpoint at_origin(const transfer_state& st, const url& u, bool send_token) {
+  return {st.sources->origin(), false, u, send_token ? st.req.bearer_token : std::string{}};
+}
+
+/// Mirror `source` (whose URL parsed), with its own token.
+endpoint at_mirror(const transfer_state& st, std::size_t source) {
+  return {source, true, *st.sources->target(source), st.sources->token(source)};
+}
+
+/// How narration names where a connection fetches from.
+std::string shown(const transfer_state& st, const endpoint& from) {
+  return from.mirror ? st.sources->name(from.source) + " (" + from.target.shown() + ")"
+                     : from.target.shown();
+}
+
+/// Drops mirror `source` for the rest of the fetch and tells why, once.
+void drop_mirror(transfer_state& st, std::size_t source, const std::string& why) {
+  if (st.sources->drop(source) && st.obs.on_source_failed)
+    st.obs.on_source_failed(st.sources->name(source), why);
+}
+
+/// Counts a connection on one source while it uses it.
+struct source_use {
+  source_use(source_set& s, std::size_t i) : set(s), source(i) {
+    set.connect(source);
+  }
+  ~source_use() {
+    set.disconnect(source);
+  }
+  source_use(const source_use&) = delete;
+  source_use& operator=(const source_use&) = delete;
+  source_set& set;
+  std::size_t source;
+};
 
 /// An answer's failure status, with its headers, which say why and until when.
 exchange_result status_failure(const url& u,
@@ -168,9 +207,10 @@ partial_download resumable(const fetch_request& req) {
   return previous;
 }
 
-/// Sets the transfer up from the first success answer, which starts at
-/// `first`: the file, the sidecar, the plan, and the first part (returned).
-std::optional<exchange_result> begin(transfer_state& st, const url& u, bool send_token,
+/// Sets the transfer up from the first success answer, from `from`, which
+/// starts at `first`: the file, the sidecar, the plan, and the first part
+/// (returned).
+std::optional<exchange_result> begin(transfer_state& st, const endpoint& from,
                                      const http::response_parser<http::buffer_body>& parser,
                                      const partial_download& previous, std::uint64_t first,
                                      std::uint64_t total, std::size_t& part) {
@@ -180,8 +220,10 @@ std::optional<exchange_result> begin(transfer_state& st, const url& u, bool send
   st.validator = req.content_sha256.empty() ? cdn_validator : "sha256:" + req.content_sha256;
   st.if_range = req.content_sha256.empty() ? cdn_validator : "";
   st.total = total;
-  st.target = u;
-  st.send_token = send_token;
+  if (!from.mirror) { // a mirror is not where the origin's parts go
+    st.target = from.target;
+    st.send_token = !from.token.empty();
+  }
   bool raw = parser.content_length().has_value() && !parser.chunked();
   bool accepts_ranges = answer.result() == http::status::partial_content
                         || beast::iequals(answer[http::field::accept_ranges], "bytes");
@@ -201,7 +243,7 @@ std::optional<exchange_result> begin(transfer_state& st, const url& u, bool send
                   st.ranged ? req.piece_size / 4 : whole);
   auto taken = st.plan->take();
   if (!taken || st.plan->left(*taken).begin != first)
-    return failure(download_errc::internal, u.shown() + " answered from byte "
+    return failure(download_errc::internal, from.target.shown() + " answered from byte "
                                                 + std::to_string(first)
                                                 + ", which is not the first byte missing");
   part = *taken;
@@ -215,7 +257,7 @@ std::optional<exchange_result> begin(transfer_state& st, const url& u, bool send
   if (auto ec = prepare())
     return detail::disk_failure("cannot prepare", req, ec);
   if (st.obs.on_response)
-    st.obs.on_response(u.shown(), total, st.landed.size());
+    st.obs.on_response(shown(st, from), total, st.landed.size());
   st.poke(); // the conductor may add connections now
   return std::nullopt;
 }
@@ -244,20 +286,24 @@ bool reusable_after(const detail::part_read& read,
 
 asio::awaitable<void> fetch_parts(transfer_state& st);
 
-/// The first request of a transfer, to `u`: sends it, reads the header, and
-/// streams the body of a success answer as the transfer's first part.
+/// The first request of a transfer, to `to`: sends it, reads the header, and
+/// streams the body of a success answer as the transfer's first part. A
+/// mirror is always asked for a range, whose answer says the file's size,
+/// and must answer it itself (a 206, no redirect).
 template <class Stream>
-asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, transfer_state& st,
-                                                const partial_download& previous, bool send_token,
-                                                bool via_proxy, detail::connection_use& how) {
+asio::awaitable<exchange_result>
+first_exchange(Stream& stream, const endpoint& to, transfer_state& st,
+               const partial_download& previous, bool via_proxy, detail::connection_use& how) {
   const auto& req = st.req;
+  const auto& u = to.target;
   auto& tcp_layer = beast::get_lowest_layer(stream);
-  auto request = make_get(u, req, send_token, via_proxy);
+  auto request = make_get(to, req, via_proxy);
   auto gaps = previous.landed.gaps(std::numeric_limits<std::uint64_t>::max());
   auto resume_at = previous.size > 0 && !gaps.empty() ? gaps.front().begin : 0;
-  if (previous.size > 0) { // the first missing byte on, and only if it is still the same version
+  if (previous.size > 0 || to.mirror) { // the first missing byte on
     request.set(http::field::range, "bytes=" + std::to_string(resume_at) + "-");
-    if (!previous.validator.starts_with("sha256:"))
+    // Only if it is still the same version; a mirror serves content by its name.
+    if (!previous.validator.starts_with("sha256:") && !to.mirror)
       request.set(http::field::if_range, previous.validator);
   }
   tcp_layer.expires_after(req.stall_timeout);
@@ -278,6 +324,13 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   }
 
   auto status = parser.get().result();
+  if (to.mirror && status != http::status::partial_content) {
+    if (http::to_status_class(status) != http::status_class::successful && !is_redirect(status))
+      co_return status_failure(u, parser);
+    co_return failure(download_errc::http_status,
+                      u.shown() + " answered " + std::to_string(parser.get().result_int())
+                          + " to a range request (a mirror must answer it itself, with a 206)");
+  }
   if (is_redirect(status)) {
     exchange_result out;
     out.location = std::string{parser.get()[http::field::location]};
@@ -301,7 +354,7 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   std::uint64_t total = parser.content_length().value_or(0);
   if (status == http::status::partial_content) {
     auto range = parse_content_range(parser.get()[http::field::content_range]);
-    if (previous.size == 0 || !range || range->first != resume_at)
+    if ((previous.size == 0 && !to.mirror) || !range || range->first != resume_at)
       co_return failure(download_errc::http_status,
                         u.shown() + " answered a range we did not ask for: "
                             + std::string{parser.get()[http::field::content_range]});
@@ -311,10 +364,10 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   if (auto refused = refuse_length(u, req, total))
     co_return std::move(*refused);
   std::size_t part = 0;
-  if (auto failed = begin(st, u, send_token, parser, previous, first, total, part))
+  if (auto failed = begin(st, to, parser, previous, first, total, part))
     co_return std::move(*failed);
   bool delivering = false;
-  auto read = co_await detail::stream_part(stream, buffer, parser, st, part, delivering);
+  auto read = co_await detail::stream_part(stream, buffer, parser, st, part, delivering, to);
   st.delivering -= delivering ? 1 : 0;
   st.plan->release(part);
   if (read.failed)
@@ -325,24 +378,73 @@ asio::awaitable<exchange_result> first_exchange(Stream& stream, const url& u, tr
   co_return out;
 }
 
+/// The first request to mirror `source`, which answers it or fails.
+asio::awaitable<exchange_result> first_from_mirror(transfer_state& st, std::size_t source,
+                                                   const partial_download& previous) {
+  const auto& req = st.req;
+  if (!st.sources->target(source))
+    co_return failure(download_errc::internal,
+                      "its URL is not an http(s) URL: " + st.sources->name(source));
+  source_use using_it{*st.sources, source};
+  auto to = at_mirror(st, source);
+  auto route = req.proxy.proxy_for(to.target);
+  if (!route.error.empty())
+    co_return failure(download_errc::connection_failed, route.error);
+  auto use = [&](auto& stream, bool via_proxy, detail::connection_use& how) {
+    return first_exchange(stream, to, st, previous, via_proxy, how);
+  };
+  auto on_failure = [](detail::connect_failure f) { return failure(f.code, std::move(f.message)); };
+  co_return co_await detail::with_connection<exchange_result>(
+      to.target, route.proxy, req.ca_file, req.connect_timeout, req.connections, use, on_failure);
+}
+
+/// The mirrors in turn until one answers; a mirror that fails is dropped.
+/// Returns whether the transfer has begun (on a mirror), and its parts go on.
+asio::awaitable<bool> first_on_mirrors(transfer_state& st, const partial_download& previous) {
+  for (auto source = st.sources->pick(); !st.sources->is_origin(source);
+       source = st.sources->pick()) {
+    auto result = co_await first_from_mirror(st, source, previous);
+    if (result.outcome.ok)
+      co_return true;
+    // Once begun, only the source's own troubles move on to another.
+    if (st.plan && !detail::restartable(result)) {
+      st.fail(std::move(result));
+      co_return true;
+    }
+    drop_mirror(st, source, result.outcome.message);
+    if (st.plan)
+      co_return true;
+  }
+  co_return false;
+}
+
 /// The first request and its redirects; then, for a file fetched in parts,
-/// this connection's share of the parts.
+/// this connection's share of the parts. With mirrors, they are asked
+/// first, and the origin only when none answers.
 asio::awaitable<void> first_connection(transfer_state& st, partial_download previous) {
   const auto& req = st.req;
+  std::optional<fetching_guard> fetching{std::in_place, st};
+  if (co_await first_on_mirrors(st, previous)) {
+    // Begun on a mirror: the rest, even of a file in one part, comes as
+    // parts from whichever source is left.
+    fetching.reset();
+    co_await fetch_parts(st);
+    co_return;
+  }
   auto current = parse_url(req.url);
   if (!current)
     co_return st.fail(
         failure(download_errc::internal, "not an http(s) URL: " + shown_url(req.url)));
   auto origin = req.token_origin.empty() ? current : parse_url(req.token_origin);
-  std::optional<fetching_guard> fetching{std::in_place, st};
   for (int hop = 0;; ++hop) {
     // The token stays with its origin, and never goes down to plain http.
     bool send_token = origin && same_origin(*current, *origin);
     auto route = req.proxy.proxy_for(*current);
     if (!route.error.empty())
       co_return st.fail(failure(download_errc::connection_failed, route.error));
+    auto to = at_origin(st, *current, send_token);
     auto use = [&](auto& stream, bool via_proxy, detail::connection_use& how) {
-      return first_exchange(stream, *current, st, previous, send_token, via_proxy, how);
+      return first_exchange(stream, to, st, previous, via_proxy, how);
     };
     auto on_failure = [](detail::connect_failure f) {
       return failure(f.code, std::move(f.message));
@@ -388,7 +490,7 @@ asio::awaitable<std::optional<exchange_result>> locate_again(transfer_state& st)
     auto route = req.proxy.proxy_for(*current);
     auto ask = [&](auto& stream, bool via_proxy,
                    detail::connection_use& how) -> asio::awaitable<exchange_result> {
-      auto request = make_get(*current, req, send_token, via_proxy);
+      auto request = make_get(at_origin(st, *current, send_token), req, via_proxy);
       request.set(http::field::range, "bytes=0-0");
       beast::get_lowest_layer(stream).expires_after(req.stall_timeout);
       if (auto [ec, n] = co_await http::async_write(stream, request, use_tuple); ec) {
@@ -428,24 +530,14 @@ asio::awaitable<std::optional<exchange_result>> locate_again(transfer_state& st)
                     "cannot find " + shown_url(req.url) + " again after its signed URL expired");
 }
 
-/// A signed URL that `target` was has expired: one connection asks the
-/// origin for a fresh one (three times at most without a byte in between:
-/// a 403 that stays is a refusal), the others wait for it and go on with
-/// what it found.
-asio::awaitable<void> renew_target(transfer_state& st, const url& target,
-                                   const exchange_result& refusal) {
-  if (st.target->str() != target.str())
-    co_return; // renewed already
-  if (st.renewing) { // woken when the renewer cancels the timer
+/// One connection asks the origin where the file is; the others wait for
+/// it (woken when it cancels the timer) and go on with what it found.
+asio::awaitable<void> locate_once(transfer_state& st) {
+  if (st.renewing) {
     while (st.renewing && !st.ended)
       co_await st.renewed.async_wait(use_tuple);
     co_return;
   }
-  if (st.landed.size() > st.renewed_at) // the last fresh URL did bring bytes
-    st.renewals = 0;
-  if (++st.renewals > 3)
-    co_return st.fail(refusal);
-  st.renewed_at = st.landed.size();
   st.renewing = true;
   st.renewed.expires_at(asio::steady_timer::time_point::max());
   auto failed = co_await locate_again(st);
@@ -453,6 +545,23 @@ asio::awaitable<void> renew_target(transfer_state& st, const url& target,
   st.renewed.cancel();
   if (failed)
     st.fail(std::move(*failed));
+}
+
+/// A signed URL that `target` was has expired: the origin is asked for a
+/// fresh one, three times at most without a byte in between (a 403 that
+/// stays is a refusal).
+asio::awaitable<void> renew_target(transfer_state& st, const url& target,
+                                   const exchange_result& refusal) {
+  if (st.target->str() != target.str())
+    co_return; // renewed already
+  if (!st.renewing) {
+    if (st.landed.size() > st.renewed_at) // the last fresh URL did bring bytes
+      st.renewals = 0;
+    if (++st.renewals > 3)
+      co_return st.fail(refusal);
+    st.renewed_at = st.landed.size();
+  }
+  co_await locate_once(st);
 }
 
 /// Why a connection for parts stopped.
@@ -469,13 +578,20 @@ enum class parts_end {
   refused,
 };
 
-/// Fetches parts over one connection for as long as it stays usable.
+/// Fetches parts from `from` over one connection for as long as it stays
+/// usable. Whatever fails on a mirror drops it (save a reused connection's
+/// close, or a failed write to disk): its part goes to another source.
 template <class Stream>
 asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool via_proxy,
-                                      detail::connection_use& how) {
+                                      detail::connection_use& how, const endpoint& from) {
   const auto& req = st.req;
   auto& tcp_layer = beast::get_lowest_layer(stream);
-  const auto target = *st.target;
+  const auto& target = from.target;
+  auto mirror_failed = [&](std::size_t id, const std::string& why) {
+    st.plan->release(id);
+    drop_mirror(st, from.source, why);
+    return parts_end::reconnect;
+  };
   bool delivering = false;
   struct leaving { // a connection that goes no longer delivers
     transfer_state& st;
@@ -489,15 +605,17 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
   for (;;) {
     if (st.ended)
       co_return parts_end::stop;
+    if (from.mirror && st.sources->dropped(from.source))
+      co_return parts_end::reconnect; // another connection found it failing
     auto taken = st.plan->take();
     if (!taken)
       co_return parts_end::done;
     auto id = *taken;
     auto span = st.plan->left(id);
-    auto request = make_get(target, req, st.send_token, via_proxy);
+    auto request = make_get(from, req, via_proxy);
     request.set(http::field::range,
                 "bytes=" + std::to_string(span.begin) + "-" + std::to_string(span.end - 1));
-    if (!st.if_range.empty())
+    if (!st.if_range.empty() && !from.mirror)
       request.set(http::field::if_range, st.if_range);
     beast::flat_buffer buffer;
     buffer.reserve(64 * 1024);
@@ -521,15 +639,30 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
         co_return parts_end::reconnect;
       if (!answered)
         co_return parts_end::refused;
+      auto broken = detail::transfer_failure(write_ec ? write_ec : read_ec, target,
+                                             st.landed.size(), st.total);
+      if (from.mirror) {
+        drop_mirror(st, from.source, broken.outcome.message);
+        co_return parts_end::reconnect;
+      }
       if (++st.restarts > req.max_part_restarts)
-        st.fail(detail::transfer_failure(write_ec ? write_ec : read_ec, target, st.landed.size(),
-                                         st.total));
+        st.fail(std::move(broken));
       co_return parts_end::reconnect;
     }
     answered = true;
     how.reused = false; // it answered: what fails next is not a stale connection
     auto status = parser.get().result();
     auto range = parse_content_range(parser.get()[http::field::content_range]);
+    if (from.mirror && status != http::status::partial_content)
+      co_return mirror_failed(id, http::to_status_class(status) == http::status_class::successful
+                                      ? target.shown() + " ignored the range asked for"
+                                      : status_failure(target, parser).outcome.message);
+    if (from.mirror && (!range || range->first != span.begin || range->total != st.total))
+      co_return mirror_failed(id, target.shown() + " sent "
+                                      + std::string{parser.get()[http::field::content_range]}
+                                      + " when asked for bytes " + std::to_string(span.begin) + "-"
+                                      + std::to_string(span.end - 1) + " of a file of "
+                                      + std::to_string(st.total) + " bytes");
     if (status == http::status::partial_content
         && (!range || range->first != span.begin || range->total != st.total)) {
       st.plan->release(id);
@@ -562,11 +695,13 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
       co_await renew_target(st, target, refusal);
       co_return parts_end::reconnect;
     }
-    auto read = co_await detail::stream_part(stream, buffer, parser, st, id, delivering);
+    auto read = co_await detail::stream_part(stream, buffer, parser, st, id, delivering, from);
     if (!read.failed && !read.body_left && st.plan->left(id).size() > 0)
       read.failed = failure(download_errc::connection_reset,
                             target.shown() + " answered less of bytes " + std::to_string(span.begin)
                                 + "-" + std::to_string(span.end - 1) + " than it said");
+    if (read.failed && from.mirror && detail::restartable(*read.failed))
+      co_return mirror_failed(id, read.failed->outcome.message);
     st.plan->release(id);
     if (read.failed) {
       if (!detail::restartable(*read.failed) || ++st.restarts > req.max_part_restarts)
@@ -579,18 +714,31 @@ asio::awaitable<parts_end> parts_over(Stream& stream, transfer_state& st, bool v
   }
 }
 
-/// One connection's share of a file fetched in parts: connects to the
-/// resolved URL and fetches parts, on a fresh connection when one breaks.
+/// One connection's share of a file fetched in parts: connects to a source
+/// (the live mirror with the fewest connections, else the origin's resolved
+/// URL) and fetches parts, on a fresh connection when one breaks.
 asio::awaitable<void> fetch_parts(transfer_state& st) {
   const auto& req = st.req;
   fetching_guard fetching{st};
   for (;;) {
     if (st.ended || (st.plan->all_assigned() && st.plan->parts() == 0))
       co_return;
-    auto target = *st.target;
+    auto source = st.sources->pick();
+    bool mirror = !st.sources->is_origin(source);
+    if (mirror && !st.sources->target(source)) {
+      drop_mirror(st, source, "its URL is not an http(s) URL");
+      continue;
+    }
+    if (!mirror && !st.target) { // the mirrors began the file and failed: find the origin's URL
+      co_await locate_once(st);
+      continue;
+    }
+    source_use using_it{*st.sources, source};
+    auto from = mirror ? at_mirror(st, source) : at_origin(st, *st.target, st.send_token);
+    const auto& target = from.target;
     auto route = req.proxy.proxy_for(target);
     auto use = [&](auto& stream, bool via_proxy, detail::connection_use& how) {
-      return parts_over(stream, st, via_proxy, how);
+      return parts_over(stream, st, via_proxy, how, from);
     };
     std::optional<detail::connect_failure> unconnected;
     auto on_failure = [&unconnected](detail::connect_failure f) {
@@ -599,6 +747,18 @@ asio::awaitable<void> fetch_parts(transfer_state& st) {
     };
     auto end = co_await detail::with_connection<parts_end>(
         target, route.proxy, req.ca_file, req.connect_timeout, req.connections, use, on_failure);
+    if (end == parts_end::refused && mirror) {
+      // Closed unanswered while others of ours use it: it limits connections,
+      // as below. Unreachable, or alone: it is gone.
+      if (!unconnected && st.sources->connections(source) > 1) {
+        st.saturated = true;
+        co_return;
+      }
+      drop_mirror(st, source,
+                  unconnected ? unconnected->message
+                              : target.shown() + " closed a new connection unanswered");
+      continue;
+    }
     if (end == parts_end::refused) {
       // A source that limits the connections of one client (a server's
       // per-address limit, a full accept queue): while others fetch, this
@@ -636,10 +796,10 @@ asio::awaitable<void> holding([[maybe_unused]] std::shared_ptr<transfer_state> s
 /// The conductor of one attempt: starts the first connection, adds
 /// connections as the governor says, stops them all on the first failure or
 /// a cancel, and finishes the file once every part has landed.
-asio::awaitable<exchange_result> transfer_once(const fetch_request& req,
-                                               const fetch_observer& obs) {
+asio::awaitable<exchange_result> transfer_once(const fetch_request& req, const fetch_observer& obs,
+                                               std::shared_ptr<source_set> sources) {
   auto executor = co_await asio::this_coro::executor;
-  auto state = std::make_shared<transfer_state>(req, obs, executor);
+  auto state = std::make_shared<transfer_state>(req, obs, std::move(sources), executor);
   auto& st = *state;
   connection_governor governor{std::min(req.connections_per_file, 64u), governor_window};
   auto spawn = [&](asio::awaitable<void> work) {
@@ -719,12 +879,14 @@ asio::awaitable<exchange_result> transfer_once(const fetch_request& req,
 
 /// One attempt; once more from scratch when the source cannot continue our
 /// partial file or the file changed under its parts (never stitched).
-asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observer& obs) {
+asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observer& obs,
+                                          const std::shared_ptr<source_set>& sources) {
   for (int start = 0;; ++start) {
-    auto result = co_await transfer_once(req, obs);
+    auto result = co_await transfer_once(req, obs, sources);
     if (!result.restart)
       co_return std::move(result.outcome);
     remove_partial(req.part_path);
+    sources->forget_bytes();
     if (start > 0) // changed again: give up rather than chase it
       co_return std::move(result.outcome);
     req.resume = false;
@@ -732,8 +894,12 @@ asio::awaitable<fetch_outcome> fetch_once(fetch_request& req, const fetch_observ
 }
 
 asio::awaitable<fetch_outcome> run_fetch(fetch_request req, fetch_observer obs) {
+  // Only a name for the content makes another place's bytes the same bytes.
+  auto sources = std::make_shared<source_set>(
+      req.content_sha256.empty() ? std::vector<blob_source>{} : req.mirrors);
   for (int attempt = 1;; ++attempt) {
-    auto out = co_await fetch_once(req, obs);
+    auto out = co_await fetch_once(req, obs, sources);
+    out.sources = sources->tally();
     std::optional<std::chrono::milliseconds> delay;
     if (!out.ok && out.code == download_errc::http_status) {
       auto retry_after = out.refusal_headers.find("retry-after");

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "messages/errc.hpp"
+#include "messages/transfer_messages.hpp"
 #include "net/proxy.hpp"
 #include "net/rate_limit.hpp"
 
@@ -91,6 +92,13 @@ struct fetch_request {
   /// Idle keep-alive connections to take from and give back (the node's,
   /// on the io_context the transfer runs on); null for none.
   connection_pool* connections = nullptr;
+  /// Other places that serve the file (other hives), used only when
+  /// `content_sha256` names it: parts come from them first, spread over
+  /// those that work, and `url` is asked only for what they cannot give. A
+  /// mirror that fails (refused, an error status, a redirect, a reset, a
+  /// stall, another size) is dropped for the rest of the fetch, and its part
+  /// goes on from where it stopped on another mirror, or on `url`.
+  std::vector<blob_source> mirrors;
 };
 
 /// Callbacks from the Asio thread that runs the download. They must be
@@ -105,10 +113,14 @@ struct fetch_observer {
   /// Before waiting to try again: which attempt failed, the wait, and why.
   std::function<void(int attempt, std::chrono::milliseconds delay, const std::string& why)>
       on_retry;
-  /// Bytes of the file so far, its size (0 if unknown) and the connections
-  /// that carry it.
-  std::function<void(std::uint64_t bytes, std::uint64_t total, std::uint32_t connections)>
+  /// Bytes of the file so far, its size (0 if unknown), the connections
+  /// that carry it, and the bytes each source has sent (the origin named
+  /// `origin`).
+  std::function<void(std::uint64_t bytes, std::uint64_t total, std::uint32_t connections,
+                     const std::vector<source_bytes>& sources)>
       on_progress;
+  /// A mirror was dropped for this fetch: its name and why.
+  std::function<void(const std::string& name, const std::string& why)> on_source_failed;
 };
 
 /// How a download ended. On success the part file is complete and synced;
@@ -130,6 +142,8 @@ struct fetch_outcome {
   unsigned http_status = 0;
   std::map<std::string, std::string> refusal_headers;
   std::string sha256;
+  /// Bytes fetched from each source, as `on_progress` last gave them.
+  std::vector<source_bytes> sources;
 };
 
 /// Stops a running download at once: emits a terminal cancellation into the

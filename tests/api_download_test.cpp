@@ -64,6 +64,9 @@ TEST_F(ApiDownloadTest, DownloadsAFileWithRisingProgressAndTheRightChecksum) {
     last = bytes;
   }
   EXPECT_EQ(last, data.size());
+  // Every byte came from the origin, and the last report says so.
+  auto final_report = parse_json(parser, progress.back().data);
+  EXPECT_EQ(std::uint64_t{final_report["sources"]["origin"]}, data.size()) << progress.back().data;
   for (const auto& e : log.named("narration"))
     EXPECT_EQ(std::string_view{parse_json(parser, e.data)["job_id"]}, job);
 

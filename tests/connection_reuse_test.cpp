@@ -66,7 +66,8 @@ protected:
     std::atomic<bool> cancelled{false};
     net::fetch_observer obs;
     obs.on_retry = [this](int, std::chrono::milliseconds, const std::string&) { ++retries; };
-    obs.on_progress = [&, cancel](std::uint64_t bytes, std::uint64_t, std::uint32_t) {
+    obs.on_progress = [&, cancel](std::uint64_t bytes, std::uint64_t, std::uint32_t,
+                                  const std::vector<source_bytes>&) {
       if (cancel_at && bytes >= cancel_at && !cancelled.exchange(true))
         (*cancel)();
     };

@@ -59,13 +59,19 @@ protected:
     req.stall_timeout = stall_timeout;
     req.max_part_restarts = max_part_restarts;
     req.progress_interval = std::chrono::milliseconds{1};
+    req.mirrors = mirrors;
     std::promise<net::fetch_outcome> done;
     net::fetch_observer obs;
     obs.on_retry = [this](int, std::chrono::milliseconds, const std::string&) { ++retries; };
-    obs.on_progress = [this](std::uint64_t bytes, std::uint64_t, std::uint32_t connections) {
+    obs.on_progress = [this](std::uint64_t bytes, std::uint64_t, std::uint32_t connections,
+                             const std::vector<source_bytes>&) {
       most_connections = std::max(most_connections.load(), connections);
       if (on_bytes)
         on_bytes(bytes);
+    };
+    obs.on_source_failed = [this](const std::string& name, const std::string& why) {
+      std::lock_guard lock{mutex};
+      dropped.push_back(name + ": " + why);
     };
     net::start_fetch(ioc, req, obs, [&done](net::fetch_outcome out) { done.set_value(out); });
     return done.get_future().get();
@@ -85,6 +91,11 @@ protected:
   /// Passed on as the request's `expected_size` and `max_size`.
   std::uint64_t expected_size = 0;
   std::uint64_t max_size = 0;
+  /// Passed on as the request's mirrors.
+  std::vector<blob_source> mirrors;
+  /// Each mirror dropped, as "<name>: <why>".
+  std::mutex mutex;
+  std::vector<std::string> dropped;
   fs::path part;
   boost::asio::io_context ioc;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work =
@@ -409,4 +420,205 @@ TEST_F(HttpFetchTest, AnExpiredSignedUrlIsResolvedAgainFromTheOriginAndTheTransf
     (target.starts_with("/signed/") ? origin : cdn) += 1;
   EXPECT_GE(origin, 3u) << "asked the origin again each time the signature expired";
   EXPECT_LE(origin * 2, cdn) << "the parts reused each signed URL: resolved once per signature";
+}
+
+// -- mirrors: other places that serve a file named by its content ---------------
+
+namespace {
+
+/// Mirror `name` on `server`, serving its `/files/x.bin` as `query` says.
+blob_source mirror_at(const std::string& name, const test_file_server& server,
+                      const std::string& query, const std::string& token = {}) {
+  return {name, server.base_url() + "/files/x.bin" + query, token};
+}
+
+/// The bytes `out` says came from source `name`.
+std::uint64_t bytes_from(const net::fetch_outcome& out, const std::string& name) {
+  for (const auto& s : out.sources)
+    if (s.name == name)
+      return s.bytes;
+  return 0;
+}
+
+} // namespace
+
+TEST_F(HttpFetchTest, TwoMirrorsDeliverTheWholeFileBetweenThemAndTheOriginIsNeverAsked) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 41);
+  files.add_file("x.bin", data); // the origin
+  test_file_server a, b;
+  a.add_file("x.bin", data);
+  b.add_file("x.bin", data);
+  content_sha256 = sha256_hex(data);
+  expected_size = data.size();
+  // Capped per connection, so that the transfer adds connections; each
+  // mirror answers only its own token.
+  mirrors = {mirror_at("hive a", a, "?rate=4000000&bearer=ta", "ta"),
+             mirror_at("hive b", b, "?rate=4000000&bearer=tb", "tb")};
+  auto out = fetch(files.base_url() + "/files/x.bin", "origin-token");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, content_sha256);
+  EXPECT_TRUE(files.requests().empty()) << "the origin saw no request";
+  EXPECT_TRUE(dropped.empty()) << dropped.front();
+  EXPECT_GT(sum(a.bytes_served()), 0u) << "parts spread over both mirrors";
+  EXPECT_GT(sum(b.bytes_served()), 0u) << "parts spread over both mirrors";
+  EXPECT_LE(sum(a.bytes_served()) + sum(b.bytes_served()), data.size() + data.size() / 4);
+  for (const auto& auth : a.authorizations())
+    EXPECT_EQ(auth, "Bearer ta");
+  for (const auto& auth : b.authorizations())
+    EXPECT_EQ(auth, "Bearer tb");
+  for (const auto& range : a.ranges())
+    EXPECT_TRUE(range.starts_with("bytes=")) << "a mirror is always asked for a range";
+  EXPECT_EQ(bytes_from(out, "hive a") + bytes_from(out, "hive b"), data.size());
+  EXPECT_EQ(bytes_from(out, "origin"), 0u);
+  EXPECT_EQ(fs::file_size(part), data.size());
+}
+
+TEST_F(HttpFetchTest, AMirrorThatResetsMidwayIsReplacedByTheOtherAtTheSameOffset) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 42);
+  files.add_file("x.bin", data);
+  test_file_server a, b;
+  a.add_file("x.bin", data);
+  b.add_file("x.bin", data);
+  content_sha256 = sha256_hex(data);
+  expected_size = data.size();
+  // Within the first piece, which the first connection asks of the first mirror.
+  mirrors = {mirror_at("hive a", a, "?rate=4000000&reset_once_at=100000"),
+             mirror_at("hive b", b, "?rate=4000000")};
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, content_sha256);
+  EXPECT_TRUE(files.requests().empty()) << "the other mirror was enough";
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_TRUE(dropped[0].starts_with("hive a: ")) << dropped[0];
+  auto ranges = b.ranges();
+  EXPECT_NE(std::find_if(ranges.begin(), ranges.end(),
+                         [](const std::string& r) { return r.starts_with("bytes=100000-"); }),
+            ranges.end())
+      << "the broken part went on where it stopped";
+  auto served = sum(a.bytes_served()) + sum(b.bytes_served());
+  EXPECT_GE(served, data.size());
+  // Within the bound of any transfer in parts (an answer cut where another
+  // connection took over its back half sent some bytes that were not read).
+  EXPECT_LE(served, data.size() + data.size() / 4) << "only what was in flight came twice";
+  EXPECT_EQ(bytes_from(out, "hive a") + bytes_from(out, "hive b"), data.size());
+  EXPECT_GE(bytes_from(out, "hive a"), 100000u);
+}
+
+TEST_F(HttpFetchTest, WhenEveryMirrorFailsTheOriginFinishesFromWhereTheyStopped) {
+  auto data = make_test_bytes(4 * 1024 * 1024, 43);
+  files.add_file("x.bin", data);
+  test_file_server a, b;
+  a.add_file("x.bin", data);
+  b.add_file("x.bin", data);
+  content_sha256 = sha256_hex(data);
+  expected_size = data.size();
+  mirrors = {mirror_at("hive a", a, "?rate=4000000&reset_once_at=100000"),
+             mirror_at("hive b", b, "?status=503")};
+  auto out = fetch(files.base_url() + "/files/x.bin?rate=8000000");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, content_sha256);
+  EXPECT_EQ(sha256_hex(read_file(part)), content_sha256);
+  EXPECT_EQ(dropped.size(), 2u);
+  EXPECT_EQ(retries.load(), 0) << "a mirror's 503 is not the transfer's";
+  auto ranges = files.ranges();
+  EXPECT_NE(std::find_if(ranges.begin(), ranges.end(),
+                         [](const std::string& r) { return r.starts_with("bytes=100000-"); }),
+            ranges.end())
+      << "the origin went on where the mirror stopped";
+  EXPECT_GE(bytes_from(out, "hive a"), 100000u);
+  EXPECT_EQ(bytes_from(out, "hive b"), 0u);
+  EXPECT_EQ(bytes_from(out, "hive a") + bytes_from(out, "origin"), data.size());
+  EXPECT_LE(sum(files.bytes_served()), data.size() - 100000 + 1) << "no byte twice";
+}
+
+TEST_F(HttpFetchTest, AMirrorWithAnotherSizeOrThatRefusesItsTokenIsDroppedAtOnce) {
+  auto data = make_test_bytes(1024 * 1024, 44);
+  files.add_file("x.bin", data);
+  test_file_server a, b;
+  a.add_file("x.bin", data + "more");
+  b.add_file("x.bin", data);
+  content_sha256 = sha256_hex(data);
+  expected_size = data.size();
+  mirrors = {mirror_at("hive a", a, ""), mirror_at("hive b", b, "?bearer=right", "wrong")};
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, content_sha256);
+  EXPECT_EQ(a.requests().size(), 1u);
+  EXPECT_EQ(b.requests().size(), 1u);
+  ASSERT_EQ(dropped.size(), 2u);
+  EXPECT_NE(dropped[0].find("expected " + std::to_string(data.size())), std::string::npos)
+      << dropped[0];
+  EXPECT_NE(dropped[1].find("401"), std::string::npos) << dropped[1];
+  EXPECT_EQ(bytes_from(out, "origin"), data.size());
+  EXPECT_EQ(out.sources.size(), 1u);
+}
+
+TEST_F(HttpFetchTest, ASmallFileComesFromAMirrorInOneRequest) {
+  auto data = make_test_bytes(100 * 1000, 45);
+  files.add_file("x.bin", data);
+  test_file_server a;
+  a.add_file("x.bin", data);
+  content_sha256 = sha256_hex(data);
+  mirrors = {mirror_at("hive a", a, "")}; // the size comes from its answer
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, content_sha256);
+  EXPECT_TRUE(files.requests().empty());
+  EXPECT_EQ(a.ranges(), std::vector<std::string>{"bytes=0-"});
+  ASSERT_EQ(out.sources.size(), 1u);
+  EXPECT_EQ(out.sources[0].name, "hive a");
+  EXPECT_EQ(out.sources[0].bytes, data.size());
+}
+
+TEST_F(HttpFetchTest, ASmallFileTriesItsMirrorsInTurnThenTheOriginFromWhereTheLastStopped) {
+  auto data = make_test_bytes(1024 * 1024, 46);
+  files.add_file("x.bin", data);
+  test_file_server a, b;
+  a.add_file("x.bin", data);
+  b.add_file("x.bin", data);
+  content_sha256 = sha256_hex(data);
+  piece_size = 4 * 1024 * 1024; // the file is less than two pieces: one connection
+  mirrors = {mirror_at("hive a", a, "?reset_once_at=300000"),
+             mirror_at("hive b", b, "?reset_once_at=700000")};
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, content_sha256);
+  EXPECT_EQ(a.ranges(), std::vector<std::string>{"bytes=0-"});
+  EXPECT_EQ(b.ranges(), std::vector<std::string>{"bytes=300000-1048575"});
+  // Where the origin's URL leads (one byte), then the rest.
+  EXPECT_EQ(files.ranges(), (std::vector<std::string>{"bytes=0-0", "bytes=700000-1048575"}));
+  EXPECT_EQ(bytes_from(out, "hive a"), 300000u);
+  EXPECT_EQ(bytes_from(out, "hive b"), 400000u);
+  EXPECT_EQ(bytes_from(out, "origin"), data.size() - 700000);
+}
+
+TEST_F(HttpFetchTest, AMirrorThatStallsIsDroppedAfterTheStallTimeout) {
+  auto data = make_test_bytes(1024 * 1024, 48);
+  files.add_file("x.bin", data);
+  test_file_server a, b;
+  a.add_file("x.bin", data);
+  b.add_file("x.bin", data);
+  content_sha256 = sha256_hex(data);
+  piece_size = 4 * 1024 * 1024;
+  stall_timeout = std::chrono::milliseconds{300};
+  mirrors = {mirror_at("hive a", a, "?stall_once_at=100000"), mirror_at("hive b", b, "")};
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_EQ(out.sha256, content_sha256);
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_NE(dropped[0].find("stall timeout"), std::string::npos) << dropped[0];
+  EXPECT_EQ(b.ranges(), std::vector<std::string>{"bytes=100000-1048575"});
+  EXPECT_TRUE(files.requests().empty());
+}
+
+TEST_F(HttpFetchTest, MirrorsServeOnlyAFileNamedByItsContent) {
+  auto data = make_test_bytes(100 * 1000, 47);
+  files.add_file("x.bin", data);
+  test_file_server a;
+  a.add_file("x.bin", data);
+  mirrors = {mirror_at("hive a", a, "")};
+  auto out = fetch(files.base_url() + "/files/x.bin");
+  ASSERT_TRUE(out.ok) << out.message;
+  EXPECT_TRUE(a.requests().empty()) << "without a digest, other bytes could pass for these";
+  EXPECT_EQ(bytes_from(out, "origin"), data.size());
 }

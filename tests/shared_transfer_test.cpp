@@ -36,7 +36,8 @@ protected:
       return {[out](transfer_result& r) { out->results.push_back(r); }};
     });
     net::fetch_observer obs;
-    obs.on_progress = [out](std::uint64_t bytes, std::uint64_t total, std::uint32_t) {
+    obs.on_progress = [out](std::uint64_t bytes, std::uint64_t total, std::uint32_t,
+                            const std::vector<source_bytes>&) {
       out->progress.emplace_back(bytes, total);
     };
     obs.on_response = [out](const std::string& url, std::uint64_t, std::uint64_t) {
@@ -82,7 +83,7 @@ TEST_F(SharedTransferTest, ALaterWorkerJoinsAndHearsEveryEventThroughItsOwnObser
   auto transfer = running(w1, obs1);
   auto work = transfer->observer();
   work.on_response("http://127.0.0.1:1/m.gguf", 1000, 0);
-  work.on_progress(400, 1000, 1);
+  work.on_progress(400, 1000, 1, {});
 
   auto seat = seat_of(w2, obs2, task);
   ASSERT_TRUE(seat);
@@ -95,8 +96,8 @@ TEST_F(SharedTransferTest, ALaterWorkerJoinsAndHearsEveryEventThroughItsOwnObser
   EXPECT_EQ(second->progress, (std::vector<std::pair<std::uint64_t, std::uint64_t>>{{400, 1000}}));
   EXPECT_EQ(opened, 1);
 
-  work.on_progress(1000, 1000, 1);
-  transfer->deliver(transfer_result{true, false, 0, "", 1000, 1000, "abc", 0, {}});
+  work.on_progress(1000, 1000, 1, {});
+  transfer->deliver(transfer_result{true, false, 0, "", 1000, 1000, "abc", 0, {}, {}});
   sched.run();
   EXPECT_EQ(first->responses.size(), 1u);
   EXPECT_TRUE(second->responses.empty()); // it joined after the answer
@@ -155,7 +156,7 @@ TEST_F(SharedTransferTest, CancellingOneDetachesItAndTheLastStopsTheWork) {
   EXPECT_FALSE(transfer->leave(w1.address(), true)); // the other job carries on
   EXPECT_EQ(stops, 0);
   EXPECT_TRUE(board.in_use(task.part_path));
-  transfer->observer().on_progress(10, 1000, 1);
+  transfer->observer().on_progress(10, 1000, 1, {});
   EXPECT_TRUE(first->progress.empty());
   EXPECT_FALSE(second->progress.empty());
 
@@ -165,7 +166,7 @@ TEST_F(SharedTransferTest, CancellingOneDetachesItAndTheLastStopsTheWork) {
   auto [w3, obs3] = worker(first);
   EXPECT_FALSE(seat_of(w3, obs3, task)); // a stopping transfer takes nobody
 
-  transfer->deliver(transfer_result{false, true, 0, "cancelled", 10, 1000, "", 0, {}});
+  transfer->deliver(transfer_result{false, true, 0, "cancelled", 10, 1000, "", 0, {}, {}});
   sched.run();
   EXPECT_TRUE(first->results.empty());
   ASSERT_EQ(second->results.size(), 1u);
@@ -202,7 +203,7 @@ TEST_F(SharedTransferTest, AWorkerLateForAWorkEndedWellGetsItsOutcomeButNotAfter
   auto [w1, obs1] = worker(out);
   auto [w2, obs2] = worker(out);
   auto transfer = running(w1, obs1);
-  transfer->deliver(transfer_result{true, false, 0, "", 1000, 1000, "abc", 0, {}});
+  transfer->deliver(transfer_result{true, false, 0, "", 1000, 1000, "abc", 0, {}, {}});
   auto late = seat_of(w2, obs2, task);
   ASSERT_TRUE(late);
   ASSERT_TRUE(late->joined && late->joined->result);
@@ -211,7 +212,7 @@ TEST_F(SharedTransferTest, AWorkerLateForAWorkEndedWellGetsItsOutcomeButNotAfter
   auto failed = std::make_shared<shared_transfer>(task, net::part_claim{});
   failed->attach(w1, task, obs1);
   failed->run([] {});
-  failed->deliver(transfer_result{false, false, 0, "reset", 10, 1000, "", 0, {}});
+  failed->deliver(transfer_result{false, false, 0, "reset", 10, 1000, "", 0, {}, {}});
   EXPECT_FALSE(failed->attach(w2, task, obs2)); // a new job starts afresh (a resume)
 }
 

@@ -161,6 +161,25 @@ TEST_F(TrackerTest, ReportsSumTheActiveFilesConnectionsAndTheCapThatBindsNow) {
   EXPECT_EQ(box->reports.back().max_rate, 0u) << "no cap";
 }
 
+TEST_F(TrackerTest, ReportsSumEachSourcesBytesOverTheFiles) {
+  auto [narration, box] = spawn_probe();
+  auto tracker = spawn_tracker(narration);
+  caf::anon_send(tracker, progress_update{"a.gguf", 100, 100, 0, {{"hive a", 60}, {"origin", 40}}});
+  caf::anon_send(tracker, progress_update{"b.gguf", 50, 100, 2, {{"hive b", 20}, {"hive a", 30}}});
+  sched.run();
+  sched.advance_time(progress_interval);
+  sched.run();
+  ASSERT_FALSE(box->reports.empty());
+  const auto& sources = box->reports.back().sources;
+  ASSERT_EQ(sources.size(), 3u);
+  EXPECT_EQ(sources[0].name, "hive a");
+  EXPECT_EQ(sources[0].bytes, 90u);
+  EXPECT_EQ(sources[1].name, "origin");
+  EXPECT_EQ(sources[1].bytes, 40u);
+  EXPECT_EQ(sources[2].name, "hive b");
+  EXPECT_EQ(sources[2].bytes, 20u);
+}
+
 TEST_F(TrackerTest, AQueuedJobArmsNoHeartbeatAndBeatsDoNotRepeatTheReference) {
   auto [narration, box] = spawn_probe();
   auto tracker = spawn_tracker(narration, false);

@@ -6,6 +6,7 @@
 
 #include <caf/event_based_actor.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
@@ -25,6 +26,14 @@ progress_report make_report(tracker_actor_type* self) {
     if (f.bytes > 0 && !done) {
       r.active.push_back(name);
       r.connections += f.connections;
+    }
+    for (const auto& s : f.sources) {
+      auto same = std::find_if(r.sources.begin(), r.sources.end(),
+                               [&](const source_bytes& t) { return t.name == s.name; });
+      if (same == r.sources.end())
+        r.sources.push_back(s);
+      else
+        same->bytes += s.bytes;
     }
   }
   r.max_rate = net::lowest_rate(st.settings.limits);
@@ -81,7 +90,7 @@ caf::behavior tracker_actor(tracker_actor_type* self, caf::actor narration,
       },
       [self](progress_update& u) {
         auto& st = self->state;
-        st.files[u.file] = {u.bytes, u.total, u.connections};
+        st.files[u.file] = {u.bytes, u.total, u.connections, std::move(u.sources)};
         st.last_file = u.file;
         st.dirty = true;
         record_sample(self);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "messages/transfer_messages.hpp"
 #include "net/rate_limit.hpp"
 #include "net/transfer_rate.hpp"
 
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace hive {
 
@@ -32,6 +34,7 @@ struct tracker_state {
     std::uint64_t bytes = 0;
     std::uint64_t total = 0;
     std::uint32_t connections = 0;
+    std::vector<source_bytes> sources;
   };
   tracker_settings settings;
   caf::actor narration;

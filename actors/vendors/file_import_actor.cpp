@@ -20,10 +20,8 @@ caf::expected<std::function<void()>> file_import_state::start(shared_transfer& t
   net::import_request req{task.source_path, task.part_path};
   req.progress_interval = ctx.settings.progress_interval;
   // A local copy uses no connection.
-  auto progress = [report = transfer.observer().on_progress](std::uint64_t bytes,
-                                                             std::uint64_t total) {
-    report(bytes, total, 0);
-  };
+  auto progress = [report = transfer.observer().on_progress](
+                      std::uint64_t bytes, std::uint64_t total) { report(bytes, total, 0, {}); };
   return net::start_import(*ctx.settings.disk, std::move(req), progress,
                            [to = transfer.shared_from_this()](net::import_outcome out) {
                              to->deliver(transfer_result{out.ok,
@@ -34,6 +32,7 @@ caf::expected<std::function<void()>> file_import_state::start(shared_transfer& t
                                                          out.bytes,
                                                          std::move(out.sha256),
                                                          0,
+                                                         {},
                                                          {}});
                            });
 }

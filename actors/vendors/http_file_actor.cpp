@@ -35,7 +35,20 @@ net::fetch_request make_request(const file_worker& st) {
   req.connections_per_file = st.ctx.settings.connections_per_file;
   req.max_size = st.ctx.max_size;
   req.rate_limits = st.ctx.rate_limits;
+  req.mirrors = st.task.mirrors;
   return req;
+}
+
+/// Where a file's bytes came from, e.g. "1.2 GB from hive gpu-03, 0.3 GB
+/// from the origin"; empty when all came from the origin (nothing to tell).
+std::string where_from(const std::vector<source_bytes>& sources) {
+  if (sources.empty() || (sources.size() == 1 && sources.front().name == "origin"))
+    return {};
+  std::string out;
+  for (const auto& s : sources)
+    out += (out.empty() ? "" : ", ") + format_bytes(s.bytes) + " from "
+           + (s.name == "origin" ? "the origin" : s.name);
+  return out;
 }
 
 net::fetch_observer make_observer(const vendor_context& ctx, const std::string& file) {
@@ -56,6 +69,9 @@ net::fetch_observer make_observer(const vendor_context& ctx, const std::string& 
     voice.say("redirect", "redirected to " + to);
   };
   obs.on_retry = ctx.voice.retries();
+  obs.on_source_failed = [voice = ctx.voice](const std::string& name, const std::string& why) {
+    voice.warn("source_failed", name + " failed (" + why + "); going on without it");
+  };
   obs.on_progress = progress_reporter(ctx, file);
   return obs;
 }
@@ -71,13 +87,14 @@ caf::expected<std::function<void()>> http_file_state::start(shared_transfer& tra
     return make_error(download_errc::internal, "no I/O context for network transfers");
   ctx.voice.say("resolve", "connecting to fetch " + net::shown_url(task.url));
   show_state(ctx.stats, actor_activity::connecting);
-  return net::start_fetch(*ctx.settings.io, make_request(*this), transfer.observer(),
-                          [to = transfer.shared_from_this()](net::fetch_outcome out) {
-                            to->deliver(transfer_result{
-                                out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
-                                std::move(out.message), out.bytes, out.total, std::move(out.sha256),
-                                out.http_status, std::move(out.refusal_headers)});
-                          });
+  return net::start_fetch(
+      *ctx.settings.io, make_request(*this), transfer.observer(),
+      [to = transfer.shared_from_this()](net::fetch_outcome out) {
+        to->deliver(transfer_result{out.ok, out.cancelled, static_cast<std::uint8_t>(out.code),
+                                    std::move(out.message), out.bytes, out.total,
+                                    std::move(out.sha256), out.http_status,
+                                    std::move(out.refusal_headers), std::move(out.sources)});
+      });
 }
 
 net::fetch_observer http_file_state::observer() const {
@@ -85,8 +102,10 @@ net::fetch_observer http_file_state::observer() const {
 }
 
 void http_file_state::landed(const transfer_result& r) const {
+  auto from = where_from(r.sources);
   ctx.voice.say("transfer_done", "downloaded " + task.name + " (" + format_bytes(r.bytes)
-                                     + ", sha256 " + r.sha256.substr(0, 12) + "…)");
+                                     + ", sha256 " + r.sha256.substr(0, 12) + "…)"
+                                     + (from.empty() ? "" : ": " + from));
 }
 
 caf::error http_file_state::failed(const transfer_result& r) const {

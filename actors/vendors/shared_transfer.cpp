@@ -34,7 +34,8 @@ shared_transfer::attach(const caf::actor& worker, const file_task& task,
   followers_.push_back({worker, observer});
   // Under the lock, so that the tracker never sees the bytes go back.
   if (progress_.responded && observer.on_progress)
-    observer.on_progress(progress_.bytes, progress_.total, progress_.connections);
+    observer.on_progress(progress_.bytes, progress_.total, progress_.connections,
+                         progress_.sources);
   return progress_;
 }
 
@@ -93,13 +94,16 @@ net::fetch_observer shared_transfer::observer() {
   };
   obs.on_redirect = fan_out(&net::fetch_observer::on_redirect);
   obs.on_retry = fan_out(&net::fetch_observer::on_retry);
-  obs.on_progress = [weak](std::uint64_t bytes, std::uint64_t total, std::uint32_t connections) {
+  obs.on_source_failed = fan_out(&net::fetch_observer::on_source_failed);
+  obs.on_progress = [weak](std::uint64_t bytes, std::uint64_t total, std::uint32_t connections,
+                           const std::vector<source_bytes>& sources) {
     if (auto self = weak.lock()) {
       std::lock_guard lock{self->mutex_};
       self->progress_.bytes = bytes;
       self->progress_.total = total;
       self->progress_.connections = connections;
-      self->forward(&net::fetch_observer::on_progress, bytes, total, connections);
+      self->progress_.sources = sources;
+      self->forward(&net::fetch_observer::on_progress, bytes, total, connections, sources);
     }
   };
   return obs;

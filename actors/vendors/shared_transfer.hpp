@@ -34,6 +34,8 @@ public:
     std::uint64_t total = 0;
     /// Connections the work has open for it.
     std::uint32_t connections = 0;
+    /// Bytes from each source so far.
+    std::vector<source_bytes> sources;
     /// Set when the work has ended: the attached worker acts on it at once.
     std::optional<transfer_result> result;
   };

@@ -10,14 +10,15 @@
 
 namespace hive {
 
-std::function<void(std::uint64_t, std::uint64_t, std::uint32_t)>
+std::function<void(std::uint64_t, std::uint64_t, std::uint32_t, const std::vector<source_bytes>&)>
 progress_reporter(const vendor_context& ctx, std::string file) {
   if (ctx.stats)
     ctx.stats->bytes_per_sec.store(0, std::memory_order_relaxed);
   return [tracker = ctx.tracker, stats = ctx.stats, file = std::move(file),
           rate = std::make_shared<transfer_rate>()](std::uint64_t bytes, std::uint64_t total,
-                                                    std::uint32_t connections) {
-    caf::anon_send(tracker, progress_update{file, bytes, total, connections});
+                                                    std::uint32_t connections,
+                                                    const std::vector<source_bytes>& sources) {
+    caf::anon_send(tracker, progress_update{file, bytes, total, connections, sources});
     if (!stats)
       return;
     rate->add(std::chrono::steady_clock::now(), bytes);

@@ -44,6 +44,9 @@ std::string progress_event_json(std::string_view job_id, const progress_report& 
   json_array active;
   for (const auto& name : report.active)
     active.item(name);
+  json_object sources;
+  for (const auto& s : report.sources)
+    sources.field(s.name, s.bytes);
   return json_object{}
       .field("type", "progress")
       .field("job_id", job_id)
@@ -58,6 +61,7 @@ std::string progress_event_json(std::string_view job_id, const progress_report& 
       .field("files_total", std::uint64_t{report.files_total})
       .field("connections", std::uint64_t{report.connections})
       .field("max_rate", report.max_rate)
+      .raw("sources", sources.str())
       .str();
 }
 

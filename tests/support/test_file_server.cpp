@@ -42,6 +42,15 @@ std::uint64_t query_number(std::string_view query, std::string_view key) {
   return n;
 }
 
+/// The text of `key=` in `query` (up to the next `&`); empty when absent.
+std::string query_text(std::string_view query, std::string_view key) {
+  auto at = query.find(std::string{key} + "=");
+  if (at == std::string_view::npos)
+    return {};
+  auto value = query.substr(at + key.size() + 1);
+  return std::string{value.substr(0, value.find('&'))};
+}
+
 /// Aborts the connection with a TCP reset instead of an orderly close.
 void reset(tcp::socket& socket) {
   beast::error_code ignored;
@@ -241,6 +250,9 @@ struct test_file_server::impl {
       auto f = find(path.substr(7));
       if (!f)
         co_return co_await reply_status(stream, 404, "");
+      if (auto token = query_text(query, "bearer");
+          !token.empty() && req[http::field::authorization] != "Bearer " + token)
+        co_return co_await reply_status(stream, 401, "");
       if (auto sig = query_number(query, "sig")) { // a signed URL expires after some uses
         bool expired = false;
         {

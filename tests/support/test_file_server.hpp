@@ -26,7 +26,8 @@ namespace hive::test {
 ///   `overrun=BYTES` sends that many bytes more than its Content-Length;
 ///   `chunked=1` sends the body chunked, without a length;
 ///   `announce=BYTES` claims that Content-Length whatever it sends;
-///   `max_open=N` closes a connection unanswered while N answers are being sent.
+///   `max_open=N` closes a connection unanswered while N answers are being sent;
+///   `bearer=TOKEN` answers 401 to a request without `Authorization: Bearer TOKEN`.
 ///   A whole answer without faults keeps its connection alive for the next
 ///   request, unless `close=1` (it says `Connection: close`) or `hangup=1`
 ///   (it says keep-alive and closes all the same, as a server whose
