@@ -178,7 +178,9 @@ TEST_F(ClusterTest, TlsLinksJoinHivesOfOneCaAndRefuseAHiveOfAnother) {
   EXPECT_EQ(hives->await_states("b", all_up({"a", "b"}), join_deadline), all_up({"a", "b"}));
 
   hives->start("x", operator_plus(tls_args("x", "foreign"), hives->join("a")));
-  EXPECT_TRUE((*hives)["x"].wait_for_log("cluster: cannot join the hive at " + hives->address("a"),
+  EXPECT_TRUE((*hives)["x"].wait_for_log("cluster: cannot join the hive at " + hives->address("a")
+                                             + ": system_error(disconnect_during_handshake) (TLS "
+                                               "handshake refused",
                                          join_deadline));
   EXPECT_EQ(hives->states_seen_by("x"), all_up({"x"}));
   EXPECT_EQ(hives->states_seen_by("a"), all_up({"a", "b"}));

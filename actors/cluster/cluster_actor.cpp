@@ -7,6 +7,7 @@
 #include <caf/actor_cast.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/node_id.hpp>
+#include <caf/sec.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -155,7 +156,13 @@ void dial(self_ptr self, const std::string& address) {
                       dial_failed(self, address, "refused: " + why);
                     });
           },
-          [=](caf::error& err) { dial_failed(self, address, caf::to_string(err)); });
+          [=](caf::error& err) {
+            auto why = caf::to_string(err);
+            // CAF says no more when TLS fails: say what it most likely means.
+            if (self->state.settings.tls() && err == caf::sec::disconnect_during_handshake)
+              why += " (TLS handshake refused: is its certificate from another CA?)";
+            dial_failed(self, address, why);
+          });
 }
 
 /// Refreshes this hive's own status and pushes it to every hive that is up
