@@ -212,6 +212,35 @@ TEST_F(ClusterTest, BadClusterOptionsStopStartUpWithAClearMessage) {
                                     + ": its group or others may read it (chmod 600)");
 }
 
+TEST_F(ClusterTest, TheHiveIdIsShownOnJobsActorsTheCliAndTheInspector) {
+  hives->start("a");
+  auto& b = hives->start("b", hives->join("a"));
+  ASSERT_EQ(hives->await_states("b", all_up({"a", "b"}), join_deadline), all_up({"a", "b"}));
+  auto created = net::http_call("POST", b.url() + "/v1/jobs", R"({"operation":"model_list"})");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  EXPECT_NE(net::http_call("GET", b.url() + "/v1/jobs").body.find(R"("hive_id":"b")"),
+            std::string::npos);
+  auto actors = net::http_call("GET", b.url() + "/v1/actors").body;
+  EXPECT_NE(actors.find(R"("hive_id":"b","name":"cluster")"), std::string::npos) << actors;
+  EXPECT_EQ(actors.find(R"("hive_id":"a")"), std::string::npos) << "another hive's actors";
+
+  auto [code, table] = run(std::string{PROVISION_PATH} + " --server " + b.url() + " cluster");
+  EXPECT_EQ(code, 0) << table;
+  EXPECT_EQ(table.rfind("HIVE", 0), 0u) << table;
+  for (const char* id : {"a", "b"}) {
+    char line[256];
+    std::snprintf(line, sizeof(line), "%-24s %-6s %-32s %6s %s\n", id, "up",
+                  (*hives)[id].url().c_str(), "0", "0");
+    EXPECT_NE(table.find(line), std::string::npos) << table;
+  }
+  EXPECT_LT(table.find("\nb "), table.find("\na ")) << "the hive asked comes first";
+
+  auto [watched, frame] = run(std::string{ACTOR_INSPECTOR_PATH} + " --server " + b.url()
+                              + " --watch --iterations 1");
+  EXPECT_EQ(watched, 0) << frame;
+  EXPECT_NE(frame.find("provisiond " + b.url() + "  hive b  "), std::string::npos) << frame;
+}
+
 TEST_F(ClusterTest, ALoopbackClusterSaysItsLinksArePlain) {
   auto& a = hives->start("a");
   EXPECT_TRUE(a.wait_for_log("(plain: links are neither authenticated nor encrypted, so loopback "
