@@ -212,6 +212,16 @@ TEST_F(ClusterActorTest, GossipAddsHivesNotReachedYetAsDown) {
   EXPECT_EQ(log->welcome->peers[1].address, "127.0.0.1:3");
 }
 
+TEST_F(ClusterActorTest, ANewHiveIsNewsForTheOthersAtOnce) {
+  auto cluster = spawn_cluster();
+  auto [b, b_log] = join(cluster, report_of("hive-b"));
+  auto [c, c_log] = join(cluster, report_of("hive-c"));
+  ASSERT_FALSE(b_log->pushes.empty());
+  const auto& peers = b_log->pushes.back().peers;
+  ASSERT_EQ(peers.size(), 2u) << "no interval passed, yet hive-b hears of hive-c";
+  EXPECT_EQ(peers[1].hive_id, "hive-c");
+}
+
 TEST_F(ClusterActorTest, AStatusCountsFromItsHiveOnlyAndItsChangesArePushed) {
   auto catalog = spawn(catalog_actor, temp_dir / "models");
   auto cluster = spawn_cluster(catalog);
@@ -234,6 +244,7 @@ TEST_F(ClusterActorTest, AStatusCountsFromItsHiveOnlyAndItsChangesArePushed) {
   EXPECT_EQ(hives[1].jobs_running, 2u);
 
   // A new model here is news for hive-b at the next status interval.
+  log->pushes.clear(); // what hive-b heard of its own arrival
   caf::anon_send(catalog, caf::put_atom_v, model_named("fresh"));
   sched.run();
   EXPECT_TRUE(log->pushes.empty());

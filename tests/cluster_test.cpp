@@ -4,6 +4,7 @@
 
 #include "net/http_client.hpp"
 #include "tests/support/hive_cluster.hpp"
+#include "tests/support/test_certificates.hpp"
 #include "tests/support/test_file_server.hpp"
 
 #include <gtest/gtest.h>
@@ -51,25 +52,11 @@ protected:
     return run(std::string{PROVISIOND_PATH} + " --listen 127.0.0.1:0 " + args);
   }
 
-  /// A CA (`<name>-ca.pem`) in the test's folder, made once per name.
   void make_ca(const std::string& name) {
-    auto [code, out] = run("(cd " + dir.string() + " && openssl req -x509 -newkey ec -pkeyopt "
-                           "ec_paramgen_curve:prime256v1 -nodes -days 1 -subj /CN=" + name
-                           + "-ca -keyout " + name + "-ca.key -out " + name + "-ca.pem)");
-    ASSERT_EQ(code, 0) << out;
+    make_test_ca(dir, name);
   }
-
-  /// A certificate for `hive` signed by CA `ca`; answers the three options.
   std::vector<std::string> tls_args(const std::string& hive, const std::string& ca) {
-    auto [code, out] = run(
-        "(cd " + dir.string() + " && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
-        "-nodes -subj /CN=" + hive + " -keyout " + hive + ".key -out " + hive + ".csr && "
-        "openssl x509 -req -days 1 -in " + hive + ".csr -CA " + ca + "-ca.pem -CAkey " + ca
-        + "-ca.key -CAcreateserial -out " + hive + ".pem && chmod 600 " + hive + ".key)");
-    EXPECT_EQ(code, 0) << out;
-    return {"--cluster-cert", (dir / (hive + ".pem")).string(),
-            "--cluster-key",  (dir / (hive + ".key")).string(),
-            "--cluster-ca",   (dir / (ca + "-ca.pem")).string()};
+    return make_test_cert(dir, hive, ca);
   }
 
   static std::vector<std::string> operator_plus(std::vector<std::string> a,

@@ -99,6 +99,15 @@ std::string refusal(cluster_members::admission verdict, const hive_report& their
   }
 }
 
+/// Tells every hive that is up how this one stands, and whom it knows.
+void push_status(self_ptr self) {
+  auto& st = self->state;
+  st.intervals_since_push = 0;
+  auto report = own_report(self);
+  for (const auto& peer : st.members.up_handles())
+    self->send(peer, status_atom_v, report);
+}
+
 /// Records a hive that joined or that we joined; monitors a new actor.
 cluster_members::admission admit(self_ptr self, const hive_report& theirs,
                                  const caf::actor& peer) {
@@ -108,6 +117,9 @@ cluster_members::admission admit(self_ptr self, const hive_report& theirs,
     self->monitor(peer);
     spdlog::info("cluster: hive {} is up (api {}, cluster address {})", theirs.status.hive_id,
                  theirs.status.api_url, theirs.address.empty() ? "none" : theirs.address);
+    // The others learn the newcomer now rather than at the next interval:
+    // hives that joined through different peers find each other at once.
+    push_status(self);
   }
   if (verdict == cluster_members::admission::fresh || verdict == cluster_members::admission::again)
     dial_all(self, st.members.learn(theirs.peers));
@@ -176,12 +188,8 @@ void status_interval(self_ptr self) {
     bool changed = models != st.own.status.models || jobs != st.own.status.jobs_running;
     st.own.status.models = std::move(models);
     st.own.status.jobs_running = jobs;
-    if (!changed && ++st.intervals_since_push < st.settings.push_every)
-      return;
-    st.intervals_since_push = 0;
-    auto report = own_report(self);
-    for (const auto& peer : st.members.up_handles())
-      self->send(peer, status_atom_v, report);
+    if (changed || ++st.intervals_since_push >= st.settings.push_every)
+      push_status(self);
   };
   if (!st.catalog)
     return push(st.own.status.models);
