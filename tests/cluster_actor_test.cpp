@@ -187,8 +187,8 @@ TEST_F(ClusterActorTest, AReportBeyondTheBoundsIsRefused) {
 
 TEST_F(ClusterActorTest, GossipAddsHivesNotReachedYetAsDown) {
   auto cluster = spawn_cluster();
-  auto [peer, log] = join(cluster, report_of("hive-b", {{"hive-c", "127.0.0.1:3"},
-                                                        {"hive-a", "127.0.0.1:4"}}));
+  auto [peer, log] =
+      join(cluster, report_of("hive-b", {{"hive-c", "127.0.0.1:3"}, {"hive-a", "127.0.0.1:4"}}));
   ASSERT_TRUE(log->welcome);
   auto hives = list(cluster);
   ASSERT_EQ(hives.size(), 3u) << "the card naming hive-a itself is skipped";
@@ -202,8 +202,7 @@ TEST_F(ClusterActorTest, GossipAddsHivesNotReachedYetAsDown) {
   ASSERT_TRUE(std::holds_alternative<error_view>(unknown));
   EXPECT_EQ(std::get<error_view>(unknown).code, "unknown_hive");
   EXPECT_EQ(std::get<error_view>(unknown).http_status, 404u);
-  EXPECT_NE(std::get<error_view>(unknown).message.find("hive-a, hive-b, hive-c"),
-            std::string::npos)
+  EXPECT_NE(std::get<error_view>(unknown).message.find("hive-a, hive-b, hive-c"), std::string::npos)
       << "the message lists the hives there are";
 
   // What this hive tells a newcomer names what it knows.

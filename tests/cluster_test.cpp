@@ -147,8 +147,8 @@ TEST_F(ClusterTest, AHiveUnderAnIdThatIsUpElsewhereIsRefusedWithALogLine) {
   auto b_url = (*hives)["b"].url();
 
   auto& twin = hives->start("twin", operator_plus({"--hive-id", "b"}, hives->join("a")));
-  EXPECT_TRUE(twin.wait_for_log("refused this hive: hive id 'b' is taken by another hive that is up",
-                                join_deadline));
+  EXPECT_TRUE(twin.wait_for_log(
+      "refused this hive: hive id 'b' is taken by another hive that is up", join_deadline));
   EXPECT_TRUE(
       (*hives)["a"].wait_for_log("hive id 'b' is taken by another hive that is up", join_deadline));
   auto seen = net::http_call("GET", (*hives)["a"].url() + "/v1/cluster").body;
@@ -192,11 +192,11 @@ TEST_F(ClusterTest, BadClusterOptionsStopStartUpWithAClearMessage) {
   make_ca("cluster");
   auto args = tls_args("a", "cluster");
   auto tls = args[0] + " " + args[1] + " " + args[2] + " " + args[3] + " " + args[4] + " ";
-  expect_refusal(tls + args[5] + ".missing", "--cluster-ca " + args[5]
-                                                 + ".missing: cannot load PEM CA certificates");
+  expect_refusal(tls + args[5] + ".missing",
+                 "--cluster-ca " + args[5] + ".missing: cannot load PEM CA certificates");
   fs::permissions(args[3], fs::perms::group_read, fs::perm_options::add);
-  expect_refusal(tls + args[5], "--cluster-key " + args[3]
-                                    + ": its group or others may read it (chmod 600)");
+  expect_refusal(tls + args[5],
+                 "--cluster-key " + args[3] + ": its group or others may read it (chmod 600)");
 }
 
 TEST_F(ClusterTest, TheHiveIdIsShownOnJobsActorsTheCliAndTheInspector) {
@@ -222,8 +222,8 @@ TEST_F(ClusterTest, TheHiveIdIsShownOnJobsActorsTheCliAndTheInspector) {
   }
   EXPECT_LT(table.find("\nb "), table.find("\na ")) << "the hive asked comes first";
 
-  auto [watched, frame] = run(std::string{ACTOR_INSPECTOR_PATH} + " --server " + b.url()
-                              + " --watch --iterations 1");
+  auto [watched, frame] =
+      run(std::string{ACTOR_INSPECTOR_PATH} + " --server " + b.url() + " --watch --iterations 1");
   EXPECT_EQ(watched, 0) << frame;
   EXPECT_NE(frame.find("provisiond " + b.url() + "  hive b  "), std::string::npos) << frame;
 }

@@ -109,8 +109,7 @@ void push_status(self_ptr self) {
 }
 
 /// Records a hive that joined or that we joined; monitors a new actor.
-cluster_members::admission admit(self_ptr self, const hive_report& theirs,
-                                 const caf::actor& peer) {
+cluster_members::admission admit(self_ptr self, const hive_report& theirs, const caf::actor& peer) {
   auto& st = self->state;
   auto verdict = st.members.admit(theirs, peer, wall_clock_ms());
   if (verdict == cluster_members::admission::fresh) {
@@ -148,8 +147,7 @@ void dial(self_ptr self, const std::string& address) {
             auto peer = caf::actor_cast<caf::actor>(std::move(ptr));
             if (!peer)
               return dial_failed(self, address, "no cluster actor is published there");
-            self->request(peer, self->state.settings.connect_timeout, join_atom_v,
-                          own_report(self))
+            self->request(peer, self->state.settings.connect_timeout, join_atom_v, own_report(self))
                 .then(
                     [=](hive_report& theirs) {
                       auto verdict = admit(self, theirs, peer);
@@ -207,9 +205,9 @@ void status_interval(self_ptr self) {
 
 } // namespace
 
-caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings, std::string hive_id,
-                            caf::actor catalog, std::shared_ptr<job_board> board,
-                            caf::io::middleman_actor dialer) {
+caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
+                            std::string hive_id, caf::actor catalog,
+                            std::shared_ptr<job_board> board, caf::io::middleman_actor dialer) {
   auto& st = self->state;
   st.settings = std::move(settings);
   st.catalog = std::move(catalog);

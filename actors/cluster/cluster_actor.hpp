@@ -61,8 +61,8 @@ using cluster_actor_type = caf::stateful_actor<cluster_state>;
 /// Within the hive: `(start_atom, api_url, cluster address)` from the runtime
 /// once the API and the cluster port are open: the actor then dials its
 /// peers and begins its status intervals.
-caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings, std::string hive_id,
-                            caf::actor catalog, std::shared_ptr<job_board> board,
-                            caf::io::middleman_actor dialer);
+caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
+                            std::string hive_id, caf::actor catalog,
+                            std::shared_ptr<job_board> board, caf::io::middleman_actor dialer);
 
 } // namespace hive

@@ -19,7 +19,8 @@ bool plausible(const hive_report& report) {
   const auto& s = report.status;
   auto short_enough = [](const std::string& text) { return text.size() <= max_text; };
   return is_valid_hive_id(s.hive_id) && short_enough(s.api_url) && short_enough(report.address)
-         && s.models.size() <= max_models && std::all_of(s.models.begin(), s.models.end(), short_enough)
+         && s.models.size() <= max_models
+         && std::all_of(s.models.begin(), s.models.end(), short_enough)
          && report.peers.size() <= cluster_members::max_hives
          && std::all_of(report.peers.begin(), report.peers.end(), [&](const hive_card& c) {
               return short_enough(c.hive_id) && short_enough(c.address);

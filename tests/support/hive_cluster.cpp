@@ -15,10 +15,9 @@ hive_cluster::hive_cluster(std::filesystem::path root) : root_(std::move(root)) 
 }
 
 daemon_process& hive_cluster::start(const std::string& hive_id, std::vector<std::string> args) {
-  std::vector<std::string> all{"--hive-id",         hive_id,
-                               "--models-dir",      models_dir(hive_id).string(),
-                               "--cluster-listen",  "127.0.0.1:0",
-                               "--cluster-status-ms", "100"};
+  std::vector<std::string> all{
+      "--hive-id",        hive_id,       "--models-dir",        models_dir(hive_id).string(),
+      "--cluster-listen", "127.0.0.1:0", "--cluster-status-ms", "100"};
   all.insert(all.end(), args.begin(), args.end());
   auto& slot = hives_[hive_id];
   slot.reset(); // a hive started again: the old process is gone first
@@ -52,8 +51,8 @@ std::filesystem::path hive_cluster::models_dir(const std::string& hive_id) const
 
 std::map<std::string, std::string> hive_cluster::states_seen_by(const std::string& hive_id) const {
   std::map<std::string, std::string> states;
-  auto reply = net::http_call("GET", (*this)[hive_id].url() + "/v1/cluster", {},
-                              std::chrono::seconds{5});
+  auto reply =
+      net::http_call("GET", (*this)[hive_id].url() + "/v1/cluster", {}, std::chrono::seconds{5});
   if (reply.status != 200)
     return states;
   simdjson::dom::parser parser;

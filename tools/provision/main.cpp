@@ -3,8 +3,8 @@
 #include "net/format/byte_size.hpp"
 #include "net/format/human_units.hpp"
 #include "net/format/json_writer.hpp"
-#include "net/http_client.hpp"
 #include "net/host/token_file.hpp"
+#include "net/http_client.hpp"
 #include "tools/provision/progress_view.hpp"
 
 #include <simdjson.h>
@@ -204,23 +204,25 @@ int print_table(const std::string& url, const char* key, const char* format,
 
 int list_jobs(const std::string& server) {
   return print_table<4>(server + "/v1/jobs", "jobs", "%-44s %-10s %-22s %s\n",
-                     {"JOB", "STATE", "PROGRESS", "MODEL"}, [](const simdjson::dom::element& job) {
-                       auto bytes = json_uint(job, "bytes");
-                       auto total = json_uint(job, "total");
-                       auto progress = hive::format_bytes(bytes)
-                                       + (total ? " / " + hive::format_bytes(total) : "");
-                       return table_row<4>{json_string(job, "job_id"), json_string(job, "state"),
-                                        progress, json_string(job, "model")};
-                     });
+                        {"JOB", "STATE", "PROGRESS", "MODEL"},
+                        [](const simdjson::dom::element& job) {
+                          auto bytes = json_uint(job, "bytes");
+                          auto total = json_uint(job, "total");
+                          auto progress = hive::format_bytes(bytes)
+                                          + (total ? " / " + hive::format_bytes(total) : "");
+                          return table_row<4>{json_string(job, "job_id"), json_string(job, "state"),
+                                              progress, json_string(job, "model")};
+                        });
 }
 
 int list_models(const std::string& server) {
-  return print_table<4>(server + "/v1/models", "models", "%-40s %-10s %-8s %s\n",
-                     {"ID", "SIZE", "VENDOR", "SOURCE"}, [](const simdjson::dom::element& model) {
-                       return table_row<4>{json_string(model, "id"),
-                                        hive::format_bytes(json_uint(model, "total_size")),
-                                        json_string(model, "vendor"), json_string(model, "source")};
-                     });
+  return print_table<4>(
+      server + "/v1/models", "models", "%-40s %-10s %-8s %s\n", {"ID", "SIZE", "VENDOR", "SOURCE"},
+      [](const simdjson::dom::element& model) {
+        return table_row<4>{json_string(model, "id"),
+                            hive::format_bytes(json_uint(model, "total_size")),
+                            json_string(model, "vendor"), json_string(model, "source")};
+      });
 }
 
 /// The hives of the server's cluster, itself first.
@@ -231,8 +233,8 @@ int list_hives(const std::string& server) {
         simdjson::dom::array models;
         auto count = hive["models"].get(models) == simdjson::SUCCESS ? models.size() : 0;
         return table_row<5>{json_string(hive, "hive_id"), json_string(hive, "state"),
-                            json_string(hive, "api_url"), std::to_string(json_uint(hive, "jobs_running")),
-                            std::to_string(count)};
+                            json_string(hive, "api_url"),
+                            std::to_string(json_uint(hive, "jobs_running")), std::to_string(count)};
       });
 }
 

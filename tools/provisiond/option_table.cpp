@@ -210,9 +210,8 @@ const option_spec options[] = {
      "this hive's name in its cluster, 1-63 of A-Z a-z 0-9 . _ - (default: the host name)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        if (!is_valid_hive_id(v))
-         throw std::invalid_argument("--" + k
-                                     + ": expected 1 to 63 characters of A-Z a-z 0-9 . _ -, got '"
-                                     + v + "'");
+         throw std::invalid_argument(
+             "--" + k + ": expected 1 to 63 characters of A-Z a-z 0-9 . _ -, got '" + v + "'");
        o.runtime.jobs.hive_id = v;
      }},
     {"cluster-listen", "HOST:PORT",
@@ -236,14 +235,13 @@ const option_spec options[] = {
        o.runtime.cluster.key = v;
      }},
     {"cluster-ca", "FILE", "the CA (PEM) whose certificates the cluster's hives present",
-     [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.cluster.ca = v;
-     }},
+     [](daemon_options& o, const std::string&, const std::string& v) { o.runtime.cluster.ca = v; }},
     {"cluster-status-ms", "N",
      "milliseconds between refreshes of this hive's status, pushed to its peers when it "
      "changed (default 1000)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.cluster.status_interval = std::chrono::milliseconds{parse_number(k, v, 50, 600000)};
+       o.runtime.cluster.status_interval =
+           std::chrono::milliseconds{parse_number(k, v, 50, 600000)};
      }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
