@@ -30,7 +30,9 @@ typename Inspector::result_type inspect(Inspector& f, actor_info& x) {
 
 /// One live actor as the registry lists it, its figures sampled when asked.
 struct actor_row {
-  /// CAF actor id.
+  /// The hive it runs on.
+  std::string hive_id;
+  /// CAF actor id (unique within its hive only).
   std::uint64_t id = 0;
   /// The actor's own name (its state's `name`).
   std::string name;
@@ -51,7 +53,7 @@ struct actor_row {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, actor_row& x) {
-  return f(caf::meta::type_name("actor_row"), x.id, x.name, x.kind, x.job_id, x.parent,
+  return f(caf::meta::type_name("actor_row"), x.hive_id, x.id, x.name, x.kind, x.job_id, x.parent,
            x.started_ms, x.uptime_ms, x.state, x.messages, x.mailbox, x.bytes_per_sec);
 }
 

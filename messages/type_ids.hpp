@@ -4,6 +4,7 @@
 // is registered once with `cfg.add_message_types<caf::id_block::hive>()`.
 
 #include "messages/catalog_messages.hpp"
+#include "messages/cluster_messages.hpp"
 #include "messages/job_messages.hpp"
 #include "messages/registry_messages.hpp"
 #include "messages/transfer_messages.hpp"
@@ -34,6 +35,9 @@ CAF_ADD_TYPE_ID(hive, (hive::file_task))
 CAF_ADD_TYPE_ID(hive, (hive::job_files))
 CAF_ADD_TYPE_ID(hive, (hive::blob_source))
 CAF_ADD_TYPE_ID(hive, (std::vector<hive::blob_source>))
+CAF_ADD_TYPE_ID(hive, (hive::hive_status))
+CAF_ADD_TYPE_ID(hive, (std::vector<hive::hive_status>))
+CAF_ADD_TYPE_ID(hive, (hive::hive_report))
 
 CAF_ADD_ATOM(hive, hive, start_atom, "start")
 CAF_ADD_ATOM(hive, hive, cancel_atom, "cancel")
@@ -43,5 +47,9 @@ CAF_ADD_ATOM(hive, hive, list_atom, "list")
 CAF_ADD_ATOM(hive, hive, register_atom, "register")
 CAF_ADD_ATOM(hive, hive, model_op_atom, "model_op")
 CAF_ADD_ATOM(hive, hive, max_rate_atom, "max_rate")
+CAF_ADD_ATOM(hive, hive, join_atom, "join")
+CAF_ADD_ATOM(hive, hive, status_atom, "status")
+CAF_ADD_ATOM(hive, hive, lookup_atom, "lookup")
+CAF_ADD_ATOM(hive, hive, dial_atom, "dial")
 
 CAF_END_TYPE_ID_BLOCK(hive)

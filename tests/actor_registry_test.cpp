@@ -32,7 +32,7 @@ protected:
         spawn_announced(sys, registry, actor_info{"counter", "job-1", 7, stats}, counter_actor));
   }
 
-  caf::actor registry = spawn(registry_actor);
+  caf::actor registry = spawn(registry_actor, std::string{"hive-a"});
   std::shared_ptr<actor_stats> stats = std::make_shared<actor_stats>();
 };
 

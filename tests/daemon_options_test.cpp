@@ -6,6 +6,8 @@
 
 #include "net/http_client.hpp"
 #include "tests/support/daemon_process.hpp"
+#include "tests/support/hive_cluster.hpp"
+#include "tests/support/test_certificates.hpp"
 #include "tests/support/test_file_server.hpp"
 #include "tests/support/test_github_server.hpp"
 #include "tests/support/test_hub_server.hpp"
@@ -272,6 +274,41 @@ private:
 // -- the table ---------------------------------------------------------------
 
 const option_row rows[] = {
+    {"HiveIdNamesTheHive",
+     [](DaemonOptionsTest& t) {
+       t.start({{"hive-id", "gpu-07"}});
+       EXPECT_EQ(t.field(net::http_call("GET", t.daemon->url() + "/v1/cluster").body, "hive_id"),
+                 "gpu-07");
+     }},
+    {"ClusterListenAndRepeatedClusterPeersJoinEachPeer",
+     [](DaemonOptionsTest& t) {
+       // a and b do not know each other: c lists both only if it dialed both.
+       hive_cluster others{t.dir / "others"};
+       others.start("a");
+       others.start("b");
+       t.start({{"hive-id", "c"},
+                {"cluster-listen", "127.0.0.1:0"},
+                {"cluster-peer", others.address("a")},
+                {"cluster-peer", others.address("b")}});
+       EXPECT_GT(t.daemon->cluster_port(), 0);
+       EXPECT_EQ(others.await_states("a", {{"a", "up"}, {"b", "up"}, {"c", "up"}}, seconds{30}),
+                 (std::map<std::string, std::string>{{"a", "up"}, {"b", "up"}, {"c", "up"}}));
+       EXPECT_TRUE(t.daemon->wait_for_log("cluster: hive b is up", seconds{30}));
+     }},
+    {"ClusterCertKeyAndCaMakeTheLinksTls",
+     [](DaemonOptionsTest& t) {
+       make_test_ca(t.dir, "cluster");
+       hive_cluster others{t.dir / "others"};
+       others.start("a", make_test_cert(t.dir, "a", "cluster"));
+       auto tls = make_test_cert(t.dir, "c", "cluster");
+       t.start({{"hive-id", "c"},
+                {"cluster-peer", others.address("a")},
+                {"cluster-cert", tls[1]},
+                {"cluster-key", tls[3]},
+                {"cluster-ca", tls[5]}});
+       EXPECT_EQ(others.await_states("a", {{"a", "up"}, {"c", "up"}}, seconds{30}),
+                 (std::map<std::string, std::string>{{"a", "up"}, {"c", "up"}}));
+     }},
     {"MaxConcurrentQueuesTheSecondJob",
      [](DaemonOptionsTest& t) {
        t.files().add_file("q1.gguf", make_test_bytes(1024 * 1024, 1));

@@ -81,7 +81,7 @@ protected:
   /// The node's ledger of promised disk space, if the test checks it.
   net::space_ledger* ledger = nullptr;
   std::uint64_t min_free = 0;
-  caf::actor registry = spawn(registry_actor);
+  caf::actor registry = spawn(registry_actor, std::string{"hive-a"});
   std::shared_ptr<actor_stats> stats = std::make_shared<actor_stats>();
   std::shared_ptr<job_journal> journal;
   caf::actor catalog;

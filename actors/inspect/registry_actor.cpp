@@ -13,10 +13,12 @@ namespace hive {
 namespace {
 
 /// The actor as listed at `now`, its figures sampled from its stats.
-actor_row row_of(caf::actor_id id, const registry_state::entry& e, std::int64_t now) {
+actor_row row_of(const std::string& hive_id, caf::actor_id id, const registry_state::entry& e,
+                 std::int64_t now) {
   const auto* stats = e.info.stats.get();
   constexpr auto relaxed = std::memory_order_relaxed;
   return actor_row{
+      .hive_id = hive_id,
       .id = id,
       .name = e.name,
       .kind = e.info.kind,
@@ -33,7 +35,8 @@ actor_row row_of(caf::actor_id id, const registry_state::entry& e, std::int64_t 
 
 } // namespace
 
-caf::behavior registry_actor(registry_actor_type* self) {
+caf::behavior registry_actor(registry_actor_type* self, std::string hive_id) {
+  self->state.hive_id = std::move(hive_id);
   self->set_down_handler([self](caf::down_msg& msg) { self->state.actors.erase(msg.source.id()); });
   return {
       [self](register_atom, const caf::actor& who, actor_info& info) {
@@ -46,7 +49,7 @@ caf::behavior registry_actor(registry_actor_type* self) {
         auto now = wall_clock_ms();
         std::vector<actor_row> rows;
         for (const auto& [id, e] : self->state.actors)
-          rows.push_back(row_of(id, e, now));
+          rows.push_back(row_of(self->state.hive_id, id, e, now));
         return rows;
       },
   };

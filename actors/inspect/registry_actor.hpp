@@ -28,14 +28,16 @@ struct registry_state {
   };
   /// Live actors by CAF actor id.
   std::map<caf::actor_id, entry> actors;
+  /// The hive these actors run on, stamped on every row.
+  std::string hive_id;
   static inline const char* name = "actor_registry";
 };
 
 using registry_actor_type = caf::stateful_actor<registry_state>;
 
 /// Accepts `(register_atom, actor, actor_info)`; answers `list_atom` with
-/// `std::vector<actor_row>`.
-caf::behavior registry_actor(registry_actor_type* self);
+/// `std::vector<actor_row>`, each row naming `hive_id`.
+caf::behavior registry_actor(registry_actor_type* self, std::string hive_id);
 
 /// Announces `who` to `registry` (a no-op when there is no registry).
 void announce(const caf::actor& registry, const caf::actor& who, actor_info info);

@@ -32,6 +32,7 @@ std::shared_ptr<job_journal> open_journal(job_router_actor_type* self, const std
                                           const std::string& vendor = {}) {
   job_summary summary;
   summary.job_id = job_id;
+  summary.hive_id = self->state.settings.hive_id;
   summary.operation = operation;
   summary.model = model;
   summary.vendor = vendor;

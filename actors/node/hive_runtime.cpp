@@ -3,6 +3,7 @@
 #include "actors/node/hive_runtime.hpp"
 
 #include "actors/catalog/catalog_actor.hpp"
+#include "actors/cluster/cluster_actor.hpp"
 #include "actors/jobs/job_router_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
 #include "actors/vendors/transfer_board.hpp"
@@ -25,6 +26,9 @@
 #include <caf/actor_system.hpp>
 #include <caf/actor_system_config.hpp>
 #include <caf/event_based_actor.hpp>
+#include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
+#include <caf/openssl/publish.hpp>
 #include <caf/scoped_actor.hpp>
 #include <caf/send.hpp>
 
@@ -52,6 +56,31 @@ void prepare_models_dir(const std::filesystem::path& dir) {
                  dir.string());
 }
 
+/// The host other hives reach a server listening on `host` by: a wildcard
+/// address names none, so `stand_in` (when it names one) or the machine's
+/// name goes instead.
+std::string reachable_host(const std::string& host, const std::string& stand_in = {}) {
+  if (!net::is_wildcard_host(host))
+    return host;
+  if (!stand_in.empty() && !net::is_wildcard_host(stand_in))
+    return stand_in;
+  return net::machine_host_name();
+}
+
+/// Loads CAF's network layer when the hive talks to others, with TLS when it
+/// has certificates (CAF then demands a certificate from the CA of every peer).
+void configure_cluster_links(caf::actor_system_config& cfg, const cluster_settings& cluster) {
+  if (!cluster.networked())
+    return;
+  cfg.load<caf::io::middleman>();
+  if (!cluster.tls())
+    return;
+  cfg.load<caf::openssl::manager>();
+  cfg.openssl_certificate = cluster.cert;
+  cfg.openssl_key = cluster.key;
+  cfg.openssl_cafile = cluster.ca;
+}
+
 } // namespace
 
 struct hive_runtime::impl {
@@ -60,7 +89,10 @@ struct hive_runtime::impl {
     // leave ~actor_system waiting for actors that nobody stops.
     auto endpoint = listen_endpoint();
     prepare_models_dir(settings.jobs.models_dir);
+    if (settings.jobs.hive_id.empty())
+      settings.jobs.hive_id = net::machine_host_name();
     cfg.add_message_types<caf::id_block::hive>();
+    configure_cluster_links(cfg, settings.cluster);
     cfg.set("scheduler.max-threads", static_cast<std::size_t>(settings.actor_threads));
     cfg.set("logger.console", caf::atom("none"));
     system = std::make_unique<caf::actor_system>(cfg);
@@ -70,14 +102,17 @@ struct hive_runtime::impl {
     settings.jobs.space = &space;
     settings.jobs.transfers = std::make_shared<transfer_board>();
     auto registry_stats = std::make_shared<actor_stats>();
-    registry = system->spawn(observed(registry_actor, registry_stats));
+    registry = system->spawn(observed(registry_actor, registry_stats), settings.jobs.hive_id);
     announce(registry, registry, actor_info{"actor_registry", "", 0, registry_stats});
     catalog = spawn_announced(*system, registry, actor_info{"catalog", "", 0, {}}, catalog_actor,
                               settings.jobs.models_dir);
     router =
         spawn_announced(*system, registry, actor_info{"job_router", "", 0, {}}, job_router_actor,
                         settings.jobs, board, catalog, registry, vendor_factory{spawn_vendor});
-    net::jobs_api_context api{system.get(), router, catalog, registry, board};
+    cluster = spawn_announced(*system, registry, actor_info{"cluster", "", 0, {}}, cluster_actor,
+                              settings.cluster, settings.jobs.hive_id, catalog, board, dialer());
+    net::jobs_api_context api{system.get(), router, catalog, registry, board, cluster,
+                              settings.jobs.hive_id};
     auto limits = net::server_limits::for_connections(
         settings.max_connections ? settings.max_connections
                                  : net::default_max_connections(net::fd_limit()));
@@ -85,20 +120,63 @@ struct hive_runtime::impl {
     // The guard comes first: the page, too, must not be served to a rebound name.
     auto handler = net::with_request_guard(net::with_web_page(net::make_jobs_api(api)),
                                            settings.access, settings.listen_host);
+    std::string cluster_address;
     try {
       server = std::make_unique<net::http_server>(ioc, endpoint, std::move(handler), limits);
-    } catch (...) { // e.g. the port is taken: let the actors go, or ~actor_system waits
-      for (const auto& a : {router, catalog, registry})
+      cluster_address = publish_cluster();
+    } catch (...) { // e.g. a port is taken: let the actors go, or ~actor_system waits
+      for (const auto& a : {cluster, router, catalog, registry})
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
       throw;
     }
+    caf::anon_send(cluster, start_atom_v,
+                   "http://" + reachable_host(settings.listen_host, cluster_host()) + ":"
+                       + std::to_string(server->port()),
+                   cluster_address);
     spdlog::info("the API holds at most {} connections, {} of them event streams",
                  limits.max_connections, limits.max_streams);
     for (unsigned i = 0; i < std::max(1u, settings.io_threads); ++i)
       threads.emplace_back([this] { ioc.run(); });
   }
 
-  /// Removes what earlier runs left that no job can use, before any job runs.
+  /// The actor that connects to other hives: CAF's middleman, or its TLS
+  /// twin; none when the hive talks to no other.
+  caf::io::middleman_actor dialer() {
+    if (!settings.cluster.networked())
+      return {};
+    if (settings.cluster.tls())
+      return system->openssl_manager().actor_handle();
+    return system->middleman().actor_handle();
+  }
+
+  std::string cluster_host() const {
+    return settings.cluster.listen ? settings.cluster.listen->host : std::string{};
+  }
+
+  /// Publishes the cluster actor at `--cluster-listen` and answers the
+  /// address other hives dial (`host:port`), or "" when it does not listen.
+  std::string publish_cluster() {
+    if (!settings.cluster.listen)
+      return {};
+    const auto& at = *settings.cluster.listen;
+    auto host = net::bare_host(at.host);
+    auto port = settings.cluster.tls()
+                    ? caf::openssl::publish(cluster, at.port, host.c_str())
+                    : system->middleman().publish(cluster, at.port, host.c_str());
+    if (!port)
+      throw std::runtime_error("--cluster-listen " + at.str()
+                               + ": cannot listen: " + system->render(port.error()));
+    if (settings.cluster.tls())
+      spdlog::info("cluster listening on {}:{} (TLS: every peer must present a certificate "
+                   "from {})",
+                   at.host, *port, settings.cluster.ca);
+    else
+      spdlog::info("cluster listening on {}:{} (plain: links are neither authenticated nor "
+                   "encrypted, so loopback only)",
+                   at.host, *port);
+    return reachable_host(at.host) + ":" + std::to_string(*port);
+  }
+
   /// The address to listen on: an IP literal, or a host name such as
   /// `localhost` resolved with IPv4 preferred.
   asio::ip::tcp::endpoint listen_endpoint() {
@@ -120,7 +198,7 @@ struct hive_runtime::impl {
 
   ~impl() {
     server->stop();
-    for (const auto& a : {router, catalog, registry})
+    for (const auto& a : {cluster, router, catalog, registry})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     // Asio threads must be gone before ~actor_system: a thread that spawned
     // actors holds a reference that would make the system wait forever.
@@ -152,6 +230,7 @@ struct hive_runtime::impl {
   caf::actor registry;
   caf::actor catalog;
   caf::actor router;
+  caf::actor cluster;
   std::unique_ptr<net::http_server> server;
 };
 

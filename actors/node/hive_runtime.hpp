@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actors/cluster/cluster_settings.hpp"
 #include "actors/vendors/job_settings.hpp"
 #include "net/access_policy.hpp"
 
@@ -23,6 +24,7 @@ struct runtime_settings {
   /// A client that takes no bytes for this long is dropped (tests shrink it).
   std::chrono::milliseconds write_timeout{std::chrono::seconds{30}};
   job_settings jobs;
+  cluster_settings cluster;
   /// Threads running network I/O (HTTP server and transfers).
   unsigned io_threads = 2;
   /// Threads of CAF's scheduler.

@@ -28,6 +28,9 @@ class transfer_board;
 
 /// Node-wide settings every job inherits. Every timeout is injectable.
 struct job_settings {
+  /// This hive's name in its cluster (`--hive-id`), stamped on its jobs;
+  /// empty: the machine's host name.
+  std::string hive_id;
   /// Root of the catalog: one folder per model.
   std::filesystem::path models_dir;
   /// Running downloads at once; the rest wait in the queue.

@@ -17,6 +17,7 @@ void known_or_null(json_object& obj, std::string_view key, std::int64_t value) {
 std::string actor_json(const actor_row& a) {
   json_object obj;
   obj.field("id", a.id)
+      .field("hive_id", a.hive_id)
       .field("name", a.name)
       .field("kind", a.kind)
       .field("job_id", a.job_id)

@@ -5,6 +5,7 @@
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
 #include "net/api/actor_json.hpp"
+#include "net/api/cluster_json.hpp"
 #include "net/api/error_json.hpp"
 #include "net/api/event_text.hpp"
 #include "net/api/job_board.hpp"
@@ -163,7 +164,11 @@ public:
     }
     if (is({"v1", "actors"}) && method_is("GET"))
       co_return co_await relay<std::vector<actor_row>>(ex, actors_json, ctx_.registry, list_atom_v);
-    if (is({"v1", "models"}) || is({"v1", "actors"}))
+    if (is({"v1", "cluster"}) && method_is("GET"))
+      co_return co_await relay<std::vector<hive_status>>(
+          ex, [this](const auto& hives) { return cluster_json(ctx_.hive_id, hives); }, ctx_.cluster,
+          list_atom_v);
+    if (is({"v1", "models"}) || is({"v1", "actors"}) || is({"v1", "cluster"}))
       co_return co_await wrong_method(ex);
     co_await reply_error(ex, api_errc::not_found, "no route for " + req.path);
   }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <string>
 
 namespace caf {
 class actor_system;
@@ -27,6 +28,10 @@ struct jobs_api_context {
   /// Answers `GET /v1/actors`.
   caf::actor registry;
   std::shared_ptr<job_board> board;
+  /// Answers `GET /v1/cluster` (`list_atom`), and knows the other hives.
+  caf::actor cluster;
+  /// This hive's `--hive-id`.
+  std::string hive_id;
   /// How long a cancellation may take before the API gives up waiting.
   std::chrono::milliseconds cancel_timeout{std::chrono::seconds{30}};
   /// Interval of SSE keep-alive comments, which also detect gone clients.

@@ -255,6 +255,7 @@ function renderJob(job) {
   row.tr.dataset.state = state;
   row.model.textContent = summary.operation === 'model_download'
     ? summary.model : `${summary.operation} ${summary.model}`;
+  if (summary.hive_id) row.model.append(' ', el('span', { class: 'hint', text: `on ${summary.hive_id}` }));
   row.vendor.textContent = summary.vendor || '—';
   const badge = row.state.firstChild;
   badge.textContent = state;
@@ -364,7 +365,38 @@ function pumpStreams() {
   }
 }
 
+// -- hives ----------------------------------------------------------------------
+
+let lastHives = '';
+
+function hiveRow(hive, own) {
+  const seen = hive.hive_id === own ? 'now' : hive.last_seen_ms
+    ? `${formatDuration(Math.max(0, (Date.now() - hive.last_seen_ms) / 1000))} ago` : 'never';
+  return el('tr', { 'data-hive-id': hive.hive_id, 'data-state': hive.state },
+    el('td', { class: 'model', text: hive.hive_id === own ? `${hive.hive_id} (this hive)` : hive.hive_id }),
+    el('td', {}, el('span', { class: 'state', text: hive.state })),
+    el('td', { text: hive.api_url || '—' }),
+    el('td', { class: 'num', text: String(hive.jobs_running) }),
+    el('td', { class: 'num', text: String((hive.models || []).length), title: (hive.models || []).join(', ') }),
+    el('td', { class: 'num', text: seen }));
+}
+
+async function refreshHives() {
+  let reply;
+  try {
+    reply = await api('GET', '/v1/cluster');
+  } catch {
+    return;
+  }
+  if (!reply.ok) return;
+  const text = JSON.stringify(reply.json);
+  if (text === lastHives) return;
+  lastHives = text;
+  $('#hives tbody').replaceChildren(...reply.json.hives.map((h) => hiveRow(h, reply.json.hive_id)));
+}
+
 async function refreshJobs() {
+  refreshHives();
   let reply;
   try {
     reply = await api('GET', '/v1/jobs');

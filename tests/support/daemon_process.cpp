@@ -54,18 +54,24 @@ daemon_process::daemon_process(std::vector<std::string> args, std::vector<std::s
   auto future = port.get_future();
   drain_ = std::thread{[this, fd = out[0], port = std::move(port)]() mutable {
     const std::string marker = "listening on http://127.0.0.1:";
+    // Logged before the API's line, so it is there when the API's is.
+    const std::string cluster_marker = "cluster listening on 127.0.0.1:";
     bool found = false;
     char buf[4096];
     for (ssize_t n; (n = ::read(fd, buf, sizeof(buf))) > 0;) {
+      std::lock_guard lock{log_mtx_};
       log_.append(buf, static_cast<std::size_t>(n));
       auto at = log_.find(marker);
       if (!found && at != std::string::npos
           && log_.find(' ', at + marker.size()) != std::string::npos) {
         found = true;
+        if (auto c = log_.find(cluster_marker); c != std::string::npos)
+          cluster_port_ = std::stoi(log_.substr(c + cluster_marker.size()));
         port.set_value(std::stoi(log_.substr(at + marker.size())));
       }
       if (log_.size() > 256 * 1024) // keep the tail: what led to a failure
         log_.erase(0, log_.size() - 128 * 1024);
+      log_grew_.notify_all();
     }
     if (!found)
       port.set_value(0);
@@ -89,6 +95,12 @@ daemon_process::~daemon_process() {
   drain_.join(); // the pipe closes with the process
   if (::testing::Test::HasFailure() || !died.empty())
     ADD_FAILURE() << died << "provisiond's log:\n" << log_;
+}
+
+bool daemon_process::wait_for_log(const std::string& text, std::chrono::milliseconds deadline) {
+  std::unique_lock lock{log_mtx_};
+  return log_grew_.wait_for(lock, deadline,
+                            [&] { return log_.find(text) != std::string::npos; });
 }
 
 std::pair<int, std::chrono::milliseconds> daemon_process::stop(int sig) {

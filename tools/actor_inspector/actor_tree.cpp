@@ -129,6 +129,7 @@ std::optional<std::vector<actor_row>> parse_snapshot(std::string_view json) {
   std::vector<actor_row> rows;
   for (auto item : items) {
     actor_row a;
+    a.hive_id = text_of(item, "hive_id");
     a.id = figure_of(item, "id").value_or(0);
     a.parent = figure_of(item, "parent").value_or(0);
     a.name = text_of(item, "name");

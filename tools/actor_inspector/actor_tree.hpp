@@ -10,6 +10,8 @@ namespace hive::inspector {
 
 /// One actor of a `GET /v1/actors` snapshot; `null` figures are empty.
 struct actor_row {
+  /// The hive it runs on.
+  std::string hive_id;
   std::uint64_t id = 0;
   std::uint64_t parent = 0;
   std::string name;

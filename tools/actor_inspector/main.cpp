@@ -93,7 +93,10 @@ int watch(const options& opts) {
   auto current = std::move(first);
   for (long frame = 1;; ++frame) {
     std::string text = tty ? "\033[H\033[2J" : (frame > 1 ? "\n" : "");
-    text += "provisiond " + opts.server + "  " + clock_text() + "  ";
+    text += "provisiond " + opts.server + "  ";
+    if (current.actors && !current.actors->empty() && !current.actors->front().hive_id.empty())
+      text += "hive " + current.actors->front().hive_id + "  ";
+    text += clock_text() + "  ";
     if (current.actors) {
       // The first frame marks nothing: everything would be new.
       auto diff = frame == 1 ? snapshot_diff{} : compare(before, *current.actors);

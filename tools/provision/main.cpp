@@ -3,8 +3,8 @@
 #include "net/format/byte_size.hpp"
 #include "net/format/human_units.hpp"
 #include "net/format/json_writer.hpp"
-#include "net/http_client.hpp"
 #include "net/host/token_file.hpp"
+#include "net/http_client.hpp"
 #include "tools/provision/progress_view.hpp"
 
 #include <simdjson.h>
@@ -19,6 +19,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 #include <vector>
 
@@ -43,7 +44,9 @@ const char* usage =
     "  jobs                             list jobs with their state\n"
     "  cancel <job_id>                  cancel a job\n"
     "  models                           list the models in the catalog\n"
-    "  rm <model_id>                    delete a model from the catalog\n\n"
+    "  rm <model_id>                    delete a model from the catalog\n"
+    "  cluster                          list the hives of the server's cluster: state, API,\n"
+    "                                   running jobs and models\n\n"
     "models: url:<http(s) URL>, hf:org/name[@rev]:<file> (or org/name:<file>),\n"
     "        hf:org/name[@rev]:<TAG> (the GGUF with that quantisation, e.g. Q4_K_M),\n"
     "        hf:org/name[@rev] (the whole repository; --include/--exclude filter it).\n"
@@ -175,12 +178,14 @@ int download(const std::string& server, const std::string& model, const download
   return result;
 }
 
-using table_row = std::array<std::string, 4>;
+template <std::size_t N>
+using table_row = std::array<std::string, N>;
 
 /// GETs `url` and prints the answer's array `key` as a table, one row per element.
+template <std::size_t N>
 int print_table(const std::string& url, const char* key, const char* format,
-                const table_row& header,
-                const std::function<table_row(const simdjson::dom::element&)>& row_of) {
+                const table_row<N>& header,
+                const std::function<table_row<N>(const simdjson::dom::element&)>& row_of) {
   auto reply = http_call("GET", url);
   if (reply.status != 200)
     return report_failure(reply);
@@ -188,8 +193,8 @@ int print_table(const std::string& url, const char* key, const char* format,
   simdjson::dom::array items;
   if (parser.parse(reply.body)[key].get(items) != simdjson::SUCCESS)
     return report_failure(reply);
-  auto print = [format](const table_row& r) {
-    std::printf(format, r[0].c_str(), r[1].c_str(), r[2].c_str(), r[3].c_str());
+  auto print = [format](const table_row<N>& r) {
+    std::apply([format](const auto&... cells) { std::printf(format, cells.c_str()...); }, r);
   };
   print(header);
   for (auto item : items)
@@ -198,24 +203,39 @@ int print_table(const std::string& url, const char* key, const char* format,
 }
 
 int list_jobs(const std::string& server) {
-  return print_table(server + "/v1/jobs", "jobs", "%-44s %-10s %-22s %s\n",
-                     {"JOB", "STATE", "PROGRESS", "MODEL"}, [](const simdjson::dom::element& job) {
-                       auto bytes = json_uint(job, "bytes");
-                       auto total = json_uint(job, "total");
-                       auto progress = hive::format_bytes(bytes)
-                                       + (total ? " / " + hive::format_bytes(total) : "");
-                       return table_row{json_string(job, "job_id"), json_string(job, "state"),
-                                        progress, json_string(job, "model")};
-                     });
+  return print_table<4>(server + "/v1/jobs", "jobs", "%-44s %-10s %-22s %s\n",
+                        {"JOB", "STATE", "PROGRESS", "MODEL"},
+                        [](const simdjson::dom::element& job) {
+                          auto bytes = json_uint(job, "bytes");
+                          auto total = json_uint(job, "total");
+                          auto progress = hive::format_bytes(bytes)
+                                          + (total ? " / " + hive::format_bytes(total) : "");
+                          return table_row<4>{json_string(job, "job_id"), json_string(job, "state"),
+                                              progress, json_string(job, "model")};
+                        });
 }
 
 int list_models(const std::string& server) {
-  return print_table(server + "/v1/models", "models", "%-40s %-10s %-8s %s\n",
-                     {"ID", "SIZE", "VENDOR", "SOURCE"}, [](const simdjson::dom::element& model) {
-                       return table_row{json_string(model, "id"),
-                                        hive::format_bytes(json_uint(model, "total_size")),
-                                        json_string(model, "vendor"), json_string(model, "source")};
-                     });
+  return print_table<4>(
+      server + "/v1/models", "models", "%-40s %-10s %-8s %s\n", {"ID", "SIZE", "VENDOR", "SOURCE"},
+      [](const simdjson::dom::element& model) {
+        return table_row<4>{json_string(model, "id"),
+                            hive::format_bytes(json_uint(model, "total_size")),
+                            json_string(model, "vendor"), json_string(model, "source")};
+      });
+}
+
+/// The hives of the server's cluster, itself first.
+int list_hives(const std::string& server) {
+  return print_table<5>(
+      server + "/v1/cluster", "hives", "%-24s %-6s %-32s %6s %s\n",
+      {"HIVE", "STATE", "API", "JOBS", "MODELS"}, [](const simdjson::dom::element& hive) {
+        simdjson::dom::array models;
+        auto count = hive["models"].get(models) == simdjson::SUCCESS ? models.size() : 0;
+        return table_row<5>{json_string(hive, "hive_id"), json_string(hive, "state"),
+                            json_string(hive, "api_url"),
+                            std::to_string(json_uint(hive, "jobs_running")), std::to_string(count)};
+      });
 }
 
 int simple(const std::string& method, const std::string& url, unsigned ok_status) {
@@ -284,6 +304,8 @@ int main(int argc, char** argv) {
     return simple("POST", server + "/v1/jobs/" + words[1] + "/cancel", 200);
   if (is("models", 0))
     return list_models(server);
+  if (is("cluster", 0))
+    return list_hives(server);
   if (is("rm", 1))
     return simple("DELETE", server + "/v1/models/" + words[1], 200);
   std::fputs(usage, stderr);

@@ -2,6 +2,8 @@
 
 #include "actors/vendors/hf/hf_cache.hpp"
 #include "actors/vendors/ollama/ollama_store.hpp"
+#include "messages/cluster_messages.hpp"
+#include "net/host/tls_identity.hpp"
 #include "tools/provisiond/option_table.hpp"
 
 #include <boost/program_options.hpp>
@@ -98,6 +100,37 @@ po::parsed_options parse_command_line(const std::vector<std::string>& args,
   }
 }
 
+/// The rules that span options: a valid hive id (the host name's too), the
+/// three TLS files together, and plain cluster links on loopback only.
+void check_cluster_options(const runtime_settings& runtime) {
+  const auto& id = runtime.jobs.hive_id;
+  if (!is_valid_hive_id(id))
+    throw std::invalid_argument("the host name '" + id
+                                + "' is not a valid hive id (1 to 63 characters of A-Z a-z 0-9 "
+                                  ". _ -): set --hive-id");
+  const auto& c = runtime.cluster;
+  int files = !c.cert.empty() + !c.key.empty() + !c.ca.empty();
+  if (files != 0 && files != 3)
+    throw std::invalid_argument(
+        "--cluster-cert, --cluster-key and --cluster-ca go together (all three or none); missing: "
+        + std::string{c.cert.empty() ? "--cluster-cert " : ""}
+        + (c.key.empty() ? "--cluster-key " : "") + (c.ca.empty() ? "--cluster-ca" : ""));
+  if (c.tls())
+    return net::check_tls_identity(c.cert, c.key, c.ca);
+  auto plain = [](const char* option, const net::host_port& at) {
+    if (!net::is_loopback_host(at.host))
+      throw std::invalid_argument(
+          std::string{"--"} + option + " " + at.str()
+          + ": without --cluster-cert, --cluster-key and --cluster-ca cluster links are plain "
+            "(neither authenticated nor encrypted), so they stay on loopback (127.0.0.1, ::1, "
+            "localhost)");
+  };
+  if (c.listen)
+    plain("cluster-listen", *c.listen);
+  for (const auto& peer : c.peers)
+    plain("cluster-peer", peer);
+}
+
 } // namespace
 
 std::string default_models_dir() {
@@ -110,6 +143,7 @@ std::string default_models_dir() {
 daemon_options parse_daemon_options(const std::vector<std::string>& args) {
   daemon_options result;
   result.runtime.jobs.models_dir = default_models_dir();
+  result.runtime.jobs.hive_id = net::machine_host_name();
   result.runtime.jobs.proxy = net::proxy_settings::from_environment();
   for (auto [name, key] : {std::pair{"HF_ENDPOINT", "hf-endpoint"},
                            {"HF_TOKEN", "hf-token"},
@@ -131,6 +165,8 @@ daemon_options parse_daemon_options(const std::vector<std::string>& args) {
       result.help = true;
     else if (option.string_key != "config")
       apply(result, option.string_key, option.value.front());
+  if (!result.help)
+    check_cluster_options(result.runtime);
   return result;
 }
 

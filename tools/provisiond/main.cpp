@@ -1,8 +1,7 @@
 #include "actors/node/hive_runtime.hpp"
 #include "net/host/fd_limit.hpp"
+#include "net/host_port.hpp"
 #include "tools/provisiond/daemon_options.hpp"
-
-#include <boost/asio/ip/address.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -10,21 +9,6 @@
 #include <cstdio>
 #include <exception>
 #include <pthread.h>
-
-namespace {
-
-/// `localhost` or a loopback address: only this machine can connect.
-bool is_loopback(std::string host) {
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  if (host == "localhost")
-    return true;
-  boost::system::error_code ec;
-  auto address = boost::asio::ip::make_address(host, ec);
-  return !ec && address.is_loopback();
-}
-
-} // namespace
 
 int main(int argc, char** argv) {
   hive::daemon_options options;
@@ -40,7 +24,7 @@ int main(int argc, char** argv) {
   }
   spdlog::set_level(spdlog::level::from_str(options.log_level));
   spdlog::info("open-files limit {}", hive::net::raise_fd_limit());
-  if (!is_loopback(options.runtime.listen_host) && options.runtime.access.api_token.empty())
+  if (!hive::net::is_loopback_host(options.runtime.listen_host) && options.runtime.access.api_token.empty())
     spdlog::warn("listening on {} without --api-token-file: anyone who can reach this address "
                  "can download, import and delete models",
                  options.runtime.listen_host);

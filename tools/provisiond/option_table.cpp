@@ -1,7 +1,9 @@
 #include "tools/provisiond/option_table.hpp"
 
 #include "actors/vendors/recipes/build_recipe.hpp"
+#include "messages/cluster_messages.hpp"
 #include "net/format/byte_size.hpp"
+#include "net/host_port.hpp"
 #include "net/host/token_file.hpp"
 
 #include <charconv>
@@ -43,15 +45,20 @@ std::uint64_t parse_size(const std::string& key, const std::string& value) {
   return *size;
 }
 
+/// `HOST:PORT` with a port from 0 to 65535.
+net::host_port parse_address(const std::string& key, const std::string& value) {
+  auto address = net::parse_host_port(value);
+  if (!address)
+    throw std::invalid_argument("--" + key + ": expected HOST:PORT, got '" + value + "'");
+  return *address;
+}
+
 const option_spec options[] = {
     {"listen", "HOST:PORT", "address of the HTTP API (default 127.0.0.1:7835)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
-       auto colon = v.rfind(':');
-       if (colon == std::string::npos || colon == 0)
-         throw std::invalid_argument("--" + k + ": expected HOST:PORT, got '" + v + "'");
-       o.runtime.listen_host = v.substr(0, colon);
-       o.runtime.listen_port =
-           static_cast<std::uint16_t>(parse_number(k, v.substr(colon + 1), 0, 65535));
+       auto address = parse_address(k, v);
+       o.runtime.listen_host = address.host;
+       o.runtime.listen_port = address.port;
      }},
     {"allowed-host", "NAME",
      "another Host name to answer, e.g. the one a reverse proxy forwards (repeatable)",
@@ -198,6 +205,43 @@ const option_spec options[] = {
     {"recipes", "FILE", "build recipes that build:<name> may run (JSON, see README)",
      [](daemon_options& o, const std::string&, const std::string& v) {
        o.runtime.jobs.vendors.of<build_settings>().recipes = load_recipes(v);
+     }},
+    {"hive-id", "NAME",
+     "this hive's name in its cluster, 1-63 of A-Z a-z 0-9 . _ - (default: the host name)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       if (!is_valid_hive_id(v))
+         throw std::invalid_argument(
+             "--" + k + ": expected 1 to 63 characters of A-Z a-z 0-9 . _ -, got '" + v + "'");
+       o.runtime.jobs.hive_id = v;
+     }},
+    {"cluster-listen", "HOST:PORT",
+     "publish this hive to its cluster there (port 0 picks one); loopback only without "
+     "--cluster-cert",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.cluster.listen = parse_address(k, v);
+     }},
+    {"cluster-peer", "HOST:PORT", "a hive to join; one reachable is enough (repeatable)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.cluster.peers.push_back(parse_address(k, v));
+     }},
+    {"cluster-cert", "FILE",
+     "this hive's certificate (PEM) for mutually authenticated TLS cluster links; needs "
+     "--cluster-key and --cluster-ca",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.cluster.cert = v;
+     }},
+    {"cluster-key", "FILE", "the private key of --cluster-cert (PEM, mode 600)",
+     [](daemon_options& o, const std::string&, const std::string& v) {
+       o.runtime.cluster.key = v;
+     }},
+    {"cluster-ca", "FILE", "the CA (PEM) whose certificates the cluster's hives present",
+     [](daemon_options& o, const std::string&, const std::string& v) { o.runtime.cluster.ca = v; }},
+    {"cluster-status-ms", "N",
+     "milliseconds between refreshes of this hive's status, pushed to its peers when it "
+     "changed (default 1000)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.cluster.status_interval =
+           std::chrono::milliseconds{parse_number(k, v, 50, 600000)};
      }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "net/host_port.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace hive {
+
+/// How a hive takes part in its cluster. Every interval is injectable.
+struct cluster_settings {
+  /// `--cluster-listen`: where this hive's cluster actor is published; none:
+  /// it is not (it may still dial its peers).
+  std::optional<net::host_port> listen;
+  /// `--cluster-peer`: hives to join at start-up; one reachable is enough.
+  std::vector<net::host_port> peers;
+  /// `--cluster-cert`, `--cluster-key`, `--cluster-ca`: all three (links are
+  /// mutually authenticated TLS) or none (plain links on loopback only).
+  std::string cert;
+  std::string key;
+  std::string ca;
+  /// How often the hive refreshes its own status and pushes it when it changed.
+  std::chrono::milliseconds status_interval{std::chrono::seconds{1}};
+  /// A status is pushed at least every this many intervals, changed or not.
+  unsigned push_every = 10;
+  /// The longest a connection and join to a peer may take.
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds{10}};
+  /// The first wait before dialing a hive again, doubling up to `redial_max`.
+  std::chrono::milliseconds redial_min{std::chrono::milliseconds{250}};
+  std::chrono::milliseconds redial_max{std::chrono::seconds{10}};
+
+  bool tls() const {
+    return !cert.empty();
+  }
+  /// Whether the hive talks to others at all: it then loads CAF's middleman.
+  bool networked() const {
+    return listen.has_value() || !peers.empty();
+  }
+};
+
+} // namespace hive

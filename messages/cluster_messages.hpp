@@ -1,0 +1,94 @@
+#pragma once
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hive {
+
+/// Whether a hive can be reached over the cluster link. The numbers are
+/// stable: the value crosses the network (as its underlying type).
+enum class hive_state : std::uint8_t {
+  /// Its cluster actor is linked and monitored.
+  up = 0,
+  /// Known, but its link is gone (a down message) or not made yet.
+  down = 1,
+};
+
+/// One hive as `GET /v1/cluster` shows it.
+struct hive_status {
+  /// Its `--hive-id`.
+  std::string hive_id;
+  /// Its HTTP API base URL as other hives reach it, e.g. `http://10.0.0.3:7835`.
+  std::string api_url;
+  hive_state state = hive_state::down;
+  /// The catalog ids of its models.
+  std::vector<std::string> models;
+  /// Its jobs running now (not queued).
+  std::uint64_t jobs_running = 0;
+  /// Epoch ms of the last message from it (for this hive itself: now).
+  std::int64_t last_seen_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hive_status& x) {
+  return f(caf::meta::type_name("hive_status"), x.hive_id, x.api_url, x.state, x.models,
+           x.jobs_running, x.last_seen_ms);
+}
+
+/// A hive as gossip names it: enough to dial it.
+struct hive_card {
+  std::string hive_id;
+  /// Its cluster address, `host:port`; empty when it does not listen (it
+  /// dials the others, nobody dials it).
+  std::string address;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hive_card& x) {
+  return f(caf::meta::type_name("hive_card"), x.hive_id, x.address);
+}
+
+/// What one cluster actor tells another: when it joins (`join_atom`, answered
+/// with the other's report), and when its status changes or its interval
+/// passes (`status_atom`). Carrying the sender's peers makes one reachable
+/// hive enough to find all the others.
+struct hive_report {
+  /// The sender's status; `state` is meaningless on the wire.
+  hive_status status;
+  /// The sender's own cluster address, as in `hive_card`.
+  std::string address;
+  /// The hives the sender knows, up or down, itself excluded.
+  std::vector<hive_card> peers;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, hive_report& x) {
+  return f(caf::meta::type_name("hive_report"), x.status, x.address, x.peers);
+}
+
+/// Whether `hive_id` can name a hive: 1 to 63 characters of `A-Z a-z 0-9 . _ -`
+/// (a host name's label fits, and so does anything that goes in a URL or a log
+/// line unquoted).
+inline bool is_valid_hive_id(std::string_view hive_id) {
+  if (hive_id.empty() || hive_id.size() > 63)
+    return false;
+  for (char c : hive_id)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.'
+          || c == '_' || c == '-'))
+      return false;
+  return true;
+}
+
+/// Whether an operation addressed to `hive_id` runs on the hive named `own`:
+/// its own name, `localhost` and an empty id do (rbee's conventions). Callers
+/// check this before asking the cluster actor (`lookup_atom`), which knows
+/// hives by name only.
+inline bool runs_here(std::string_view hive_id, std::string_view own) {
+  return hive_id.empty() || hive_id == "localhost" || hive_id == own;
+}
+
+} // namespace hive

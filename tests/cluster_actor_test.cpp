@@ -1,0 +1,261 @@
+// The cluster actor's bookkeeping on CAF's deterministic scheduler: who is up,
+// who is down, whose id is whose, what gossip adds. Other hives are stand-in
+// actors in the same system, so joins, pushes and down messages are the real
+// messages without the network (the multi-process tests cover the links).
+
+#include "tests/support/actor_fixture.hpp"
+
+#include "actors/catalog/catalog_actor.hpp"
+#include "actors/cluster/cluster_actor.hpp"
+#include "messages/errc.hpp"
+
+#include <caf/exit_reason.hpp>
+#include <caf/send.hpp>
+
+namespace hive::test {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// What a stand-in hive received.
+struct peer_log {
+  std::optional<hive_report> welcome;
+  caf::error refusal;
+  std::vector<hive_report> pushes;
+};
+
+class ClusterActorTest : public actor_fixture {
+protected:
+  ClusterActorTest() {
+    settings.status_interval = 100ms;
+    settings.push_every = 1000; // pushes in these tests come from changes only
+  }
+
+  caf::actor spawn_cluster(caf::actor catalog = {}) {
+    return spawn(cluster_actor, settings, std::string{"hive-a"}, std::move(catalog),
+                 std::make_shared<job_board>(), caf::io::middleman_actor{});
+  }
+
+  static hive_report report_of(const std::string& id, std::vector<hive_card> peers = {}) {
+    hive_report r;
+    r.status.hive_id = id;
+    r.status.api_url = "http://127.0.0.1:1";
+    r.address = "127.0.0.1:2";
+    r.peers = std::move(peers);
+    return r;
+  }
+
+  /// A stand-in for another hive's cluster actor that joins `cluster` with
+  /// `report` and then records the statuses pushed to it.
+  std::pair<caf::actor, std::shared_ptr<peer_log>> join(const caf::actor& cluster,
+                                                        hive_report report) {
+    auto log = std::make_shared<peer_log>();
+    auto peer = spawn([cluster, report, log](caf::event_based_actor* self) -> caf::behavior {
+      self->request(cluster, caf::infinite, join_atom_v, report)
+          .then([log](hive_report& theirs) { log->welcome = std::move(theirs); },
+                [log](caf::error& err) { log->refusal = std::move(err); });
+      return {[log](status_atom, hive_report& r) { log->pushes.push_back(std::move(r)); }};
+    });
+    sched.run();
+    return {peer, log};
+  }
+
+  std::vector<hive_status> list(const caf::actor& cluster) {
+    auto out = std::make_shared<std::vector<hive_status>>();
+    spawn([cluster, out](caf::event_based_actor* self) {
+      self->request(cluster, caf::infinite, list_atom_v)
+          .then([out](std::vector<hive_status>& hives) { *out = std::move(hives); });
+    });
+    sched.run();
+    return *out;
+  }
+
+  /// `lookup_atom`: the actor, or the error's code and HTTP status.
+  std::variant<caf::actor, error_view> lookup(const caf::actor& cluster, const std::string& id) {
+    auto out = std::make_shared<std::variant<caf::actor, error_view>>();
+    spawn([cluster, id, out](caf::event_based_actor* self) {
+      self->request(cluster, caf::infinite, lookup_atom_v, id)
+          .then([out](caf::actor& a) { *out = std::move(a); },
+                [out](caf::error& err) { *out = describe(err); });
+    });
+    sched.run();
+    return *out;
+  }
+
+  static model_record model_named(const std::string& id) {
+    model_record model;
+    model.id = id;
+    model.name = id;
+    model.vendor = "url";
+    model.source = "url:http://127.0.0.1:1/" + id;
+    return model;
+  }
+
+  static std::string state_of(const std::vector<hive_status>& hives, const std::string& id) {
+    for (const auto& h : hives)
+      if (h.hive_id == id)
+        return h.state == hive_state::up ? "up" : "down";
+    return "absent";
+  }
+
+  cluster_settings settings;
+};
+
+TEST_F(ClusterActorTest, ALoneHiveListsItselfUpWithItsModels) {
+  auto catalog = spawn(catalog_actor, temp_dir / "models");
+  caf::anon_send(catalog, caf::put_atom_v, model_named("tiny"));
+  auto cluster = spawn_cluster(catalog);
+  caf::anon_send(cluster, start_atom_v, std::string{"http://127.0.0.1:7835"}, std::string{});
+  sched.run();
+
+  auto hives = list(cluster);
+  ASSERT_EQ(hives.size(), 1u);
+  EXPECT_EQ(hives[0].hive_id, "hive-a");
+  EXPECT_EQ(hives[0].state, hive_state::up);
+  EXPECT_EQ(hives[0].api_url, "http://127.0.0.1:7835");
+  EXPECT_EQ(hives[0].models, std::vector<std::string>{"tiny"});
+  EXPECT_EQ(hives[0].jobs_running, 0u);
+  EXPECT_GT(hives[0].last_seen_ms, 0);
+  auto self = lookup(cluster, "hive-a");
+  ASSERT_TRUE(std::holds_alternative<caf::actor>(self));
+  EXPECT_EQ(std::get<caf::actor>(self), cluster) << "the own id is this cluster actor";
+}
+
+TEST_F(ClusterActorTest, AJoiningHiveIsUpAndItsDownMessageMarksItDownAtOnce) {
+  auto cluster = spawn_cluster();
+  auto [peer, log] = join(cluster, report_of("hive-b"));
+  ASSERT_TRUE(log->welcome) << caf::to_string(log->refusal);
+  EXPECT_EQ(log->welcome->status.hive_id, "hive-a");
+
+  auto hives = list(cluster);
+  ASSERT_EQ(hives.size(), 2u);
+  EXPECT_EQ(hives[0].hive_id, "hive-a") << "the own hive comes first";
+  EXPECT_EQ(hives[1].hive_id, "hive-b");
+  EXPECT_EQ(hives[1].state, hive_state::up);
+  EXPECT_EQ(hives[1].api_url, "http://127.0.0.1:1");
+  EXPECT_GT(hives[1].last_seen_ms, 0);
+  auto found = lookup(cluster, "hive-b");
+  ASSERT_TRUE(std::holds_alternative<caf::actor>(found));
+  EXPECT_EQ(std::get<caf::actor>(found), peer);
+
+  caf::anon_send_exit(peer, caf::exit_reason::kill);
+  sched.run(); // no time passes: the down message alone does it
+  EXPECT_EQ(state_of(list(cluster), "hive-b"), "down");
+  auto gone = lookup(cluster, "hive-b");
+  ASSERT_TRUE(std::holds_alternative<error_view>(gone));
+  EXPECT_EQ(std::get<error_view>(gone).code, "hive_unavailable");
+  EXPECT_EQ(std::get<error_view>(gone).http_status, 503u);
+}
+
+TEST_F(ClusterActorTest, AnIdTakenByALiveHiveIsRefusedUntilThatHiveIsDown) {
+  auto cluster = spawn_cluster();
+  auto [first, first_log] = join(cluster, report_of("hive-b"));
+  ASSERT_TRUE(first_log->welcome);
+
+  auto [second, second_log] = join(cluster, report_of("hive-b"));
+  EXPECT_FALSE(second_log->welcome);
+  EXPECT_NE(describe(second_log->refusal).message.find("hive id 'hive-b' is taken"),
+            std::string::npos)
+      << describe(second_log->refusal).message;
+  EXPECT_EQ(std::get<caf::actor>(lookup(cluster, "hive-b")), first);
+
+  caf::anon_send_exit(first, caf::exit_reason::kill);
+  sched.run();
+  auto [restarted, restarted_log] = join(cluster, report_of("hive-b"));
+  EXPECT_TRUE(restarted_log->welcome) << "a hive that comes back takes its name again";
+  EXPECT_EQ(state_of(list(cluster), "hive-b"), "up");
+  EXPECT_EQ(std::get<caf::actor>(lookup(cluster, "hive-b")), restarted);
+}
+
+TEST_F(ClusterActorTest, AHiveUnderThisHivesOwnIdIsRefused) {
+  auto cluster = spawn_cluster();
+  auto [peer, log] = join(cluster, report_of("hive-a"));
+  EXPECT_FALSE(log->welcome);
+  EXPECT_NE(describe(log->refusal).message.find("this hive's own"), std::string::npos);
+  EXPECT_EQ(list(cluster).size(), 1u);
+}
+
+TEST_F(ClusterActorTest, AReportBeyondTheBoundsIsRefused) {
+  auto cluster = spawn_cluster();
+  auto [peer, log] = join(cluster, report_of("no spaces allowed"));
+  EXPECT_FALSE(log->welcome);
+  std::vector<hive_card> many(cluster_members::max_hives + 1, hive_card{"x", "127.0.0.1:1"});
+  auto [crowd, crowd_log] = join(cluster, report_of("hive-c", many));
+  EXPECT_FALSE(crowd_log->welcome);
+  EXPECT_EQ(list(cluster).size(), 1u);
+}
+
+TEST_F(ClusterActorTest, GossipAddsHivesNotReachedYetAsDown) {
+  auto cluster = spawn_cluster();
+  auto [peer, log] =
+      join(cluster, report_of("hive-b", {{"hive-c", "127.0.0.1:3"}, {"hive-a", "127.0.0.1:4"}}));
+  ASSERT_TRUE(log->welcome);
+  auto hives = list(cluster);
+  ASSERT_EQ(hives.size(), 3u) << "the card naming hive-a itself is skipped";
+  EXPECT_EQ(state_of(hives, "hive-c"), "down");
+  auto c = lookup(cluster, "hive-c");
+  ASSERT_TRUE(std::holds_alternative<error_view>(c));
+  EXPECT_EQ(std::get<error_view>(c).code, "hive_unavailable");
+  EXPECT_NE(std::get<error_view>(c).message.find("not been reached yet"), std::string::npos);
+
+  auto unknown = lookup(cluster, "hive-z");
+  ASSERT_TRUE(std::holds_alternative<error_view>(unknown));
+  EXPECT_EQ(std::get<error_view>(unknown).code, "unknown_hive");
+  EXPECT_EQ(std::get<error_view>(unknown).http_status, 404u);
+  EXPECT_NE(std::get<error_view>(unknown).message.find("hive-a, hive-b, hive-c"), std::string::npos)
+      << "the message lists the hives there are";
+
+  // What this hive tells a newcomer names what it knows.
+  ASSERT_EQ(log->welcome->peers.size(), 2u);
+  EXPECT_EQ(log->welcome->peers[1].hive_id, "hive-c");
+  EXPECT_EQ(log->welcome->peers[1].address, "127.0.0.1:3");
+}
+
+TEST_F(ClusterActorTest, ANewHiveIsNewsForTheOthersAtOnce) {
+  auto cluster = spawn_cluster();
+  auto [b, b_log] = join(cluster, report_of("hive-b"));
+  auto [c, c_log] = join(cluster, report_of("hive-c"));
+  ASSERT_FALSE(b_log->pushes.empty());
+  const auto& peers = b_log->pushes.back().peers;
+  ASSERT_EQ(peers.size(), 2u) << "no interval passed, yet hive-b hears of hive-c";
+  EXPECT_EQ(peers[1].hive_id, "hive-c");
+}
+
+TEST_F(ClusterActorTest, AStatusCountsFromItsHiveOnlyAndItsChangesArePushed) {
+  auto catalog = spawn(catalog_actor, temp_dir / "models");
+  auto cluster = spawn_cluster(catalog);
+  caf::anon_send(cluster, start_atom_v, std::string{"http://127.0.0.1:7835"}, std::string{});
+  sched.run();
+  auto [peer, log] = join(cluster, report_of("hive-b"));
+
+  auto update = report_of("hive-b");
+  update.status.models = {"llama"};
+  update.status.jobs_running = 2;
+  caf::send_as(peer, cluster, status_atom_v, update);
+  auto impostor = spawn([](caf::event_based_actor*) -> caf::behavior { return {[](int) {}}; });
+  auto forged = report_of("hive-b");
+  forged.status.models = {"forged"};
+  caf::send_as(impostor, cluster, status_atom_v, forged);
+  sched.run();
+  auto hives = list(cluster);
+  ASSERT_EQ(hives.size(), 2u);
+  EXPECT_EQ(hives[1].models, std::vector<std::string>{"llama"});
+  EXPECT_EQ(hives[1].jobs_running, 2u);
+
+  // A new model here is news for hive-b at the next status interval.
+  log->pushes.clear(); // what hive-b heard of its own arrival
+  caf::anon_send(catalog, caf::put_atom_v, model_named("fresh"));
+  sched.run();
+  EXPECT_TRUE(log->pushes.empty());
+  sched.advance_time(settings.status_interval);
+  sched.run();
+  ASSERT_EQ(log->pushes.size(), 1u);
+  EXPECT_EQ(log->pushes[0].status.hive_id, "hive-a");
+  EXPECT_EQ(log->pushes[0].status.models, std::vector<std::string>{"fresh"});
+  sched.advance_time(settings.status_interval);
+  sched.run();
+  EXPECT_EQ(log->pushes.size(), 1u) << "nothing changed: nothing pushed";
+}
+
+} // namespace
+} // namespace hive::test
