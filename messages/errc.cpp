@@ -121,6 +121,10 @@ std::string_view code_of(api_errc x) {
       return "model_exists";
     case api_errc::model_in_use:
       return "model_in_use";
+    case api_errc::blob_not_found:
+      return "blob_not_found";
+    case api_errc::range_not_satisfiable:
+      return "range_not_satisfiable";
   }
   return "internal";
 }
@@ -130,7 +134,10 @@ unsigned http_status_of(api_errc x) {
     case api_errc::payload_too_large:
       return 413;
     case api_errc::not_found:
+    case api_errc::blob_not_found:
       return 404;
+    case api_errc::range_not_satisfiable:
+      return 416;
     case api_errc::method_not_allowed:
       return 405;
     case api_errc::job_finished:

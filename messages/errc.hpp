@@ -103,6 +103,10 @@ enum class api_errc : std::uint8_t {
   model_exists = 19,
   /// A live job uses the model (409).
   model_in_use = 20,
+  /// No complete blob and no transfer under way with that sha256 (404).
+  blob_not_found = 21,
+  /// A `Range` that starts past the end of the blob (416).
+  range_not_satisfiable = 22,
 };
 
 std::string_view code_of(download_errc x);
