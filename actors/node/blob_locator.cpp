@@ -23,19 +23,19 @@ bool below(const fs::path& path, const fs::path& root) {
 
 blob_locator::blob_locator(fs::path models_dir, std::vector<fs::path> stores,
                            std::shared_ptr<transfer_board> transfers)
-  : models_dir_(std::move(models_dir)), transfers_(std::move(transfers)) {
-  for (const auto& store : stores) {
-    std::error_code ec;
-    auto real = fs::canonical(store, ec);
-    if (!ec)
-      stores_.push_back(std::move(real));
-  }
+  : models_dir_(std::move(models_dir)), stores_(std::move(stores)),
+    transfers_(std::move(transfers)) {
 }
 
+// Each time: a store may not exist yet when the daemon starts (a Hugging
+// Face cache of its own, made by the first Hub download).
 bool blob_locator::inside_stores(const fs::path& real) const {
-  for (const auto& store : stores_)
-    if (below(real, store))
+  for (const auto& store : stores_) {
+    std::error_code ec;
+    auto real_store = fs::canonical(store, ec);
+    if (!ec && below(real, real_store))
       return true;
+  }
   return false;
 }
 

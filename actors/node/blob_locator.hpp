@@ -44,11 +44,11 @@ public:
 private:
   std::optional<net::blob_file> open_whole(std::string_view sha256) const;
   std::optional<net::blob_file> open_landing(std::string_view sha256) const;
-  /// Whether `path`, every link resolved, lies inside one of the stores.
+  /// Whether `real` (a path with every link resolved) lies inside one of
+  /// the stores (their links resolved too).
   bool inside_stores(const std::filesystem::path& real) const;
 
   std::filesystem::path models_dir_;
-  /// Real paths (links resolved) of the stores that exist.
   std::vector<std::filesystem::path> stores_;
   std::shared_ptr<transfer_board> transfers_;
 };
