@@ -125,6 +125,10 @@ std::string_view code_of(api_errc x) {
       return "unknown_hive";
     case api_errc::hive_unavailable:
       return "hive_unavailable";
+    case api_errc::blob_not_found:
+      return "blob_not_found";
+    case api_errc::range_not_satisfiable:
+      return "range_not_satisfiable";
   }
   return "internal";
 }
@@ -135,7 +139,10 @@ unsigned http_status_of(api_errc x) {
       return 413;
     case api_errc::not_found:
     case api_errc::unknown_hive:
+    case api_errc::blob_not_found:
       return 404;
+    case api_errc::range_not_satisfiable:
+      return 416;
     case api_errc::method_not_allowed:
       return 405;
     case api_errc::job_finished:

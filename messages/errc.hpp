@@ -107,6 +107,10 @@ enum class api_errc : std::uint8_t {
   unknown_hive = 21,
   /// The hive is known but down: its link is gone (503).
   hive_unavailable = 22,
+  /// No complete blob and no transfer under way with that sha256 (404).
+  blob_not_found = 23,
+  /// A `Range` that starts past the end of the blob (416).
+  range_not_satisfiable = 24,
 };
 
 std::string_view code_of(download_errc x);

@@ -3,6 +3,7 @@
 // The project's one type-ID block: every message type and atom lives here and
 // is registered once with `cfg.add_message_types<caf::id_block::hive>()`.
 
+#include "messages/blob_messages.hpp"
 #include "messages/catalog_messages.hpp"
 #include "messages/cluster_messages.hpp"
 #include "messages/job_messages.hpp"
@@ -38,6 +39,7 @@ CAF_ADD_TYPE_ID(hive, (std::vector<hive::blob_source>))
 CAF_ADD_TYPE_ID(hive, (hive::hive_status))
 CAF_ADD_TYPE_ID(hive, (std::vector<hive::hive_status>))
 CAF_ADD_TYPE_ID(hive, (hive::hive_report))
+CAF_ADD_TYPE_ID(hive, (hive::blob_presence))
 
 CAF_ADD_ATOM(hive, hive, start_atom, "start")
 CAF_ADD_ATOM(hive, hive, cancel_atom, "cancel")

@@ -14,6 +14,10 @@ struct access_policy {
   std::vector<std::string> allowed_hosts;
   /// When not empty, every `/v1/` request needs `Authorization: Bearer` with it.
   std::string api_token;
+  /// When not empty, other hives may fetch blobs (`/v1/blobs/...`) with
+  /// `Authorization: Bearer` and it (`--cluster-secret-file`); such requests
+  /// need it instead of the API token. Empty: blobs are not served.
+  std::string cluster_secret = {};
 };
 
 } // namespace hive::net

@@ -57,6 +57,7 @@ public:
     view_.origin = std::string{req[http::field::origin]};
     view_.content_type = std::string{req[http::field::content_type]};
     view_.authorization = std::string{req[http::field::authorization]};
+    view_.range = std::string{req[http::field::range]};
   }
 
   ~beast_exchange() override {
@@ -101,16 +102,8 @@ public:
 
   asio::awaitable<bool> begin_stream(std::string_view content_type) override {
     keep_alive_ = false; // a stream owns its connection until it ends
-    if (counts_.streams.fetch_add(1) >= limits_.max_streams) {
-      counts_.streams.fetch_sub(1);
-      co_await reply(http_status_of(api_errc::too_many_connections),
-                     error_json(code_of(api_errc::too_many_connections),
-                                "the server holds its maximum of "
-                                    + std::to_string(limits_.max_streams)
-                                    + " streams; try again later"));
+    if (!co_await take_stream_place())
       co_return false;
-    }
-    holds_stream_ = true;
     http::response<http::empty_body> res{http::status::ok, version_};
     res.set(http::field::server, "rbee-hive-provisioner");
     res.set(http::field::content_type, content_type);
@@ -134,11 +127,59 @@ public:
     co_await asio::async_write(stream_, http::make_chunk_last(), use_tuple);
   }
 
+  asio::awaitable<bool> begin_body(unsigned status, std::uint64_t length,
+                                   std::string_view content_type,
+                                   std::span<const http_header> headers) override {
+    if (!co_await take_stream_place())
+      co_return false;
+    http::response<http::empty_body> res{static_cast<http::status>(status), version_};
+    res.set(http::field::server, "rbee-hive-provisioner");
+    res.set(http::field::content_type, content_type);
+    for (const auto& h : headers)
+      res.set(h.name, h.value);
+    res.content_length(length);
+    res.keep_alive(keep_alive_);
+    http::response_serializer<http::empty_body> sr{res};
+    stream_.expires_after(limits_.write_timeout);
+    auto [ec, n] = co_await http::async_write_header(stream_, sr, use_tuple);
+    if (ec)
+      keep_alive_ = false;
+    else if (!head_only_)
+      body_left_ = length;
+    co_return !ec && !head_only_;
+  }
+
+  asio::awaitable<bool> write_body(std::span<const char> bytes) override {
+    stream_.expires_after(limits_.write_timeout);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(bytes), use_tuple);
+    body_left_ -= std::min<std::uint64_t>(n, body_left_);
+    if (ec)
+      keep_alive_ = false;
+    co_return !ec;
+  }
+
+  /// A body sent short leaves the connection unusable: the client would read
+  /// the next answer as the rest of this one.
   bool keep_alive() const {
-    return keep_alive_;
+    return keep_alive_ && body_left_ == 0;
   }
 
 private:
+  /// Takes one of the places for long answers, or answers 503 and says no.
+  asio::awaitable<bool> take_stream_place() {
+    if (counts_.streams.fetch_add(1) >= limits_.max_streams) {
+      counts_.streams.fetch_sub(1);
+      co_await reply(http_status_of(api_errc::too_many_connections),
+                     error_json(code_of(api_errc::too_many_connections),
+                                "the server holds its maximum of "
+                                    + std::to_string(limits_.max_streams)
+                                    + " streams; try again later"));
+      co_return false;
+    }
+    holds_stream_ = true;
+    co_return true;
+  }
+
   beast::tcp_stream& stream_;
   const server_limits& limits_;
   connection_counts& counts_;
@@ -146,6 +187,8 @@ private:
   unsigned version_;
   bool head_only_;
   bool holds_stream_ = false;
+  /// Bytes of a `begin_body` answer not yet sent.
+  std::uint64_t body_left_ = 0;
   http_request_view view_;
 };
 

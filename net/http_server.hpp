@@ -30,6 +30,8 @@ struct http_request_view {
   std::string origin;
   std::string content_type;
   std::string authorization;
+  /// `Range`, for the routes that serve bytes (net/api/blobs_api.hpp).
+  std::string range;
 };
 
 /// A response header beyond those the server always sets.
@@ -59,6 +61,19 @@ public:
   /// Sends one chunk (flushed at once); false when the client is gone.
   virtual boost::asio::awaitable<bool> stream_chunk(std::string text) = 0;
   virtual boost::asio::awaitable<void> end_stream() = 0;
+  /// Starts a response whose body of `length` bytes follows through
+  /// `write_body` (a file served in bounded buffers). It holds a stream's
+  /// place, as a long answer must not crowd out short requests. false when
+  /// the client is gone, the request was a HEAD (the header announced the
+  /// length), or the server holds as many streams as it may (the client then
+  /// got a 503 `too_many_connections`).
+  virtual boost::asio::awaitable<bool> begin_body(unsigned status, std::uint64_t length,
+                                                  std::string_view content_type,
+                                                  std::span<const http_header> headers) = 0;
+  /// Sends the next bytes of that body; false when the client is gone. A body
+  /// that ends short of its length closes the connection, so that the client
+  /// sees it short rather than waiting for the rest.
+  virtual boost::asio::awaitable<bool> write_body(std::span<const char> bytes) = 0;
 };
 
 using http_handler = std::function<boost::asio::awaitable<void>(http_exchange&)>;

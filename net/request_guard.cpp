@@ -93,16 +93,6 @@ bool is_json(std::string_view content_type) {
   return lower(media) == "application/json";
 }
 
-/// Compares in time that depends only on the lengths, so that the answer
-/// time does not tell how much of a guessed token was right.
-bool token_matches(std::string_view authorization, const std::string& token) {
-  constexpr std::string_view scheme = "Bearer ";
-  if (authorization.size() != scheme.size() + token.size()
-      || lower(authorization.substr(0, scheme.size())) != "bearer ")
-    return false;
-  return CRYPTO_memcmp(authorization.data() + scheme.size(), token.data(), token.size()) == 0;
-}
-
 /// What stays open with a token: `/health` and the page's own files, which
 /// hold no data. Everything else needs it, whatever the router would make of
 /// the path (`//v1/jobs` reaches the API too).
@@ -113,6 +103,22 @@ bool is_open_path(const http_request_view& req) {
 
 } // namespace
 
+// The answer time must not tell how much of a guessed token was right.
+bool bearer_matches(std::string_view authorization, std::string_view token) {
+  constexpr std::string_view scheme = "Bearer ";
+  if (authorization.size() != scheme.size() + token.size()
+      || lower(authorization.substr(0, scheme.size())) != "bearer ")
+    return false;
+  return CRYPTO_memcmp(authorization.data() + scheme.size(), token.data(), token.size()) == 0;
+}
+
+// Only the exact prefix: a path the router would also take for a blob
+// (`//v1/blobs/...`) then needs the API token as well as the cluster token
+// its route asks for, never neither.
+bool is_blob_path(std::string_view path) {
+  return path.starts_with("/v1/blobs/");
+}
+
 std::optional<refusal> check_request(const http_request_view& req, const access_policy& policy,
                                      std::string_view listen_host) {
   if (!host_allowed(req.host, policy, listen_host))
@@ -120,8 +126,9 @@ std::optional<refusal> check_request(const http_request_view& req, const access_
                    "Host '" + req.host
                        + "' is not served here; start provisiond with --allowed-host NAME to "
                          "answer that name"};
-  if (!policy.api_token.empty() && !is_open_path(req)
-      && !token_matches(req.authorization, policy.api_token))
+  bool cluster_request = !policy.cluster_secret.empty() && is_blob_path(req.path);
+  if (!policy.api_token.empty() && !is_open_path(req) && !cluster_request
+      && !bearer_matches(req.authorization, policy.api_token))
     return refusal{api_errc::unauthorized,
                    req.authorization.empty()
                        ? "this API needs Authorization: Bearer <token> (see --api-token-file)"

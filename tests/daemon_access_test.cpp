@@ -71,6 +71,31 @@ TEST_F(DaemonAccessTest, ATokenFileOthersCanReadStopsStartUp) {
   EXPECT_NE(out.find("chmod 600"), std::string::npos) << out;
 }
 
+TEST_F(DaemonAccessTest, TheClusterSecretFileGuardsBlobs) {
+  auto readable = write_token("cluster-secret-0123", fs::perms::owner_read | fs::perms::owner_write
+                                                         | fs::perms::others_read);
+  auto [code, out] =
+      run(std::string{PROVISIOND_PATH} + " --cluster-secret-file " + readable.string() + " --help");
+  EXPECT_EQ(code, 2) << out;
+  EXPECT_NE(out.find("--cluster-secret-file"), std::string::npos) << out;
+  EXPECT_NE(out.find("chmod 600"), std::string::npos) << out;
+
+  auto token = write_token("cluster-secret-0123", fs::perms::owner_read | fs::perms::owner_write);
+  daemon_process daemon{
+      {"--models-dir", (dir / "models").string(), "--cluster-secret-file", token.string()}};
+  auto blob = [&](const std::string& authorization) {
+    return raw_exchange(daemon.port(), "GET /v1/blobs/sha256/" + std::string(64, 'a')
+                                           + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: "
+                                             "close\r\n"
+                                           + authorization + "\r\n");
+  };
+  auto known_hive = blob("Authorization: Bearer cluster-secret-0123\r\n");
+  EXPECT_TRUE(known_hive.starts_with("HTTP/1.1 404")) << known_hive;
+  EXPECT_NE(known_hive.find("blob_not_found"), std::string::npos) << known_hive;
+  auto stranger = blob("");
+  EXPECT_TRUE(stranger.starts_with("HTTP/1.1 401")) << stranger;
+}
+
 TEST_F(DaemonAccessTest, ListeningBeyondLoopbackWithoutATokenWarns) {
   auto token = write_token("0123456789abcdef", fs::perms::owner_read | fs::perms::owner_write);
   // Long enough for a sanitized build on a busy machine to reach its listening line.

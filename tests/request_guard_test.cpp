@@ -120,3 +120,21 @@ TEST(RequestGuardTest, TheTokenGuardsTheApiButNotHealthNorThePage) {
   rebound.authorization = "Bearer s3cret-token";
   EXPECT_EQ(verdict(rebound, policy), api_errc::forbidden_host);
 }
+
+TEST(RequestGuardTest, BlobRequestsAreLeftToTheirRouteWhichWantsTheClusterToken) {
+  access_policy policy{{}, "api-token", "cluster-token"};
+  auto blob = request("GET", "/v1/blobs/sha256/abc", "localhost");
+  EXPECT_EQ(verdict(blob, policy), std::nullopt);
+  // Only the exact prefix: another spelling the router also takes for a blob
+  // needs the API token besides the cluster token.
+  EXPECT_EQ(verdict(request("GET", "//v1/blobs/sha256/abc", "localhost"), policy),
+            api_errc::unauthorized);
+  // Without a cluster secret the route is off, and the API token rules.
+  access_policy api_only{{}, "api-token", ""};
+  EXPECT_EQ(verdict(blob, api_only), api_errc::unauthorized);
+  // The host rules come first.
+  EXPECT_EQ(verdict(request("GET", "/v1/blobs/sha256/abc", "evil.example"), policy),
+            api_errc::forbidden_host);
+  EXPECT_TRUE(bearer_matches("Bearer cluster-token", "cluster-token"));
+  EXPECT_FALSE(bearer_matches("Bearer cluster-tokeN", "cluster-token"));
+}

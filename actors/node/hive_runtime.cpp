@@ -4,8 +4,11 @@
 
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/cluster/cluster_actor.hpp"
+#include "actors/node/blob_locator.hpp"
 #include "actors/jobs/job_router_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
+#include "actors/vendors/hf/hf_vendor.hpp"
+#include "actors/vendors/ollama/ollama_vendor.hpp"
 #include "actors/vendors/transfer_board.hpp"
 #include "actors/vendors/vendor_registry.hpp"
 #include "messages/type_ids.hpp"
@@ -79,6 +82,18 @@ void configure_cluster_links(caf::actor_system_config& cfg, const cluster_settin
   cfg.openssl_certificate = cluster.cert;
   cfg.openssl_key = cluster.key;
   cfg.openssl_cafile = cluster.ca;
+
+/// What other hives may fetch: whole blobs and transfers under way in the
+/// daemon's own stores, with the cluster token.
+net::blob_service blob_service_of(const runtime_settings& s,
+                                  std::shared_ptr<const blob_locator> locator) {
+  net::blob_service out;
+  out.secret = s.access.cluster_secret;
+  out.find = [locator = std::move(locator)](std::string_view sha256) {
+    return locator->open(sha256);
+  };
+  out.stall_timeout = s.jobs.stall_timeout;
+  return out;
 }
 
 } // namespace
@@ -101,6 +116,12 @@ struct hive_runtime::impl {
     settings.jobs.connections = &connections;
     settings.jobs.space = &space;
     settings.jobs.transfers = std::make_shared<transfer_board>();
+    blobs = std::make_shared<blob_locator>(
+        settings.jobs.models_dir,
+        std::vector<std::filesystem::path>{settings.jobs.models_dir,
+                                           settings.jobs.vendors.of<hf_settings>().cache,
+                                           settings.jobs.vendors.of<ollama_settings>().models},
+        settings.jobs.transfers);
     auto registry_stats = std::make_shared<actor_stats>();
     registry = system->spawn(observed(registry_actor, registry_stats), settings.jobs.hive_id);
     announce(registry, registry, actor_info{"actor_registry", "", 0, registry_stats});
@@ -113,6 +134,7 @@ struct hive_runtime::impl {
                               settings.cluster, settings.jobs.hive_id, catalog, board, dialer());
     net::jobs_api_context api{system.get(), router, catalog, registry, board, cluster,
                               settings.jobs.hive_id};
+    api.blobs = blob_service_of(settings, blobs);
     auto limits = net::server_limits::for_connections(
         settings.max_connections ? settings.max_connections
                                  : net::default_max_connections(net::fd_limit()));
@@ -227,6 +249,8 @@ struct hive_runtime::impl {
   net::connection_pool connections;
   std::vector<std::thread> threads;
   std::shared_ptr<job_board> board = std::make_shared<job_board>();
+  /// The blobs this hive holds or fetches, for other hives (HTTP and cluster).
+  std::shared_ptr<const blob_locator> blobs;
   caf::actor registry;
   caf::actor catalog;
   caf::actor router;
@@ -246,6 +270,10 @@ std::uint16_t hive_runtime::port() const {
 
 std::string hive_runtime::base_url() const {
   return "http://" + impl_->settings.listen_host + ":" + std::to_string(port());
+}
+
+std::shared_ptr<const blob_locator> hive_runtime::blobs() const {
+  return impl_->blobs;
 }
 
 } // namespace hive

@@ -12,12 +12,16 @@
 
 namespace hive {
 
+class blob_locator;
+
 /// Settings of a whole provisioner node.
 struct runtime_settings {
   std::string listen_host = "127.0.0.1";
   /// 0 picks a free port (tests).
   std::uint16_t listen_port = 7835;
-  /// Host names and API token beyond loopback (`--allowed-host`, `--api-token-file`).
+  /// Host names and API token beyond loopback (`--allowed-host`,
+  /// `--api-token-file`), and the cluster token blobs are served with
+  /// (`--cluster-secret-file`).
   net::access_policy access;
   /// Connections the API holds at once; 0 derives it from the open-files limit.
   std::size_t max_connections = 0;
@@ -46,6 +50,8 @@ public:
   std::uint16_t port() const;
   /// `http://host:port`.
   std::string base_url() const;
+  /// The blobs this node holds or fetches (what other hives may ask of it).
+  std::shared_ptr<const blob_locator> blobs() const;
 
 private:
   struct impl;

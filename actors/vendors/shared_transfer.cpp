@@ -44,6 +44,18 @@ bool shared_transfer::attended() const {
   return !followers_.empty();
 }
 
+std::uint64_t shared_transfer::size() const {
+  if (task_.size > 0)
+    return task_.size;
+  std::lock_guard lock{mutex_};
+  return progress_.responded ? progress_.total : 0;
+}
+
+bool shared_transfer::may_land() const {
+  std::lock_guard lock{mutex_};
+  return !stopping_ && !(progress_.result && !progress_.result->ok) && !(landed_ && *landed_);
+}
+
 bool shared_transfer::leave(const caf::actor_addr& worker, bool await_stop) {
   std::function<void()> stop;
   bool wait = false;

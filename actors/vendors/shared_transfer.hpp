@@ -58,6 +58,20 @@ public:
   /// Whether any worker is attached.
   bool attended() const;
 
+  /// What the work fetches (fixed for its life).
+  const file_task& task() const {
+    return task_;
+  }
+
+  /// The file's size: as the task announced it, else as the source's answer
+  /// says (0 until it has answered, or when it does not say).
+  std::uint64_t size() const;
+
+  /// Whether the work may still bring the file into place: not stopped, not
+  /// failed, and not failed to land. Readers of the partial file (blobs served
+  /// to other hives while they land) wait on it.
+  bool may_land() const;
+
   /// Detaches `worker`. When others remain, the work goes on for them. When
   /// it was the last one, a running work stops and nobody may attach any
   /// more; with `await_stop` the worker stays attached to receive the

@@ -29,4 +29,13 @@ bool transfer_board::in_use(const std::string& part_path) const {
   return transfer && transfer->attended();
 }
 
+std::shared_ptr<shared_transfer> transfer_board::find_content(std::string_view sha256) const {
+  std::lock_guard lock{mutex_};
+  for (const auto& [part, weak] : transfers_)
+    if (auto transfer = weak.lock())
+      if (transfer->task().sha256 == sha256 && transfer->size() > 0 && transfer->may_land())
+        return transfer;
+  return nullptr;
+}
+
 } // namespace hive

@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 
 namespace hive {
 
@@ -39,6 +40,11 @@ public:
   /// Whether a worker still follows the transfer of `part_path`: a job that
   /// leaves it must not remove the partial file then.
   bool in_use(const std::string& part_path) const;
+
+  /// A transfer under way of the content `sha256` (a task with that digest
+  /// whose size is known), if any: what other hives may be served while it
+  /// lands.
+  std::shared_ptr<shared_transfer> find_content(std::string_view sha256) const;
 
 private:
   mutable std::mutex mutex_;

@@ -162,6 +162,8 @@ public:
                                               caf::delete_atom_v, id);
       co_return co_await wrong_method(ex);
     }
+    if (parts[1] == "blobs")
+      co_return co_await serve_blob(ex, ctx_.blobs, parts);
     if (is({"v1", "actors"}) && method_is("GET"))
       co_return co_await relay<std::vector<actor_row>>(ex, actors_json, ctx_.registry, list_atom_v);
     if (is({"v1", "cluster"}) && method_is("GET"))

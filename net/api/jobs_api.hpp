@@ -1,5 +1,6 @@
 #pragma once
 
+#include "net/api/blobs_api.hpp"
 #include "net/http_server.hpp"
 
 #include <caf/actor.hpp>
@@ -36,9 +37,12 @@ struct jobs_api_context {
   std::chrono::milliseconds cancel_timeout{std::chrono::seconds{30}};
   /// Interval of SSE keep-alive comments, which also detect gone clients.
   std::chrono::milliseconds keepalive_interval{std::chrono::seconds{15}};
+  /// `GET /v1/blobs/sha256/<hex>` for other hives; off without a secret.
+  blob_service blobs = {};
 };
 
-/// The `/v1/...` routes of the rbee hive jobs API and `/health`.
+/// The `/v1/...` routes of the rbee hive jobs API, the blobs other hives
+/// fetch, and `/health`.
 http_handler make_jobs_api(jobs_api_context ctx);
 
 } // namespace hive::net

@@ -35,6 +35,14 @@ std::string held_connection::read_to_end() {
 
 held_connection open_get(asio::io_context& ioc, std::uint16_t port, const std::string& target,
                          std::chrono::milliseconds timeout, int receive_buffer) {
+  return open_request(ioc, port,
+                      "GET " + target
+                          + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n",
+                      timeout, receive_buffer);
+}
+
+held_connection open_request(asio::io_context& ioc, std::uint16_t port, const std::string& request,
+                             std::chrono::milliseconds timeout, int receive_buffer) {
   held_connection c{tcp::socket{ioc}, {}, {}};
   boost::system::error_code ec;
   c.socket.open(tcp::v4(), ec);
@@ -43,8 +51,6 @@ held_connection open_get(asio::io_context& ioc, std::uint16_t port, const std::s
   c.socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
   if (ec)
     return c;
-  auto request =
-      "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
   asio::write(c.socket, asio::buffer(request), ec);
   std::string received;
   bool done = false;

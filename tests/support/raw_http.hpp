@@ -35,4 +35,10 @@ held_connection open_get(boost::asio::io_context& ioc, std::uint16_t port,
                          std::chrono::milliseconds timeout = std::chrono::seconds{5},
                          int receive_buffer = 0);
 
+/// The same with the whole request written by the caller (its method and headers).
+held_connection open_request(boost::asio::io_context& ioc, std::uint16_t port,
+                             const std::string& request,
+                             std::chrono::milliseconds timeout = std::chrono::seconds{5},
+                             int receive_buffer = 0);
+
 } // namespace hive::test

@@ -73,6 +73,12 @@ const option_spec options[] = {
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.access.api_token = read_secret(k, v);
      }},
+    {"cluster-secret-file", "FILE",
+     "serve blobs to other hives that send Authorization: Bearer with the token in FILE "
+     "(mode 600; the same file on every hive)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.access.cluster_secret = read_secret(k, v);
+     }},
     {"max-connections", "N",
      "API connections at once, an eighth kept for short requests (default 4096 or what the "
      "open-files limit allows)",

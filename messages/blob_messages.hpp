@@ -1,0 +1,38 @@
+#pragma once
+
+#include <caf/meta/type_name.hpp>
+
+#include <cstdint>
+
+namespace hive {
+
+/// What a hive has of a blob named by its sha256: the answer to the
+/// cluster's "do you hold or are you fetching it?" (actors/node/blob_locator.hpp).
+struct blob_presence {
+  /// Stable numbers: the answer crosses to other hives.
+  enum class holding : std::uint8_t {
+    /// Neither in the catalog nor under way.
+    none = 0,
+    /// A whole, verified file: every range can be served at once.
+    complete = 1,
+    /// A transfer is writing it: what has landed is served at once, the rest
+    /// as it lands.
+    fetching = 2,
+  };
+  holding state = holding::none;
+  /// The blob's size in bytes (for `fetching`, the size it will have).
+  std::uint64_t size = 0;
+  /// Bytes that can be served at once: all of them when `complete`, those
+  /// landed so far (in any order) when `fetching`.
+  std::uint64_t landed = 0;
+  /// For `fetching`: whether that transfer takes its bytes from the origin
+  /// (rather than from other hives).
+  bool from_origin = false;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, blob_presence& x) {
+  return f(caf::meta::type_name("blob_presence"), x.state, x.size, x.landed, x.from_origin);
+}
+
+} // namespace hive
