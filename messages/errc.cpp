@@ -121,6 +121,10 @@ std::string_view code_of(api_errc x) {
       return "model_exists";
     case api_errc::model_in_use:
       return "model_in_use";
+    case api_errc::unknown_hive:
+      return "unknown_hive";
+    case api_errc::hive_unavailable:
+      return "hive_unavailable";
   }
   return "internal";
 }
@@ -130,6 +134,7 @@ unsigned http_status_of(api_errc x) {
     case api_errc::payload_too_large:
       return 413;
     case api_errc::not_found:
+    case api_errc::unknown_hive:
       return 404;
     case api_errc::method_not_allowed:
       return 405;
@@ -149,6 +154,7 @@ unsigned http_status_of(api_errc x) {
     case api_errc::too_many_jobs:
       return 429;
     case api_errc::too_many_connections:
+    case api_errc::hive_unavailable:
       return 503;
     case api_errc::internal:
       return 500;

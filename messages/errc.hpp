@@ -103,6 +103,10 @@ enum class api_errc : std::uint8_t {
   model_exists = 19,
   /// A live job uses the model (409).
   model_in_use = 20,
+  /// `hive_id` names no hive of the cluster (404).
+  unknown_hive = 21,
+  /// The hive is known but down: its link is gone (503).
+  hive_unavailable = 22,
 };
 
 std::string_view code_of(download_errc x);

@@ -4,6 +4,8 @@
 // is registered once with `cfg.add_message_types<caf::id_block::hive>()`.
 
 #include "messages/catalog_messages.hpp"
+#include "messages/cluster_job_messages.hpp"
+#include "messages/cluster_messages.hpp"
 #include "messages/job_messages.hpp"
 #include "messages/registry_messages.hpp"
 #include "messages/transfer_messages.hpp"
@@ -32,6 +34,11 @@ CAF_ADD_TYPE_ID(hive, (hive::actor_row))
 CAF_ADD_TYPE_ID(hive, (std::vector<hive::actor_row>))
 CAF_ADD_TYPE_ID(hive, (hive::file_task))
 CAF_ADD_TYPE_ID(hive, (hive::job_files))
+CAF_ADD_TYPE_ID(hive, (hive::hive_status))
+CAF_ADD_TYPE_ID(hive, (std::vector<hive::hive_status>))
+CAF_ADD_TYPE_ID(hive, (hive::relayed_event))
+CAF_ADD_TYPE_ID(hive, (std::vector<hive::relayed_event>))
+CAF_ADD_TYPE_ID(hive, (hive::relayed_batch))
 
 CAF_ADD_ATOM(hive, hive, start_atom, "start")
 CAF_ADD_ATOM(hive, hive, cancel_atom, "cancel")
@@ -41,5 +48,9 @@ CAF_ADD_ATOM(hive, hive, list_atom, "list")
 CAF_ADD_ATOM(hive, hive, register_atom, "register")
 CAF_ADD_ATOM(hive, hive, model_op_atom, "model_op")
 CAF_ADD_ATOM(hive, hive, max_rate_atom, "max_rate")
+CAF_ADD_ATOM(hive, hive, lookup_atom, "lookup")
+CAF_ADD_ATOM(hive, hive, forward_atom, "forward")
+CAF_ADD_ATOM(hive, hive, wake_atom, "wake")
+CAF_ADD_ATOM(hive, hive, models_atom, "models")
 
 CAF_END_TYPE_ID_BLOCK(hive)

@@ -76,7 +76,8 @@ struct hive_runtime::impl {
                               settings.jobs.models_dir);
     router =
         spawn_announced(*system, registry, actor_info{"job_router", "", 0, {}}, job_router_actor,
-                        settings.jobs, board, catalog, registry, vendor_factory{spawn_vendor});
+                        settings.jobs, board, catalog, registry, caf::actor{},
+                        vendor_factory{spawn_vendor});
     net::jobs_api_context api{system.get(), router, catalog, registry, board};
     auto limits = net::server_limits::for_connections(
         settings.max_connections ? settings.max_connections

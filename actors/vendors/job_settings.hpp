@@ -28,6 +28,9 @@ class transfer_board;
 
 /// Node-wide settings every job inherits. Every timeout is injectable.
 struct job_settings {
+  /// This hive's name in its cluster (`--hive-id`), stamped on its jobs;
+  /// empty: the machine's host name.
+  std::string hive_id;
   /// Root of the catalog: one folder per model.
   std::filesystem::path models_dir;
   /// Running downloads at once; the rest wait in the queue.
@@ -53,6 +56,9 @@ struct job_settings {
   /// The node's cap on bytes per second (`--max-rate`; 0: none), one object
   /// shared by every job's transfers, so copies of these settings share it.
   std::shared_ptr<net::rate_limit> max_rate = std::make_shared<net::rate_limit>();
+  /// How long another hive may take to accept, cancel or list for a job
+  /// forwarded to it (each step; below the API's 10 s).
+  std::chrono::milliseconds forward_timeout{std::chrono::seconds{5}};
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
   /// Free space a job must leave on each file system it writes to; a job

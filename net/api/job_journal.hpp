@@ -26,6 +26,8 @@ struct journal_event {
 /// What `GET /v1/jobs/{id}` shows of a job.
 struct job_summary {
   std::string job_id;
+  /// The hive that runs the job (`--hive-id`).
+  std::string hive_id;
   std::string operation;
   std::string model;
   /// The reference's vendor prefix (`url`, `hf`, `gh`, ...); empty for catalog operations.

@@ -23,6 +23,7 @@ std::string_view state_name(job_phase state) {
 std::string job_json(const job_summary& job) {
   json_object obj;
   obj.field("job_id", job.job_id)
+      .field("hive_id", job.hive_id)
       .field("operation", job.operation)
       .field("model", job.model)
       .field("vendor", job.vendor)
