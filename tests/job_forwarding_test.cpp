@@ -1,4 +1,5 @@
 #include "tests/support/actor_fixture.hpp"
+#include "tests/support/cluster_stand_ins.hpp"
 
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/cluster/job_gateway_actor.hpp"
@@ -23,43 +24,9 @@ namespace fs = std::filesystem;
 // Two hives in one actor system: `gpu-1` asks, `gpu-2` runs. Each has its
 // own router, catalog, board and models folder; `gpu-2`'s gateway serves
 // `gpu-1`'s relays. The cluster actors are stand-ins that answer as the
-// membership's do: `gpu-1`'s looks hives up, `gpu-2`'s hands what comes from
-// other hives to its gateway (`delegate`), as the real one does.
+// membership's do.
 
 const std::string model_a = "url:http://127.0.0.1:1/a.gguf";
-
-caf::behavior remote_cluster(caf::event_based_actor* self, caf::actor gateway) {
-  return {
-      [self, gateway](forward_atom, download_spec& spec, caf::actor& relay) {
-        return self->delegate(gateway, forward_atom_v, std::move(spec), std::move(relay));
-      },
-      [self, gateway](models_atom) { return self->delegate(gateway, models_atom_v); },
-  };
-}
-
-/// `gpu-2` is up, `gpu-3` is known and down, any other name is unknown.
-caf::behavior local_cluster(caf::event_based_actor*, caf::actor gpu2) {
-  return {
-      [gpu2](lookup_atom, const std::string& hive_id) -> caf::result<caf::actor> {
-        if (hive_id == "gpu-2")
-          return gpu2;
-        if (hive_id == "gpu-3")
-          return make_error(api_errc::hive_unavailable, "hive gpu-3 is down");
-        return make_error(api_errc::unknown_hive, "no hive " + hive_id);
-      },
-      [](list_atom) {
-        auto status = [](std::string id, hive_state state) {
-          hive_status s;
-          s.hive_id = std::move(id);
-          s.state = state;
-          return s;
-        };
-        return std::vector<hive_status>{status("gpu-1", hive_state::up),
-                                        status("gpu-2", hive_state::up),
-                                        status("gpu-3", hive_state::down)};
-      },
-  };
-}
 
 class JobForwardingTest : public actor_fixture {
 protected:
@@ -79,13 +46,13 @@ protected:
                           caf::actor{}, caf::actor{}, scripted_vendors(script));
     gateway =
         spawn(job_gateway_actor, std::string{"gpu-2"}, remote.router, remote.catalog, remote.board);
-    remote_cluster_actor = spawn(remote_cluster, gateway);
+    remote_cluster_actor = spawn(remote_cluster_stand_in, gateway);
 
     local.settings.hive_id = "gpu-1";
     local.settings.models_dir = temp_dir / "gpu-1";
     fs::create_directories(local.settings.models_dir);
     local.catalog = spawn(catalog_actor, local.settings.models_dir);
-    cluster = spawn(local_cluster, remote_cluster_actor);
+    cluster = spawn(local_cluster_stand_in, remote_cluster_actor);
     local.router = spawn(job_router_actor, local.settings, local.board, local.catalog, caf::actor{},
                          cluster, scripted_vendors(local_script));
     sched.run();
@@ -247,6 +214,25 @@ TEST_F(JobForwardingTest, AHiveInNoClusterKnowsNoOtherHive) {
   EXPECT_EQ(local_script->vendors.size(), 1u);
 }
 
+TEST_F(JobForwardingTest, AClusterThatDoesNotAnswerMakesTheHiveUnavailable) {
+  // A cluster actor that takes the lookup and never answers it.
+  auto silent = spawn([](caf::event_based_actor* self) -> caf::behavior {
+    return {[self](lookup_atom, const std::string&) { return self->make_response_promise(); }};
+  });
+  auto router = spawn(job_router_actor, local.settings, local.board, local.catalog, caf::actor{},
+                      silent, scripted_vendors(local_script));
+  auto answer = ask(router, download_spec{model_a, "", "gpu-2", {}, {}, ""});
+  sched.run();
+  EXPECT_FALSE(answer->value || answer->error) << "waiting for the lookup";
+  sched.advance_time(local.settings.forward_timeout);
+  sched.run();
+  ASSERT_FALSE(answer->value);
+  EXPECT_EQ(answer->error, make_error(api_errc::hive_unavailable));
+  EXPECT_NE(describe(answer->error).message.find("hive gpu-2 did not answer"), std::string::npos)
+      << describe(answer->error).message;
+  EXPECT_TRUE(local.board->list().empty());
+}
+
 TEST_F(JobForwardingTest, TheRemoteHivesRefusalIsPassedOnAndLeavesNoJob) {
   auto refused = download_on("gpu-2", "magnet:abc");
   ASSERT_FALSE(refused->value);
@@ -304,6 +290,32 @@ TEST_F(JobForwardingTest, ModelListForEveryHiveNamesEachModelsHive) {
   EXPECT_EQ(found, (std::vector<std::pair<std::string, std::string>>{{"gpu-1", "here-model"},
                                                                      {"gpu-2", "there-model"}}))
       << "this hive first; gpu-3 is down and not asked";
+}
+
+TEST_F(JobForwardingTest, ModelListForEveryHiveNamesAHiveThatDidNotAnswer) {
+  catalog_entry(local, "here-model");
+  caf::anon_send_exit(remote_cluster_actor, caf::exit_reason::kill);
+  sched.run();
+  auto job = ask(local.router, model_op_atom_v, std::string{"model_list"}, std::string{},
+                 std::string{"*"});
+  sched.run();
+  ASSERT_TRUE(job->value) << caf::to_string(job->error);
+  auto journal = local.board->find(*job->value);
+  EXPECT_EQ(journal->summary().state, job_phase::completed) << "the hives that answered count";
+  std::string narration, data;
+  for (const auto& e : events_of(*journal)) {
+    if (e.name == "narration")
+      narration += e.data;
+    if (e.name == "data")
+      data += e.data;
+  }
+  EXPECT_NE(narration.find("the models of hive gpu-2 are not listed: hive_unavailable: hive "
+                           "gpu-2 did not answer"),
+            std::string::npos)
+      << narration;
+  EXPECT_NE(narration.find(R"("level":"warn")"), std::string::npos) << narration;
+  EXPECT_NE(data.find(R"("id":"here-model")"), std::string::npos) << data;
+  EXPECT_EQ(data.find("gpu-2"), std::string::npos) << data;
 }
 
 TEST_F(JobForwardingTest, ModelListOfAnUnknownHiveFailsNamingIt) {

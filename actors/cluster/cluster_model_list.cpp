@@ -1,5 +1,6 @@
 #include "actors/cluster/cluster_model_list.hpp"
 
+#include "actors/cluster/job_relay_actor.hpp"
 #include "messages/cluster_messages.hpp"
 #include "messages/type_ids.hpp"
 
@@ -48,7 +49,7 @@ void ask_hive(caf::event_based_actor* self, const cluster_catalogs& where,
   auto add = [g, hive_id](std::vector<model_record>& models) {
     g->add(hive_id, std::move(models));
   };
-  auto fail = [g, hive_id](caf::error& err) { g->fail(hive_id, std::move(err)); };
+  auto fail = [g, hive_id](caf::error& err) { g->fail(hive_id, remote_failure(hive_id, err)); };
   if (runs_here(hive_id, where.own_hive_id)) {
     self->request(where.catalog, timeout, list_atom_v).then(add, fail);
     return;

@@ -81,19 +81,14 @@ void write(job_relay_actor_type* self, relayed_batch& batch) {
   quit_when_done(self);
 }
 
-/// What the router hears of a remote hive that failed to answer: its own
-/// refusals (an `api` or `download` error) as they are, CAF's (a timeout, a
-/// connection lost) as `hive_unavailable`.
-caf::error remote_failure(const relay_plan& plan, const caf::error& err) {
-  auto view = describe(err);
-  if (view.code != "internal" || err.category() == caf::atom("api")
-      || err.category() == caf::atom("download"))
+} // namespace
+
+caf::error remote_failure(const std::string& hive_id, const caf::error& err) {
+  if (err.category() == caf::atom("api") || err.category() == caf::atom("download"))
     return err;
   return make_error(api_errc::hive_unavailable,
-                    "hive " + plan.hive_id + " did not answer: " + view.message);
+                    "hive " + hive_id + " did not answer: " + describe(err).message);
 }
-
-} // namespace
 
 caf::behavior job_relay_actor(job_relay_actor_type* self, relay_plan plan) {
   self->state.plan = std::move(plan);
@@ -126,7 +121,7 @@ caf::behavior job_relay_actor(job_relay_actor_type* self, relay_plan plan) {
                   auto& st = self->state;
                   if (!st.starting)
                     return;
-                  st.starting->deliver(remote_failure(st.plan, err));
+                  st.starting->deliver(remote_failure(st.plan.hive_id, err));
                   st.starting.reset();
                   self->quit();
                 });
@@ -153,7 +148,7 @@ caf::behavior job_relay_actor(job_relay_actor_type* self, relay_plan plan) {
                 },
                 [self, promise](caf::error& err) mutable {
                   --self->state.cancels_in_flight;
-                  promise.deliver(remote_failure(self->state.plan, err));
+                  promise.deliver(remote_failure(self->state.plan.hive_id, err));
                   quit_when_done(self);
                 });
         return promise;

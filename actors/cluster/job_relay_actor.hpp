@@ -63,4 +63,9 @@ using job_relay_actor_type = caf::stateful_actor<job_relay_state>;
 /// every cancel is answered.
 caf::behavior job_relay_actor(job_relay_actor_type* self, relay_plan plan);
 
+/// What this hive says of another that failed to answer: that hive's own
+/// refusals (an `api` or `download` error) as they came, CAF's (a timeout, a
+/// connection lost) as `hive_unavailable`.
+caf::error remote_failure(const std::string& hive_id, const caf::error& err);
+
 } // namespace hive

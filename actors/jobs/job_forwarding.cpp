@@ -72,7 +72,9 @@ caf::result<std::string> forward_download(job_router_actor_type* self, download_
           [self, promise, spec = std::move(spec), job_id](caf::actor& remote) mutable {
             start_relay(self, promise, std::move(spec), std::move(job_id), std::move(remote));
           },
-          [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });
+          [promise, hive_id](caf::error& err) mutable {
+            promise.deliver(remote_failure(hive_id, err));
+          });
   return promise;
 }
 
@@ -105,11 +107,11 @@ bool forget_relay(job_router_actor_type* self, const caf::down_msg& msg) {
 void narrate_unanswered(job_journal& journal, const std::string& job_id,
                         const catalog_failure& miss) {
   auto view = describe(miss.reason);
-  auto who = miss.hive_id == "*" ? std::string{"the cluster"} : "hive " + miss.hive_id;
+  auto human = miss.hive_id == "*"
+                   ? "the cluster did not list its hives, so only this hive's models are listed: "
+                   : "the models of hive " + miss.hive_id + " are not listed: ";
   narration_note note{"job_router", "hive_unanswered", miss.hive_id,
-                      who + " did not answer (" + view.code + ": " + view.message
-                          + "); its models are not listed",
-                      narration_level::warn};
+                      human + view.code + ": " + view.message, narration_level::warn};
   journal.append("narration", narration_event_json(job_id, note, wall_clock_ms()));
 }
 
