@@ -168,6 +168,32 @@ TEST_F(JobForwardingTest, ACancelIsForwardedAndAnsweredOnlyOnceTheRemoteJobIsCan
   EXPECT_EQ(local.board->find(job_id)->summary().state, job_phase::cancelled);
 }
 
+TEST_F(JobForwardingTest, CancelsAtOnceShareOneRequestAndAllGetTheAnswer) {
+  auto job_id = forwarded();
+  auto first = ask<job_phase>(local.router, cancel_atom_v, job_id);
+  auto second = ask<job_phase>(local.router, cancel_atom_v, job_id);
+  sched.run();
+  EXPECT_EQ(first->value, "cancelled") << caf::to_string(first->error);
+  EXPECT_EQ(second->value, "cancelled") << caf::to_string(second->error);
+}
+
+TEST_F(JobForwardingTest, ACancelUnderWayWhenTheRemoteHiveGoesDownFindsTheJobFailedAtOnce) {
+  auto job_id = forwarded();
+  auto answer = ask<job_phase>(local.router, cancel_atom_v, job_id);
+  // Everything but the gateway runs: the relay's cancel waits in its mailbox
+  // when the other hive goes down.
+  auto gateway_job = dynamic_cast<caf::resumable*>(caf::actor_cast<caf::abstract_actor*>(gateway));
+  sched.run_jobs_filtered([gateway_job](caf::resumable* job) { return job != gateway_job; });
+  ASSERT_FALSE(answer->value || answer->error);
+  caf::anon_send_exit(gateway, caf::exit_reason::kill);
+  caf::anon_send_exit(remote_cluster_actor, caf::exit_reason::kill);
+  sched.run(); // no time passes
+  // The relay answers `hive_unavailable`; the router, as for a supervisor
+  // that died, answers with the journal's final state (the API's 409).
+  EXPECT_EQ(answer->value, "failed") << caf::to_string(answer->error);
+  EXPECT_EQ(local.board->find(job_id)->summary().error_code, "hive_unavailable");
+}
+
 TEST_F(JobForwardingTest, TheRemoteHiveGoingDownEndsTheStreamAtOnce) {
   auto job_id = forwarded();
   caf::anon_send_exit(gateway, caf::exit_reason::kill);

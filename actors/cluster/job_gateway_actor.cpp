@@ -55,12 +55,13 @@ void pump(job_gateway_actor_type* self, const std::string& job_id) {
   }
 }
 
-/// Starts streaming `job_id`'s journal to `relay`.
-void follow(job_gateway_actor_type* self, const std::string& job_id, caf::actor relay) {
+/// Starts streaming `job_id`'s journal to `relay`; false when the board does
+/// not have it (it keeps a thousand finished jobs: not one just accepted).
+bool follow(job_gateway_actor_type* self, const std::string& job_id, caf::actor relay) {
   auto& st = self->state;
   auto journal = st.board->find(job_id);
   if (!journal)
-    return; // the board forgot it already: nothing is left to relay
+    return false;
   auto wake_sent = std::make_shared<std::atomic<bool>>(false);
   auto weak = caf::actor_cast<caf::weak_actor_ptr>(self);
   // Called on the journal writer's thread: it must not block, and it must
@@ -74,6 +75,7 @@ void follow(job_gateway_actor_type* self, const std::string& job_id, caf::actor 
   self->monitor(relay);
   st.jobs[job_id] = {std::move(relay), std::move(journal), 0, token, std::move(wake_sent)};
   pump(self, job_id);
+  return true;
 }
 
 caf::result<std::string, caf::actor> accept(job_gateway_actor_type* self, download_spec& spec,
@@ -86,8 +88,11 @@ caf::result<std::string, caf::actor> accept(job_gateway_actor_type* self, downlo
   self->request(st.router, st.timeout, std::move(spec))
       .then(
           [self, promise, relay](std::string& job_id) mutable {
+            if (!follow(self, job_id, relay)) {
+              promise.deliver(make_error(api_errc::internal, "job " + job_id + " has no journal"));
+              return;
+            }
             spdlog::info("job {} runs here for another hive", job_id);
-            follow(self, job_id, relay);
             promise.deliver(job_id, caf::actor_cast<caf::actor>(self));
           },
           [promise](caf::error& err) mutable { promise.deliver(std::move(err)); });

@@ -22,20 +22,25 @@ bool is_final(job_phase state) {
 /// its answer and every cancel is answered.
 void quit_when_done(job_relay_actor_type* self) {
   auto& st = self->state;
-  if (st.plan.journal->finished() && !st.starting && st.cancels_in_flight == 0
-      && st.cancelled.empty())
+  if (st.plan.journal->finished() && !st.starting && st.cancel_waiters.empty())
     self->quit();
 }
 
-/// Answers the confirmed cancels once the end they caused is in the journal,
-/// so that a client told `cancelled` finds the stream ended.
-void answer_cancels(job_relay_actor_type* self) {
+/// Answers every cancel waiting with `answer`.
+template <class Answer>
+void answer_cancels(job_relay_actor_type* self, const Answer& answer) {
   auto& st = self->state;
-  if (!st.confirmed || !st.plan.journal->finished())
-    return;
-  for (auto& promise : st.cancelled)
-    promise.deliver(*st.confirmed);
-  st.cancelled.clear();
+  for (auto& promise : st.cancel_waiters)
+    promise.deliver(answer);
+  st.cancel_waiters.clear();
+}
+
+/// Answers the cancels once the other hive confirmed and the end it caused
+/// is in the journal, so that a client told `cancelled` finds the stream ended.
+void answer_confirmed_cancels(job_relay_actor_type* self) {
+  auto& st = self->state;
+  if (st.confirmed && st.plan.journal->finished())
+    answer_cancels(self, *st.confirmed);
 }
 
 /// The remote hive (its cluster actor or its gateway) is down: nothing more
@@ -53,9 +58,7 @@ void hive_gone(job_relay_actor_type* self) {
                           wall_clock_ms());
   if (st.starting)
     st.starting->deliver(gone);
-  for (auto& promise : st.cancelled)
-    promise.deliver(gone);
-  // Cancels in flight get their error from the request (the receiver is gone).
+  answer_cancels(self, gone);
   self->quit();
 }
 
@@ -77,7 +80,7 @@ void write(job_relay_actor_type* self, relayed_batch& batch) {
   }
   if (!is_final(batch.state))
     journal.set_state(batch.state, wall_clock_ms());
-  answer_cancels(self);
+  answer_confirmed_cancels(self);
   quit_when_done(self);
 }
 
@@ -135,20 +138,20 @@ caf::behavior job_relay_actor(job_relay_actor_type* self, relay_plan plan) {
           promise.deliver(st.plan.journal->summary().state);
           return promise;
         }
-        ++st.cancels_in_flight;
+        st.cancel_waiters.push_back(promise);
+        if (st.cancel_sent)
+          return promise;
+        st.cancel_sent = true;
         self->request(st.gateway, st.plan.cancel_timeout, cancel_atom_v, st.remote_job_id)
             .then(
-                [self, promise](job_phase state) mutable {
-                  auto& st = self->state;
-                  --st.cancels_in_flight;
-                  st.confirmed = state;
-                  st.cancelled.push_back(promise);
-                  answer_cancels(self);
+                [self](job_phase state) {
+                  self->state.confirmed = state;
+                  answer_confirmed_cancels(self);
                   quit_when_done(self);
                 },
-                [self, promise](caf::error& err) mutable {
-                  --self->state.cancels_in_flight;
-                  promise.deliver(remote_failure(self->state.plan.hive_id, err));
+                [self](caf::error& err) {
+                  self->state.cancel_sent = false; // a later cancel may try again
+                  answer_cancels(self, remote_failure(self->state.plan.hive_id, err));
                   quit_when_done(self);
                 });
         return promise;

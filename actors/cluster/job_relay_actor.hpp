@@ -43,12 +43,13 @@ struct job_relay_state {
   std::string remote_job_id;
   /// The router's start request, until the remote hive answers it.
   std::optional<caf::response_promise> starting;
-  /// Cancels the remote hive confirmed, and how it left the job, waiting for
-  /// the relayed end (it normally came first) to be answered.
-  std::vector<caf::response_promise> cancelled;
+  /// The router's cancel requests. Every one of them asks the same, so one
+  /// request goes to the other hive and its answer answers them all, once
+  /// the relayed end (it normally comes first) is in the journal.
+  std::vector<caf::response_promise> cancel_waiters;
+  bool cancel_sent = false;
+  /// How the other hive says the cancel left the job.
   std::optional<job_phase> confirmed;
-  /// Cancel requests sent and not answered yet.
-  unsigned cancels_in_flight = 0;
   static inline const char* name = "job_relay";
 };
 
