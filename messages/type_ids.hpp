@@ -5,6 +5,7 @@
 
 #include "messages/blob_messages.hpp"
 #include "messages/catalog_messages.hpp"
+#include "messages/cluster_job_messages.hpp"
 #include "messages/cluster_messages.hpp"
 #include "messages/job_messages.hpp"
 #include "messages/registry_messages.hpp"
@@ -40,6 +41,9 @@ CAF_ADD_TYPE_ID(hive, (hive::hive_status))
 CAF_ADD_TYPE_ID(hive, (std::vector<hive::hive_status>))
 CAF_ADD_TYPE_ID(hive, (hive::hive_report))
 CAF_ADD_TYPE_ID(hive, (hive::blob_presence))
+CAF_ADD_TYPE_ID(hive, (hive::relayed_event))
+CAF_ADD_TYPE_ID(hive, (std::vector<hive::relayed_event>))
+CAF_ADD_TYPE_ID(hive, (hive::relayed_batch))
 
 CAF_ADD_ATOM(hive, hive, start_atom, "start")
 CAF_ADD_ATOM(hive, hive, cancel_atom, "cancel")
@@ -53,5 +57,8 @@ CAF_ADD_ATOM(hive, hive, join_atom, "join")
 CAF_ADD_ATOM(hive, hive, status_atom, "status")
 CAF_ADD_ATOM(hive, hive, lookup_atom, "lookup")
 CAF_ADD_ATOM(hive, hive, dial_atom, "dial")
+CAF_ADD_ATOM(hive, hive, forward_atom, "forward")
+CAF_ADD_ATOM(hive, hive, wake_atom, "wake")
+CAF_ADD_ATOM(hive, hive, models_atom, "models")
 
 CAF_END_TYPE_ID_BLOCK(hive)

@@ -55,6 +55,19 @@ TEST_F(ApiErrorsTest, RefusesBadOperations) {
   EXPECT_TRUE(std::filesystem::is_empty(models_dir));
 }
 
+TEST_F(ApiErrorsTest, RefusesOperationsForHivesItDoesNotKnow) {
+  // This hive is in no cluster: another hive's name is unknown.
+  expect_error(
+      post_job(R"({"operation":"model_download","model":"url:http://h/a.gguf","hive_id":"gpu-9"})"),
+      404, "unknown_hive");
+  expect_error(post_job(R"({"operation":"model_delete","id":"m","hive_id":"gpu-9"})"), 400,
+               "invalid_field");
+  expect_error(
+      post_job(R"({"operation":"model_download","model":"url:http://h/a.gguf","hive_id":"*"})"),
+      400, "invalid_field");
+  expect_no_jobs();
+}
+
 TEST_F(ApiErrorsTest, RefusesOversizedBodies) {
   std::string huge =
       R"({"operation":"model_list","pad":")" + std::string(2 * 1024 * 1024, 'x') + "\"}";

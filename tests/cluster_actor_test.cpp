@@ -105,7 +105,8 @@ TEST_F(ClusterActorTest, ALoneHiveListsItselfUpWithItsModels) {
   auto catalog = spawn(catalog_actor, temp_dir / "models");
   caf::anon_send(catalog, caf::put_atom_v, model_named("tiny"));
   auto cluster = spawn_cluster(catalog);
-  caf::anon_send(cluster, start_atom_v, std::string{"http://127.0.0.1:7835"}, std::string{});
+  caf::anon_send(cluster, start_atom_v, std::string{"http://127.0.0.1:7835"}, std::string{},
+                 caf::actor{});
   sched.run();
 
   auto hives = list(cluster);
@@ -224,7 +225,8 @@ TEST_F(ClusterActorTest, ANewHiveIsNewsForTheOthersAtOnce) {
 TEST_F(ClusterActorTest, AStatusCountsFromItsHiveOnlyAndItsChangesArePushed) {
   auto catalog = spawn(catalog_actor, temp_dir / "models");
   auto cluster = spawn_cluster(catalog);
-  caf::anon_send(cluster, start_atom_v, std::string{"http://127.0.0.1:7835"}, std::string{});
+  caf::anon_send(cluster, start_atom_v, std::string{"http://127.0.0.1:7835"}, std::string{},
+                 caf::actor{});
   sched.run();
   auto [peer, log] = join(cluster, report_of("hive-b"));
 

@@ -37,7 +37,8 @@ protected:
       }
       return scripted(sup, ctx);
     };
-    auto spawned = spawn(job_router_actor, with, board, catalog, caf::actor{}, factory);
+    auto spawned =
+        spawn(job_router_actor, with, board, catalog, caf::actor{}, caf::actor{}, factory);
     sched.run();
     return spawned;
   }
@@ -286,7 +287,8 @@ TEST_F(JobRouterTest, ADeleteOfAModelInUseIsRefusedNamingTheJob) {
     EXPECT_EQ(describe(refused->error).job_id, job);
     EXPECT_TRUE(fs::exists(settings.models_dir / id / "metadata.json"));
   }
-  auto as_job = ask(router, model_op_atom_v, std::string{"model_delete"}, std::string{"a"});
+  auto as_job = ask(router, model_op_atom_v, std::string{"model_delete"}, std::string{"a"},
+                    std::string{"localhost"});
   sched.run();
   ASSERT_FALSE(as_job->value);
   EXPECT_EQ(describe(as_job->error).code, "model_in_use");

@@ -49,6 +49,22 @@ TEST(OperationTest, EachBadInputHasItsOwnCode) {
   EXPECT_EQ(code_for(R"({"operation":"model_get"})"), "missing_field");
 }
 
+TEST(OperationTest, HiveIdIsBoundedAndEveryHiveIsForModelListOnly) {
+  auto list = parse_operation(R"({"operation":"model_list","hive_id":"*"})");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->hive_id, "*");
+  EXPECT_EQ(parse_operation(R"({"operation":"model_get","id":"m","hive_id":"gpu-2"})")->hive_id,
+            "gpu-2");
+  EXPECT_EQ(code_for(R"({"operation":"model_download","model":"url:http://h/a","hive_id":"*"})"),
+            "invalid_field");
+  EXPECT_EQ(code_for(R"({"operation":"model_delete","id":"m","hive_id":"*"})"), "invalid_field");
+  EXPECT_EQ(code_for(R"({"operation":"model_list","hive_id":7})"), "invalid_field");
+  auto long_id = R"({"operation":"model_list","hive_id":")" + std::string(256, 'h') + "\"}";
+  auto refused = parse_operation(long_id);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(describe(refused.error()).message.find("at most 255"), std::string::npos);
+}
+
 TEST(OperationTest, RefusesOversizedReferencesPatternsAndTokens) {
   auto download = [](const std::string& fields) {
     return R"({"operation":"model_download","model":"hf:org/name",)" + fields + "}";

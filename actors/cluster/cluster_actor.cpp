@@ -203,6 +203,19 @@ void status_interval(self_ptr self) {
           [push, self](caf::error&) { push(self->state.own.status.models); });
 }
 
+/// Hands a request of another hive on to this hive's job gateway, which
+/// answers it; before the runtime has started the actor there is none.
+template <class... Ts>
+caf::response_promise to_gateway(cluster_actor_type* self, Ts&&... xs) {
+  auto rp = self->make_response_promise();
+  if (self->state.gateway)
+    rp.delegate(self->state.gateway, std::forward<Ts>(xs)...);
+  else
+    rp.deliver(make_error(api_errc::hive_unavailable,
+                          "hive " + self->state.own.status.hive_id + " is still starting"));
+  return rp;
+}
+
 } // namespace
 
 caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
@@ -228,8 +241,11 @@ caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
     }
   });
   return {
-      [self](start_atom, std::string& api_url, std::string& address) {
+      [self](start_atom, std::string& api_url, std::string& address, caf::actor& gateway) {
         auto& st = self->state;
+        if (auto from = self->current_sender(); from && from->node() != self->node())
+          return; // another hive holds our handle: it may not set us up
+        st.gateway = std::move(gateway);
         st.own.status.api_url = std::move(api_url);
         st.own.address = std::move(address);
         for (const auto& peer : st.settings.peers)
@@ -277,6 +293,10 @@ caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
           hives.push_back(std::move(s));
         return hives;
       },
+      [self](forward_atom, download_spec& spec, caf::actor& relay) {
+        return to_gateway(self, forward_atom_v, std::move(spec), std::move(relay));
+      },
+      [self](models_atom) { return to_gateway(self, models_atom_v); },
       [self](lookup_atom, const std::string& hive_id) -> caf::result<caf::actor> {
         if (hive_id == self->state.own.status.hive_id)
           return caf::actor{self};

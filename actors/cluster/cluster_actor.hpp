@@ -44,6 +44,8 @@ struct cluster_state {
   std::map<std::string, dial> dials;
   /// Status intervals since this hive last pushed its status.
   unsigned intervals_since_push = 0;
+  /// This hive's job gateway, which runs the jobs other hives forward here.
+  caf::actor gateway;
   static inline const char* name = "cluster";
 };
 
@@ -58,9 +60,12 @@ using cluster_actor_type = caf::stateful_actor<cluster_state>;
 ///   (`""`, `localhost`) are not hive names: callers test `runs_here` first.
 /// Between hives: `(join_atom, hive_report)` → `hive_report` (refused when
 /// the id belongs to another live hive), `(status_atom, hive_report)`.
-/// Within the hive: `(start_atom, api_url, cluster address)` from the runtime
-/// once the API and the cluster port are open: the actor then dials its
-/// peers and begins its status intervals.
+/// `(forward_atom, download_spec, caf::actor relay)` and `(models_atom)` go
+/// on to the hive's job gateway (job_gateway_actor.hpp), which answers.
+/// Within the hive: `(start_atom, api_url, cluster address, gateway)` from
+/// the runtime once the API and the cluster port are open: the actor then
+/// dials its peers and begins its status intervals. Only a sender of this
+/// node may start it.
 caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
                             std::string hive_id, caf::actor catalog,
                             std::shared_ptr<job_board> board, caf::io::middleman_actor dialer);

@@ -1,9 +1,12 @@
 #include "actors/jobs/job_router_actor.hpp"
 
+#include "actors/cluster/cluster_model_list.hpp"
+#include "actors/jobs/job_forwarding.hpp"
 #include "actors/jobs/job_supervisor_actor.hpp"
 #include "actors/jobs/narration_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
 #include "actors/vendors/vendor_registry.hpp"
+#include "messages/cluster_messages.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
 #include "net/api/event_json.hpp"
@@ -26,6 +29,9 @@ namespace {
 std::string new_job_id() {
   return "job-" + boost::uuids::to_string(boost::uuids::random_generator{}());
 }
+
+/// How long a job's supervisor may take to cancel it (below the API's 30 s).
+constexpr auto cancel_wait = std::chrono::seconds{20};
 
 std::shared_ptr<job_journal> open_journal(job_router_actor_type* self, const std::string& job_id,
                                           const std::string& operation, const std::string& model,
@@ -134,6 +140,8 @@ caf::error delete_model(job_router_actor_type* self, const std::string& id, Done
 
 caf::result<std::string> accept_download(job_router_actor_type* self, download_spec& spec) {
   auto& st = self->state;
+  if (!runs_here(spec.hive_id, st.settings.hive_id))
+    return forward_download(self, spec, new_job_id());
   auto ref = parse_model_ref(spec.model);
   if (!ref)
     return std::move(ref.error());
@@ -182,6 +190,8 @@ caf::result<std::string> accept_download(job_router_actor_type* self, download_s
 caf::result<std::uint64_t> change_max_rate(job_router_actor_type* self, const std::string& job_id,
                                            std::uint64_t rate) {
   auto& st = self->state;
+  if (auto r = st.relays.find(job_id); r != st.relays.end() && !r->second.journal->finished())
+    return change_relayed_max_rate(self, r->second.relay, rate);
   auto i = st.live.find(job_id);
   if (i == st.live.end() || i->second.journal->finished()) {
     if (st.board->find(job_id))
@@ -196,8 +206,13 @@ caf::result<std::uint64_t> change_max_rate(job_router_actor_type* self, const st
 /// Catalog operations are instant jobs: one `data` event, then the end. A
 /// delete of a model in use is refused before it becomes a job.
 caf::result<std::string> accept_model_op(job_router_actor_type* self, const std::string& op,
-                                         const std::string& model_id) {
+                                         const std::string& model_id, const std::string& hive_id) {
   auto& st = self->state;
+  auto here = runs_here(hive_id, st.settings.hive_id);
+  if (!here && op != "model_list")
+    return make_error(api_errc::invalid_field,
+                      op + " runs on the hive that holds the model: send it to the API of hive '"
+                          + hive_id + "' (model_list takes another hive, or \"*\" for all)");
   if (op == "model_delete")
     if (auto job_id = job_using(st, model_id); !job_id.empty())
       return in_use(model_id, job_id);
@@ -215,7 +230,18 @@ caf::result<std::string> accept_model_op(job_router_actor_type* self, const std:
   };
   journal->set_state(job_phase::running, wall_clock_ms());
   auto timeout = std::chrono::seconds{30};
-  if (op == "model_list")
+  if (op == "model_list" && !here)
+    gather_catalogs(
+        self, {st.settings.hive_id, st.catalog, st.cluster, st.settings.forward_timeout}, hive_id,
+        [self, journal, job_id, hive_id, done, failed](gathered_catalogs found) {
+          for (const auto& miss : found.failures)
+            narrate_unanswered(*journal, job_id, miss);
+          if (hive_id != "*" && found.catalogs.empty())
+            failed(found.failures.front().reason);
+          else
+            done(cluster_models_json(found.catalogs));
+        });
+  else if (op == "model_list")
     self->request(st.catalog, timeout, list_atom_v)
         .then([done](const std::vector<model_record>& models) { done(models_json(models)); },
               failed);
@@ -233,8 +259,10 @@ caf::result<std::string> accept_model_op(job_router_actor_type* self, const std:
 
 caf::behavior job_router_actor(job_router_actor_type* self, job_settings settings,
                                std::shared_ptr<job_board> board, caf::actor catalog,
-                               caf::actor registry, vendor_factory make_vendors) {
+                               caf::actor registry, caf::actor cluster,
+                               vendor_factory make_vendors) {
   auto& st = self->state;
+  st.cluster = std::move(cluster);
   st.settings = std::move(settings);
   st.board = std::move(board);
   st.catalog = std::move(catalog);
@@ -249,10 +277,15 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
     for (const auto& [id, job] : self->state.live)
       if (job.supervisor.address() == msg.source)
         return;
+    for (const auto& [id, job] : self->state.relays)
+      if (job.relay.address() == msg.source)
+        return;
     self->quit(msg.reason);
   });
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
+    if (forget_relay(self, msg))
+      return;
     for (auto& [id, job] : st.live) {
       if (job.supervisor.address() != msg.source)
         continue;
@@ -269,9 +302,8 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
   });
   return {
       [self](download_spec& spec) { return accept_download(self, spec); },
-      [self](model_op_atom, const std::string& op, const std::string& model_id) {
-        return accept_model_op(self, op, model_id);
-      },
+      [self](model_op_atom, const std::string& op, const std::string& model_id,
+             const std::string& hive_id) { return accept_model_op(self, op, model_id, hive_id); },
       [self](caf::delete_atom, const std::string& model_id) {
         auto promise = self->make_response_promise();
         auto err = delete_model(
@@ -284,19 +316,26 @@ caf::behavior job_router_actor(job_router_actor_type* self, job_settings setting
       [self](cancel_atom, const std::string& job_id) {
         auto& st = self->state;
         auto promise = self->make_response_promise();
-        if (auto i = st.live.find(job_id); i != st.live.end()) {
-          // The supervisor answers once its vendors are down and files are gone.
-          // It may also have just ended on its own: then the journal says how.
-          // A supervisor that crashed never answers: the timeout (below the
-          // API's) then lets the journal, failed by the down handler, answer.
-          self->request(i->second.supervisor, std::chrono::seconds{20}, cancel_atom_v)
+        // The supervisor answers once its vendors are down and files are gone,
+        // a relay once the other hive says so. Either may also have just ended
+        // on its own: then the journal says how. One that crashed never
+        // answers: the timeout (below the API's) then lets the journal, failed
+        // by the down handler, answer.
+        auto cancel_through = [self, promise, journal = st.board->find(job_id)](
+                                  const caf::actor& who, std::chrono::seconds timeout) mutable {
+          self->request(who, timeout, cancel_atom_v)
               .then([promise](job_phase state) mutable { promise.deliver(state); },
-                    [promise, journal = st.board->find(job_id)](caf::error& err) mutable {
+                    [promise, journal](caf::error& err) mutable {
                       if (journal && journal->finished())
                         promise.deliver(journal->summary().state);
                       else
                         promise.deliver(std::move(err));
                     });
+        };
+        if (auto i = st.live.find(job_id); i != st.live.end()) {
+          cancel_through(i->second.supervisor, cancel_wait);
+        } else if (auto r = st.relays.find(job_id); r != st.relays.end()) {
+          cancel_through(r->second.relay, relayed_cancel_wait);
         } else if (auto journal = st.board->find(job_id)) {
           promise.deliver(journal->summary().state);
         } else {

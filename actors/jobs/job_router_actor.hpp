@@ -40,14 +40,25 @@ struct job_router_state {
     }
   };
 
+  /// A job another hive runs for us: its relay and journal.
+  struct relayed_job {
+    caf::actor relay;
+    std::shared_ptr<job_journal> journal;
+  };
+
   job_settings settings;
   std::shared_ptr<job_board> board;
   caf::actor catalog;
   caf::actor registry;
+  /// This hive's cluster actor (finds other hives), invalid when it is in none.
+  caf::actor cluster;
   vendor_factory make_vendors;
   /// Jobs whose supervisor is alive.
   std::map<std::string, job> live;
   std::deque<std::string> queue;
+  /// Jobs forwarded to other hives whose relay is alive. They take no
+  /// download slot here; `max_queued` bounds them, as it bounds waiting jobs.
+  std::map<std::string, relayed_job> relays;
   std::size_t running = 0;
   /// The catalog as the router reads it before it lets a job or a delete in;
   /// the catalog actor alone writes it.
@@ -59,15 +70,20 @@ struct job_router_state {
 
 using job_router_actor_type = caf::stateful_actor<job_router_state>;
 
-/// `download_spec -> std::string` job id;
-/// `(model_op_atom, operation, model id) -> std::string` job id;
+/// `download_spec -> std::string` job id: a spec whose `hive_id` names
+/// another hive is forwarded there through `cluster` (`unknown_hive`,
+/// `hive_unavailable`, or that hive's refusal) and relayed by a local job;
+/// `(model_op_atom, operation, model id, hive_id) -> std::string` job id, a
+/// `model_list` for `*` or another hive gathering their catalogs;
 /// `(delete_atom, model id) -> std::string` the id deleted, refused with
 /// `model_in_use` while a live job writes that model or may link its shared
-/// blobs; `(cancel_atom, job id) -> job_phase` final state, once the job is down;
+/// blobs; `(cancel_atom, job id) -> job_phase` final state, once the job is down
+/// (a relayed job: once the other hive cancelled it and removed its files);
 /// `(max_rate_atom, job id, bytes per second) -> std::uint64_t` sets a live
 /// job's own cap (0 removes it) and answers the cap that binds it now.
 caf::behavior job_router_actor(job_router_actor_type* self, job_settings settings,
                                std::shared_ptr<job_board> board, caf::actor catalog,
-                               caf::actor registry, vendor_factory make_vendors);
+                               caf::actor registry, caf::actor cluster,
+                               vendor_factory make_vendors);
 
 } // namespace hive

@@ -4,6 +4,7 @@
 
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/cluster/cluster_actor.hpp"
+#include "actors/cluster/job_gateway_actor.hpp"
 #include "actors/node/blob_locator.hpp"
 #include "actors/jobs/job_router_actor.hpp"
 #include "actors/inspect/registry_actor.hpp"
@@ -127,11 +128,13 @@ struct hive_runtime::impl {
     announce(registry, registry, actor_info{"actor_registry", "", 0, registry_stats});
     catalog = spawn_announced(*system, registry, actor_info{"catalog", "", 0, {}}, catalog_actor,
                               settings.jobs.models_dir);
-    router =
-        spawn_announced(*system, registry, actor_info{"job_router", "", 0, {}}, job_router_actor,
-                        settings.jobs, board, catalog, registry, vendor_factory{spawn_vendor});
     cluster = spawn_announced(*system, registry, actor_info{"cluster", "", 0, {}}, cluster_actor,
                               settings.cluster, settings.jobs.hive_id, catalog, board, dialer());
+    router = spawn_announced(*system, registry, actor_info{"job_router", "", 0, {}},
+                             job_router_actor, settings.jobs, board, catalog, registry, cluster,
+                             vendor_factory{spawn_vendor});
+    gateway = spawn_announced(*system, registry, actor_info{"job_gateway", "", 0, {}},
+                              job_gateway_actor, settings.jobs.hive_id, router, catalog, board);
     net::jobs_api_context api{system.get(), router, catalog, registry, board, cluster,
                               settings.jobs.hive_id};
     api.blobs = blob_service_of(settings, blobs);
@@ -147,14 +150,14 @@ struct hive_runtime::impl {
       server = std::make_unique<net::http_server>(ioc, endpoint, std::move(handler), limits);
       cluster_address = publish_cluster();
     } catch (...) { // e.g. a port is taken: let the actors go, or ~actor_system waits
-      for (const auto& a : {cluster, router, catalog, registry})
+      for (const auto& a : {cluster, gateway, router, catalog, registry})
         caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
       throw;
     }
     caf::anon_send(cluster, start_atom_v,
                    "http://" + reachable_host(settings.listen_host, cluster_host()) + ":"
                        + std::to_string(server->port()),
-                   cluster_address);
+                   cluster_address, gateway);
     spdlog::info("the API holds at most {} connections, {} of them event streams",
                  limits.max_connections, limits.max_streams);
     for (unsigned i = 0; i < std::max(1u, settings.io_threads); ++i)
@@ -220,7 +223,7 @@ struct hive_runtime::impl {
 
   ~impl() {
     server->stop();
-    for (const auto& a : {cluster, router, catalog, registry})
+    for (const auto& a : {cluster, gateway, router, catalog, registry})
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     // Asio threads must be gone before ~actor_system: a thread that spawned
     // actors holds a reference that would make the system wait forever.
@@ -255,6 +258,8 @@ struct hive_runtime::impl {
   caf::actor catalog;
   caf::actor router;
   caf::actor cluster;
+  /// Runs the jobs other hives forward here; the cluster actor hands it their requests.
+  caf::actor gateway;
   std::unique_ptr<net::http_server> server;
 };
 

@@ -56,6 +56,9 @@ struct job_settings {
   /// The node's cap on bytes per second (`--max-rate`; 0: none), one object
   /// shared by every job's transfers, so copies of these settings share it.
   std::shared_ptr<net::rate_limit> max_rate = std::make_shared<net::rate_limit>();
+  /// How long another hive may take to accept, cancel or list for a job
+  /// forwarded to it (each step; below the API's 10 s).
+  std::chrono::milliseconds forward_timeout{std::chrono::seconds{5}};
   /// Files of one job downloaded at once.
   std::size_t parallel_files = 4;
   /// Free space a job must leave on each file system it writes to; a job

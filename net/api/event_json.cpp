@@ -69,6 +69,17 @@ std::string data_event_json(std::string_view action, std::string_view payload) {
   return json_object{}.field("type", "data").field("action", action).raw("payload", payload).str();
 }
 
+std::string with_hive_id(std::string_view data, std::string_view hive_id) {
+  if (data.size() < 2 || data.front() != '{' || data.back() != '}')
+    return std::string{data};
+  auto field = json_object{}.field("hive_id", hive_id).str(); // {"hive_id":"..."}
+  std::string out{data.substr(0, data.size() - 1)};
+  if (data.size() > 2)
+    out += ',';
+  out.append(field, 1);
+  return out;
+}
+
 std::string terminal_data(job_phase state, std::string_view code, std::string_view message) {
   if (state == job_phase::completed)
     return "[DONE]";

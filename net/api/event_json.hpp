@@ -27,6 +27,11 @@ std::string progress_event_json(std::string_view job_id, const progress_report& 
 /// The data of a catalog operation's `data` event; `payload` is JSON.
 std::string data_event_json(std::string_view action, std::string_view payload);
 
+/// A JSON event's data with `"hive_id":"<hive_id>"` added as its last field,
+/// as a relay passes on another hive's events; data that is not a JSON
+/// object (a final marker) as it is.
+std::string with_hive_id(std::string_view data, std::string_view hive_id);
+
 /// The data of the `end` event: `[DONE]`, `[CANCELLED]` or `[ERROR] code: message`.
 std::string terminal_data(job_phase state, std::string_view code, std::string_view message);
 

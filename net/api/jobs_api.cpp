@@ -200,7 +200,7 @@ private:
       job_id = co_await ask<std::string>(*ctx_.system, ctx_.router, query_timeout, op->download);
     else
       job_id = co_await ask<std::string>(*ctx_.system, ctx_.router, query_timeout, model_op_atom_v,
-                                         op->name, op->model_id);
+                                         op->name, op->model_id, op->hive_id);
     if (!job_id)
       co_return co_await reply_error(ex, job_id.error());
     co_await ex.reply(201, job_created_json(*job_id));

@@ -1,5 +1,6 @@
 #include "net/api/model_json.hpp"
 
+#include "net/api/event_json.hpp"
 #include "net/format/json_writer.hpp"
 
 #include <simdjson.h>
@@ -67,6 +68,14 @@ std::string models_json(const std::vector<model_record>& records) {
   json_array models;
   for (const auto& record : records)
     models.raw(model_json(record));
+  return json_object{}.raw("models", models.str()).str();
+}
+
+std::string cluster_models_json(const std::vector<hive_catalog>& catalogs) {
+  json_array models;
+  for (const auto& catalog : catalogs)
+    for (const auto& record : catalog.models)
+      models.raw(with_hive_id(model_json(record), catalog.hive_id));
   return json_object{}.raw("models", models.str()).str();
 }
 

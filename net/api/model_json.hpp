@@ -16,6 +16,15 @@ std::string model_json(const model_record& record);
 /// `{"models":[...]}`, as `GET /v1/models` lists them.
 std::string models_json(const std::vector<model_record>& records);
 
+/// One hive's catalog, as `model_list` for the cluster gathers them.
+struct hive_catalog {
+  std::string hive_id;
+  std::vector<model_record> models;
+};
+
+/// `{"models":[...]}` of several hives, each model with its `"hive_id"`.
+std::string cluster_models_json(const std::vector<hive_catalog>& catalogs);
+
 /// `{"id":...,"status":"deleted"}`.
 std::string model_deleted_json(std::string_view id);
 

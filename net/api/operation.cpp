@@ -154,6 +154,14 @@ caf::expected<operation> parse_operation(std::string_view body) {
     return std::move(name.error());
   operation result;
   result.name = *name;
+  auto hive = at_most(optional_string(obj, "hive_id"), "hive_id", operation_limits::hive_id_bytes);
+  if (!hive)
+    return std::move(hive.error());
+  if (*hive == "*"
+      && (*name == "model_download" || *name == "model_get" || *name == "model_delete"))
+    return make_error(api_errc::invalid_field,
+                      "field 'hive_id' may be \"*\" (every hive) for model_list only");
+  result.hive_id = *hive;
   if (*name == "model_download") {
     result.op = operation::kind::model_download;
     auto model = at_most(required_string(obj, "model"), "model", operation_limits::model_bytes,
@@ -163,9 +171,6 @@ caf::expected<operation> parse_operation(std::string_view body) {
     auto sha = parse_sha256(obj);
     if (!sha)
       return std::move(sha.error());
-    auto hive = optional_string(obj, "hive_id");
-    if (!hive)
-      return std::move(hive.error());
     auto include = optional_patterns(obj, "include");
     if (!include)
       return std::move(include.error());
@@ -181,9 +186,9 @@ caf::expected<operation> parse_operation(std::string_view body) {
     auto max_rate = optional_rate(obj, "max_rate");
     if (!max_rate)
       return std::move(max_rate.error());
-    result.download = download_spec{std::move(*model),   std::move(*sha),     std::move(*hive),
-                                    std::move(*include), std::move(*exclude), std::move(*token),
-                                    *replace,            *max_rate};
+    result.download =
+        download_spec{std::move(*model),   std::move(*sha),   result.hive_id, std::move(*include),
+                      std::move(*exclude), std::move(*token), *replace,       *max_rate};
   } else if (*name == "model_list") {
     result.op = operation::kind::model_list;
   } else if (*name == "model_get" || *name == "model_delete") {

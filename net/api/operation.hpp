@@ -22,6 +22,8 @@ struct operation_limits {
   static constexpr std::size_t pattern_bytes = 512;
   /// Bytes of a token.
   static constexpr std::size_t token_bytes = 8 * 1024;
+  /// Bytes of a `hive_id` (a hive's name is at most 63).
+  static constexpr std::size_t hive_id_bytes = 255;
 };
 
 /// A request body of `POST /v1/jobs`, validated.
@@ -30,6 +32,9 @@ struct operation {
   kind op = kind::model_list;
   /// The operation's name as sent, e.g. `model_download`.
   std::string name;
+  /// The hive that runs it (`"hive_id"`): empty, `localhost` or this hive's
+  /// name for this one; `*` (`model_list` only) for every hive.
+  std::string hive_id;
   /// Set for `model_download`.
   download_spec download;
   /// Set for `model_get` and `model_delete`.
