@@ -83,6 +83,7 @@ void configure_cluster_links(caf::actor_system_config& cfg, const cluster_settin
   cfg.openssl_certificate = cluster.cert;
   cfg.openssl_key = cluster.key;
   cfg.openssl_cafile = cluster.ca;
+}
 
 /// What other hives may fetch: whole blobs and transfers under way in the
 /// daemon's own stores, with the cluster token.
