@@ -1,0 +1,377 @@
+// Jobs on any hive, end to end: real provisiond processes linked over CAF's
+// middleman on loopback, a test file server as the download source, and
+// every request, stream and cancel over real HTTP.
+
+#include "net/http_client.hpp"
+#include "tests/support/hive_cluster.hpp"
+#include "tests/support/rbee_line_client.hpp"
+#include "tests/support/test_file_server.hpp"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+using namespace hive;
+using namespace hive::test;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+using states = std::map<std::string, std::string>;
+
+/// Long enough for any join or download here on a loaded machine; a passing
+/// run takes far less.
+constexpr auto deadline = std::chrono::milliseconds{30s};
+
+/// A slow download: 32 MiB at 1 MB/s runs half a minute, far longer than
+/// any test here waits for it.
+constexpr std::size_t slow_size = 32 * 1024 * 1024;
+constexpr const char* slow_rate = "?rate=1000000";
+
+struct stream_log {
+  std::vector<net::sse_event> events;
+  std::string error;
+  std::string final_data() const {
+    return events.empty() ? std::string{} : events.back().data;
+  }
+};
+
+class ClusterJobsTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("cluster-jobs-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir);
+    hives = std::make_unique<hive_cluster>(dir);
+  }
+  void TearDown() override {
+    hives.reset();
+    fs::remove_all(dir);
+  }
+
+  /// Starts hive `first` and the others joined through it, and waits until
+  /// each of `seen_by` lists them all `up`.
+  void start_cluster(const std::string& first, const std::vector<std::string>& others,
+                     const std::vector<std::string>& seen_by) {
+    hives->start(first);
+    states want{{first, "up"}};
+    for (const auto& id : others) {
+      hives->start(id, hives->join(first));
+      want[id] = "up";
+    }
+    for (const auto& id : seen_by)
+      ASSERT_EQ(hives->await_states(id, want, deadline), want) << "as hive " << id << " sees it";
+  }
+
+  std::string url(const std::string& hive) const {
+    return (*hives)[hive].url();
+  }
+
+  net::http_reply post(const std::string& hive, const std::string& body) const {
+    return net::http_call("POST", url(hive) + "/v1/jobs", body);
+  }
+
+  /// POSTs a download of `/files/<name><query>` from the file server to
+  /// `hive`, to run on `runs_on`.
+  net::http_reply download(const std::string& hive, const std::string& runs_on,
+                           const std::string& name, const std::string& query = {}) const {
+    return post(hive, R"({"operation":"model_download","model":"url:)" + files.base_url()
+                          + "/files/" + name + query + R"(","hive_id":")" + runs_on + R"("})");
+  }
+
+  static std::string job_of(const net::http_reply& reply) {
+    simdjson::dom::parser parser;
+    std::string_view id;
+    if (parser.parse(reply.body)["job_id"].get(id))
+      return {};
+    return std::string{id};
+  }
+
+  /// `code` of an error answer's `{"error":{"code","message"}}`, and whether
+  /// it has a message.
+  static std::pair<std::string, bool> error_of(const net::http_reply& reply) {
+    simdjson::dom::parser parser;
+    std::string_view code, message;
+    auto doc = parser.parse(reply.body);
+    if (doc["error"]["code"].get(code))
+      return {};
+    return {std::string{code}, !doc["error"]["message"].get(message) && !message.empty()};
+  }
+
+  /// Reads the job's stream on `hive` to its end.
+  stream_log follow(const std::string& hive, const std::string& job,
+                    std::chrono::milliseconds idle = deadline) const {
+    stream_log log;
+    log.error = net::read_sse(
+        url(hive) + "/v1/jobs/" + job + "/stream",
+        [&](const net::sse_event& e) {
+          log.events.push_back(e);
+          return true;
+        },
+        {}, idle);
+    return log;
+  }
+
+  /// Waits until the job's stream on `hive` shows transferred bytes (or ends).
+  void wait_for_bytes(const std::string& hive, const std::string& job) const {
+    net::read_sse(url(hive) + "/v1/jobs/" + job + "/stream", [](const net::sse_event& e) {
+      if (e.name != "progress")
+        return e.name != "end";
+      simdjson::dom::parser parser;
+      std::uint64_t bytes = 0;
+      return parser.parse(e.data)["bytes"].get(bytes) != simdjson::SUCCESS || bytes == 0;
+    });
+  }
+
+  /// The job's row in `GET /v1/jobs` of `hive`: its `hive_id` and `state`
+  /// ("" when it is not listed).
+  std::pair<std::string, std::string> listed(const std::string& hive,
+                                             const std::string& job) const {
+    auto reply = net::http_call("GET", url(hive) + "/v1/jobs");
+    simdjson::dom::parser parser;
+    simdjson::dom::array jobs;
+    if (reply.status != 200 || parser.parse(reply.body)["jobs"].get(jobs))
+      return {};
+    for (auto j : jobs) {
+      std::string_view id, on, state;
+      if (!j["job_id"].get(id) && id == job && !j["hive_id"].get(on) && !j["state"].get(state))
+        return {std::string{on}, std::string{state}};
+    }
+    return {};
+  }
+
+  /// How many jobs `GET /v1/jobs` of `hive` lists.
+  std::size_t jobs_listed(const std::string& hive) const {
+    auto reply = net::http_call("GET", url(hive) + "/v1/jobs");
+    simdjson::dom::parser parser;
+    simdjson::dom::array jobs;
+    if (parser.parse(reply.body)["jobs"].get(jobs))
+      return 0;
+    return jobs.size();
+  }
+
+  /// Files under `hive`'s models folder whose name ends in `suffix`.
+  std::vector<fs::path> files_of(const std::string& hive, const std::string& suffix) const {
+    std::vector<fs::path> found;
+    std::error_code ec;
+    for (const auto& entry : fs::recursive_directory_iterator{hives->models_dir(hive), ec})
+      if (entry.path().filename().string().ends_with(suffix))
+        found.push_back(entry.path());
+    return found;
+  }
+
+  /// Every JSON event of the stream names `hive`; the ids grow.
+  static void expect_relayed_from(const stream_log& log, const std::string& hive) {
+    simdjson::dom::parser parser;
+    std::uint64_t last_id = 0;
+    for (const auto& e : log.events) {
+      auto id = std::stoull(e.id);
+      EXPECT_GT(id, last_id) << "ids grow";
+      last_id = id;
+      if (e.name == "end")
+        continue;
+      std::string_view on;
+      ASSERT_EQ(parser.parse(e.data)["hive_id"].get(on), simdjson::SUCCESS) << e.data;
+      EXPECT_EQ(on, hive) << e.data;
+    }
+  }
+
+  /// Starts a slow download on b through a, waits until bytes land on b,
+  /// then cancels it on a with `method` `path` (the job's path appended to
+  /// `/v1/jobs/`) and checks that the answer came only once b had cancelled it.
+  void cancel_forwarded(const std::string& method, const std::string& suffix);
+
+  fs::path dir;
+  std::unique_ptr<hive_cluster> hives;
+  test_file_server files;
+};
+
+TEST_F(ClusterJobsTest, AJobForAnotherHiveRunsThereAndItsStreamIsRelayed) {
+  start_cluster("a", {"b"}, {"a"});
+  auto data = make_test_bytes(2 * 1024 * 1024, 3);
+  files.add_file("fw.gguf", data);
+  auto created = download("a", "b", "fw.gguf", "?rate=8000000");
+  ASSERT_EQ(created.status, 201u) << created.body << created.error;
+  auto job = job_of(created);
+  ASSERT_FALSE(job.empty()) << created.body;
+
+  auto log = follow("a", job);
+  EXPECT_TRUE(log.error.empty()) << log.error;
+  ASSERT_FALSE(log.events.empty());
+  EXPECT_EQ(log.final_data(), "[DONE]");
+  EXPECT_EQ(log.events.back().name, "end");
+  expect_relayed_from(log, "b");
+  bool narrated = false;
+  for (const auto& e : log.events)
+    narrated = narrated || e.name == "narration";
+  EXPECT_TRUE(narrated) << "b's narration came through";
+
+  // The file landed on b, whole; a holds nothing.
+  auto there = files_of("b", "fw.gguf");
+  ASSERT_EQ(there.size(), 1u);
+  EXPECT_EQ(read_file(there.front()), data);
+  EXPECT_TRUE(files_of("a", ".gguf").empty());
+  EXPECT_EQ(listed("a", job), std::make_pair(std::string{"b"}, std::string{"completed"}));
+
+  // rbee's clients read a forwarded job too.
+  auto text = read_like_rbee((*hives)["a"].port(), "/v1/jobs/" + job + "/stream?format=text");
+  EXPECT_EQ(text.status, 200u);
+  EXPECT_TRUE(text.stopped_at_marker) << text.error;
+  ASSERT_FALSE(text.printed.empty());
+  EXPECT_EQ(text.printed.back(), "[DONE]");
+  for (const auto& line : text.printed) {
+    EXPECT_FALSE(line.starts_with("id:") || line.starts_with("event:")) << line;
+    EXPECT_EQ(line.find('{'), std::string::npos) << "JSON: " << line;
+  }
+}
+
+void ClusterJobsTest::cancel_forwarded(const std::string& method, const std::string& suffix) {
+  start_cluster("a", {"b"}, {"a"});
+  files.add_file("slow.gguf", make_test_bytes(slow_size, 5));
+  auto created = download("a", "b", "slow.gguf", slow_rate);
+  ASSERT_EQ(created.status, 201u) << created.body << created.error;
+  auto job = job_of(created);
+  stream_log live;
+  std::thread reader{[&] { live = follow("a", job); }};
+  wait_for_bytes("a", job);
+  ASSERT_FALSE(files_of("b", ".part").empty()) << "b is writing the file";
+
+  auto cancel = net::http_call(method, url("a") + "/v1/jobs/" + job + suffix);
+  // Everything below is read right after the answer: it held once it came.
+  auto parts = files_of("b", ".part");
+  auto validators = files_of("b", ".validator");
+  auto on_a = listed("a", job);
+  auto on_b = net::http_call("GET", url("b") + "/v1/jobs").body;
+  reader.join();
+
+  EXPECT_EQ(cancel.status, 200u) << cancel.body << cancel.error;
+  EXPECT_NE(cancel.body.find(R"("status":"cancelled")"), std::string::npos) << cancel.body;
+  EXPECT_TRUE(parts.empty()) << parts.front();
+  EXPECT_TRUE(validators.empty()) << validators.front();
+  EXPECT_EQ(on_a, std::make_pair(std::string{"b"}, std::string{"cancelled"}));
+  EXPECT_NE(on_b.find(R"("state":"cancelled")"), std::string::npos) << "b cancelled it: " << on_b;
+  EXPECT_EQ(live.final_data(), "[CANCELLED]") << live.error;
+  expect_relayed_from(live, "b");
+  EXPECT_EQ(follow("a", job).final_data(), "[CANCELLED]") << "the stream had ended";
+}
+
+TEST_F(ClusterJobsTest, AForwardedCancelIsAnsweredOnceTheOtherHiveCancelledAndCleanedUp) {
+  cancel_forwarded("POST", "/cancel");
+}
+
+TEST_F(ClusterJobsTest, AForwardedDeleteIsAnsweredOnceTheOtherHiveCancelledAndCleanedUp) {
+  cancel_forwarded("DELETE", "");
+}
+
+TEST_F(ClusterJobsTest, AHiveKilledMidJobEndsTheRelayedStreamWithHiveUnavailableAtOnce) {
+  start_cluster("a", {"b"}, {"a"});
+  files.add_file("slow.gguf", make_test_bytes(slow_size, 6));
+  auto created = download("a", "b", "slow.gguf", slow_rate);
+  ASSERT_EQ(created.status, 201u) << created.body << created.error;
+  auto job = job_of(created);
+  wait_for_bytes("a", job);
+
+  stream_log live;
+  std::chrono::steady_clock::time_point ended;
+  std::thread reader{[&] {
+    live = follow("a", job);
+    ended = std::chrono::steady_clock::now();
+  }};
+  // The reader has the history before b goes: its end comes from the kill.
+  std::this_thread::sleep_for(100ms);
+  auto killed = std::chrono::steady_clock::now();
+  hives->kill("b");
+  reader.join();
+
+  auto final = live.final_data();
+  EXPECT_EQ(final.rfind("[ERROR] hive_unavailable: hive b went away", 0), 0u) << final;
+  // The down message ends it: nothing here waits for a timeout (the
+  // nearest, a stalled transfer's, is 30 s; the reader's idle one 30 s too).
+  EXPECT_LT(ended - killed, 3s);
+  EXPECT_EQ(listed("a", job), std::make_pair(std::string{"b"}, std::string{"failed"}));
+}
+
+TEST_F(ClusterJobsTest, UnknownAndDownHivesAreRefusedWithClearErrors) {
+  start_cluster("a", {"b"}, {"a"});
+  files.add_file("x.gguf", make_test_bytes(4096, 7));
+
+  auto unknown = download("a", "nowhere", "x.gguf");
+  EXPECT_EQ(unknown.status, 404u) << unknown.body;
+  EXPECT_EQ(error_of(unknown), std::make_pair(std::string{"unknown_hive"}, true)) << unknown.body;
+
+  hives->kill("b");
+  states down{{"a", "up"}, {"b", "down"}};
+  ASSERT_EQ(hives->await_states("a", down, deadline), down);
+  auto gone = download("a", "b", "x.gguf");
+  EXPECT_EQ(gone.status, 503u) << gone.body;
+  EXPECT_EQ(error_of(gone), std::make_pair(std::string{"hive_unavailable"}, true)) << gone.body;
+  EXPECT_EQ(jobs_listed("a"), 0u) << "a refusal leaves no job";
+}
+
+TEST_F(ClusterJobsTest, ModelListForEveryHiveListsEachHivesModelsWithItsHive) {
+  start_cluster("a", {"b", "c"}, {});
+  for (const char* hive : {"a", "b", "c"}) {
+    auto name = std::string{"m-"} + hive + ".gguf";
+    files.add_file(name, make_test_bytes(4096, static_cast<std::uint32_t>(hive[0])));
+    auto created = download(hive, "localhost", name);
+    ASSERT_EQ(created.status, 201u) << created.body;
+    ASSERT_EQ(follow(hive, job_of(created)).final_data(), "[DONE]") << hive;
+  }
+  states all{{"a", "up"}, {"b", "up"}, {"c", "up"}};
+  ASSERT_EQ(hives->await_states("a", all, deadline), all);
+
+  auto created = post("a", R"({"operation":"model_list","hive_id":"*"})");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  auto log = follow("a", job_of(created));
+  ASSERT_EQ(log.final_data(), "[DONE]") << log.error;
+  std::string data;
+  for (const auto& e : log.events)
+    if (e.name == "data")
+      data = e.data;
+  simdjson::dom::parser parser;
+  simdjson::dom::array models;
+  ASSERT_EQ(parser.parse(data)["payload"]["models"].get(models), simdjson::SUCCESS) << data;
+  std::vector<std::pair<std::string, std::string>> found;
+  for (auto m : models) {
+    std::string_view id, hive;
+    ASSERT_EQ(m["id"].get(id), simdjson::SUCCESS) << data;
+    ASSERT_EQ(m["hive_id"].get(hive), simdjson::SUCCESS) << data;
+    found.emplace_back(hive, id);
+  }
+  ASSERT_FALSE(found.empty());
+  EXPECT_EQ(found.front(), std::make_pair(std::string{"a"}, std::string{"m-a"})) << "a first";
+  std::sort(found.begin(), found.end());
+  EXPECT_EQ(found, (std::vector<std::pair<std::string, std::string>>{
+                       {"a", "m-a"}, {"b", "m-b"}, {"c", "m-c"}}))
+      << data;
+}
+
+TEST_F(ClusterJobsTest, JobsReachAHiveKnownThroughTheSeedAlone) {
+  // b and c each know only the seed a; b learns c through a's gossip.
+  start_cluster("a", {"b", "c"}, {"a", "b"});
+  for (const char* from : {"a", "b"}) {
+    auto name = std::string{"from-"} + from + ".gguf";
+    auto data = make_test_bytes(64 * 1024, static_cast<std::uint32_t>(from[0]));
+    files.add_file(name, data);
+    auto created = download(from, "c", name);
+    ASSERT_EQ(created.status, 201u) << from << ": " << created.body << created.error;
+    auto log = follow(from, job_of(created));
+    EXPECT_EQ(log.final_data(), "[DONE]") << from << ": " << log.error;
+    expect_relayed_from(log, "c");
+    auto there = files_of("c", name);
+    ASSERT_EQ(there.size(), 1u) << name;
+    EXPECT_EQ(read_file(there.front()), data);
+    EXPECT_TRUE(files_of(from, name).empty());
+  }
+}
+
+} // namespace
