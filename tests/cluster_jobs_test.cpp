@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -199,21 +200,30 @@ TEST_F(ClusterJobsTest, AJobForAnotherHiveRunsThereAndItsStreamIsRelayed) {
   start_cluster("a", {"b"}, {"a"});
   auto data = make_test_bytes(2 * 1024 * 1024, 3);
   files.add_file("fw.gguf", data);
-  auto created = download("a", "b", "fw.gguf", "?rate=8000000");
+  auto created = download("a", "b", "fw.gguf", "?rate=4000000");
   ASSERT_EQ(created.status, 201u) << created.body << created.error;
   auto job = job_of(created);
   ASSERT_FALSE(job.empty()) << created.body;
 
+  // Both streams are read while the job runs: rbee's clients read forwarded
+  // jobs too.
+  rbee_transcript text;
+  std::thread text_reader{[&] {
+    text = read_like_rbee((*hives)["a"].port(), "/v1/jobs/" + job + "/stream?format=text");
+  }};
   auto log = follow("a", job);
+  text_reader.join();
+
   EXPECT_TRUE(log.error.empty()) << log.error;
   ASSERT_FALSE(log.events.empty());
   EXPECT_EQ(log.final_data(), "[DONE]");
   EXPECT_EQ(log.events.back().name, "end");
   expect_relayed_from(log, "b");
-  bool narrated = false;
+  std::set<std::string> kinds;
   for (const auto& e : log.events)
-    narrated = narrated || e.name == "narration";
-  EXPECT_TRUE(narrated) << "b's narration came through";
+    kinds.insert(e.name);
+  EXPECT_TRUE(kinds.contains("narration") && kinds.contains("progress"))
+      << "b's narration and progress came through";
 
   // The file landed on b, whole; a holds nothing.
   auto there = files_of("b", "fw.gguf");
@@ -221,9 +231,10 @@ TEST_F(ClusterJobsTest, AJobForAnotherHiveRunsThereAndItsStreamIsRelayed) {
   EXPECT_EQ(read_file(there.front()), data);
   EXPECT_TRUE(files_of("a", ".gguf").empty());
   EXPECT_EQ(listed("a", job), std::make_pair(std::string{"b"}, std::string{"completed"}));
+  auto row = net::http_call("GET", url("a") + "/v1/jobs/" + job).body;
+  auto size = std::to_string(data.size());
+  EXPECT_NE(row.find(R"("bytes":)" + size + R"(,"total":)" + size), std::string::npos) << row;
 
-  // rbee's clients read a forwarded job too.
-  auto text = read_like_rbee((*hives)["a"].port(), "/v1/jobs/" + job + "/stream?format=text");
   EXPECT_EQ(text.status, 200u);
   EXPECT_TRUE(text.stopped_at_marker) << text.error;
   ASSERT_FALSE(text.printed.empty());
@@ -298,6 +309,51 @@ TEST_F(ClusterJobsTest, AHiveKilledMidJobEndsTheRelayedStreamWithHiveUnavailable
   // nearest, a stalled transfer's, is 30 s; the reader's idle one 30 s too).
   EXPECT_LT(ended - killed, 3s);
   EXPECT_EQ(listed("a", job), std::make_pair(std::string{"b"}, std::string{"failed"}));
+  EXPECT_TRUE((*hives)["a"].wait_for_log("cluster: hive b is down", 1s));
+}
+
+TEST_F(ClusterJobsTest, TheAskingHiveKilledMidJobCancelsTheJobOnTheOtherHive) {
+  start_cluster("a", {"b"}, {"a"});
+  files.add_file("slow.gguf", make_test_bytes(slow_size, 8));
+  auto created = download("a", "b", "slow.gguf", slow_rate);
+  ASSERT_EQ(created.status, 201u) << created.body << created.error;
+  wait_for_bytes("a", job_of(created));
+  ASSERT_FALSE(files_of("b", ".part").empty()) << "b is writing the file";
+
+  hives->kill("a");
+  // Nobody can see or cancel b's job any more: b cancels it on a's down message.
+  EXPECT_TRUE((*hives)["b"].wait_for_log("went away: cancelling it", deadline));
+  auto until = std::chrono::steady_clock::now() + deadline;
+  std::string jobs_on_b;
+  while (std::chrono::steady_clock::now() < until) {
+    jobs_on_b = net::http_call("GET", url("b") + "/v1/jobs").body;
+    if (jobs_on_b.find(R"("state":"cancelled")") != std::string::npos)
+      break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_NE(jobs_on_b.find(R"("state":"cancelled")"), std::string::npos) << jobs_on_b;
+  EXPECT_TRUE(files_of("b", ".part").empty());
+}
+
+TEST_F(ClusterJobsTest, ARelayedJobsCapIsChangedOnTheHiveThatRunsIt) {
+  start_cluster("a", {"b"}, {"a"});
+  files.add_file("slow.gguf", make_test_bytes(slow_size, 9));
+  auto created = download("a", "b", "slow.gguf", slow_rate);
+  ASSERT_EQ(created.status, 201u) << created.body << created.error;
+  auto job = job_of(created);
+  wait_for_bytes("a", job);
+
+  auto patched = net::http_call("PATCH", url("a") + "/v1/jobs/" + job, R"({"max_rate":2000000})");
+  EXPECT_EQ(patched.status, 200u) << patched.body << patched.error;
+  EXPECT_NE(patched.body.find(R"("max_rate":2000000)"), std::string::npos) << patched.body;
+  // b's own progress, relayed, shows the cap that binds there now.
+  bool capped = false;
+  net::read_sse(url("a") + "/v1/jobs/" + job + "/stream", [&](const net::sse_event& e) {
+    capped = e.name == "progress" && e.data.find(R"("max_rate":2000000,)") != std::string::npos;
+    return !capped && e.name != "end";
+  });
+  EXPECT_TRUE(capped);
+  EXPECT_EQ(net::http_call("POST", url("a") + "/v1/jobs/" + job + "/cancel").status, 200u);
 }
 
 TEST_F(ClusterJobsTest, UnknownAndDownHivesAreRefusedWithClearErrors) {
