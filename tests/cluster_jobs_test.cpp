@@ -5,6 +5,7 @@
 #include "net/http_client.hpp"
 #include "tests/support/hive_cluster.hpp"
 #include "tests/support/rbee_line_client.hpp"
+#include "tests/support/test_certificates.hpp"
 #include "tests/support/test_file_server.hpp"
 
 #include <gtest/gtest.h>
@@ -59,14 +60,16 @@ protected:
     fs::remove_all(dir);
   }
 
-  /// Starts hive `first` and the others joined through it, and waits until
-  /// each of `seen_by` lists them all `up`.
+  /// Starts hive `first` and the others joined through it, each with its
+  /// `extra` arguments, and waits until each of `seen_by` lists them all `up`.
   void start_cluster(const std::string& first, const std::vector<std::string>& others,
                      const std::vector<std::string>& seen_by) {
-    hives->start(first);
+    hives->start(first, extra[first]);
     states want{{first, "up"}};
     for (const auto& id : others) {
-      hives->start(id, hives->join(first));
+      auto args = hives->join(first);
+      args.insert(args.end(), extra[id].begin(), extra[id].end());
+      hives->start(id, std::move(args));
       want[id] = "up";
     }
     for (const auto& id : seen_by)
@@ -160,6 +163,31 @@ protected:
     return jobs.size();
   }
 
+  /// The `(hive_id, id)` of each model a `model_list` for `of` on `hive`
+  /// names, in its order; empty (and a failure) when the job does not succeed.
+  std::vector<std::pair<std::string, std::string>> listed_models(const std::string& hive,
+                                                                 const std::string& of) const {
+    std::vector<std::pair<std::string, std::string>> found;
+    auto created = post(hive, R"({"operation":"model_list","hive_id":")" + of + R"("})");
+    EXPECT_EQ(created.status, 201u) << created.body;
+    auto log = follow(hive, job_of(created));
+    EXPECT_EQ(log.final_data(), "[DONE]") << log.error;
+    std::string data;
+    for (const auto& e : log.events)
+      if (e.name == "data")
+        data = e.data;
+    simdjson::dom::parser parser;
+    simdjson::dom::array models;
+    EXPECT_EQ(parser.parse(data)["payload"]["models"].get(models), simdjson::SUCCESS) << data;
+    for (auto m : models) {
+      std::string_view id, on;
+      EXPECT_EQ(m["id"].get(id), simdjson::SUCCESS) << data;
+      EXPECT_EQ(m["hive_id"].get(on), simdjson::SUCCESS) << data;
+      found.emplace_back(on, id);
+    }
+    return found;
+  }
+
   /// Files under `hive`'s models folder whose name ends in `suffix`.
   std::vector<fs::path> files_of(const std::string& hive, const std::string& suffix) const {
     std::vector<fs::path> found;
@@ -193,6 +221,8 @@ protected:
 
   fs::path dir;
   std::unique_ptr<hive_cluster> hives;
+  /// Arguments of each hive beyond those of `hive_cluster` and the join.
+  std::map<std::string, std::vector<std::string>> extra;
   test_file_server files;
 };
 
@@ -234,6 +264,10 @@ TEST_F(ClusterJobsTest, AJobForAnotherHiveRunsThereAndItsStreamIsRelayed) {
   auto row = net::http_call("GET", url("a") + "/v1/jobs/" + job).body;
   auto size = std::to_string(data.size());
   EXPECT_NE(row.find(R"("bytes":)" + size + R"(,"total":)" + size), std::string::npos) << row;
+  auto late_cancel = net::http_call("POST", url("a") + "/v1/jobs/" + job + "/cancel");
+  EXPECT_EQ(late_cancel.status, 409u) << late_cancel.body;
+  EXPECT_NE(late_cancel.body.find(R"("status":"completed")"), std::string::npos)
+      << late_cancel.body;
 
   EXPECT_EQ(text.status, 200u);
   EXPECT_TRUE(text.stopped_at_marker) << text.error;
@@ -356,6 +390,43 @@ TEST_F(ClusterJobsTest, ARelayedJobsCapIsChangedOnTheHiveThatRunsIt) {
   EXPECT_EQ(net::http_call("POST", url("a") + "/v1/jobs/" + job + "/cancel").status, 200u);
 }
 
+TEST_F(ClusterJobsTest, AJobIsForwardedOverMutuallyAuthenticatedTls) {
+  make_test_ca(dir, "cluster");
+  for (const char* id : {"a", "b"})
+    extra[id] = make_test_cert(dir, id, "cluster");
+  start_cluster("a", {"b"}, {"a"});
+  auto data = make_test_bytes(256 * 1024, 11);
+  files.add_file("tls.gguf", data);
+  auto created = download("a", "b", "tls.gguf");
+  ASSERT_EQ(created.status, 201u) << created.body << created.error;
+  auto log = follow("a", job_of(created));
+  EXPECT_EQ(log.final_data(), "[DONE]") << log.error;
+  expect_relayed_from(log, "b");
+  auto there = files_of("b", "tls.gguf");
+  ASSERT_EQ(there.size(), 1u);
+  EXPECT_EQ(read_file(there.front()), data);
+}
+
+TEST_F(ClusterJobsTest, RelayedJobsUnderWayAreBoundedByMaxQueued) {
+  extra["a"] = {"--max-queued", "1"};
+  start_cluster("a", {"b"}, {"a"});
+  files.add_file("slow.gguf", make_test_bytes(slow_size, 12));
+  files.add_file("next.gguf", make_test_bytes(4096, 13));
+  auto first = download("a", "b", "slow.gguf", slow_rate);
+  ASSERT_EQ(first.status, 201u) << first.body << first.error;
+
+  auto second = download("a", "b", "next.gguf");
+  EXPECT_EQ(second.status, 429u) << second.body;
+  EXPECT_EQ(error_of(second), std::make_pair(std::string{"too_many_jobs"}, true)) << second.body;
+
+  // Once the first is cancelled, its place is free at once.
+  ASSERT_EQ(net::http_call("POST", url("a") + "/v1/jobs/" + job_of(first) + "/cancel").status,
+            200u);
+  auto third = download("a", "b", "next.gguf");
+  ASSERT_EQ(third.status, 201u) << third.body;
+  EXPECT_EQ(follow("a", job_of(third)).final_data(), "[DONE]");
+}
+
 TEST_F(ClusterJobsTest, UnknownAndDownHivesAreRefusedWithClearErrors) {
   start_cluster("a", {"b"}, {"a"});
   files.add_file("x.gguf", make_test_bytes(4096, 7));
@@ -373,6 +444,41 @@ TEST_F(ClusterJobsTest, UnknownAndDownHivesAreRefusedWithClearErrors) {
   EXPECT_EQ(jobs_listed("a"), 0u) << "a refusal leaves no job";
 }
 
+TEST_F(ClusterJobsTest, TheOtherHivesRefusalComesBackAsItGaveIt) {
+  start_cluster("a", {"b"}, {"a"});
+  files.add_file("x.gguf", make_test_bytes(4096, 10));
+  auto bad = post("a", R"({"operation":"model_download","model":"nonsense","hive_id":"b"})");
+  EXPECT_EQ(bad.status, 400u) << bad.body;
+  EXPECT_EQ(error_of(bad), std::make_pair(std::string{"invalid_model_ref"}, true)) << bad.body;
+
+  // b has a model "x" from another source.
+  auto local = download("b", "localhost", "x.gguf");
+  ASSERT_EQ(local.status, 201u) << local.body;
+  ASSERT_EQ(follow("b", job_of(local)).final_data(), "[DONE]");
+  auto taken = post("a", R"({"operation":"model_download","model":"url:)" + files.base_url()
+                             + R"(/redirect/1/files/x.gguf","hive_id":"b"})");
+  EXPECT_EQ(taken.status, 409u) << taken.body;
+  auto [code, has_message] = error_of(taken);
+  EXPECT_EQ(code, "model_exists") << taken.body;
+  EXPECT_TRUE(has_message) << taken.body;
+  EXPECT_NE(taken.body.find("replace"), std::string::npos) << "b's own message: " << taken.body;
+  EXPECT_EQ(jobs_listed("a"), 0u) << "a refusal leaves no job";
+}
+
+TEST_F(ClusterJobsTest, AJobThatFailsOnTheOtherHiveEndsWithItsErrorAsItCame) {
+  start_cluster("a", {"b"}, {"a"});
+  auto created = post("a", R"({"operation":"model_download","model":"url:)" + files.base_url()
+                               + R"(/status/404/gone.gguf","hive_id":"b"})");
+  ASSERT_EQ(created.status, 201u) << created.body;
+  auto job = job_of(created);
+  auto log = follow("a", job);
+  auto final = log.final_data();
+  EXPECT_EQ(final.rfind("[ERROR] http_status: ", 0), 0u) << final;
+  auto row = net::http_call("GET", url("a") + "/v1/jobs/" + job).body;
+  EXPECT_NE(row.find(R"("state":"failed")"), std::string::npos) << row;
+  EXPECT_NE(row.find(R"("code":"http_status")"), std::string::npos) << row;
+}
+
 TEST_F(ClusterJobsTest, ModelListForEveryHiveListsEachHivesModelsWithItsHive) {
   start_cluster("a", {"b", "c"}, {});
   for (const char* hive : {"a", "b", "c"}) {
@@ -385,30 +491,22 @@ TEST_F(ClusterJobsTest, ModelListForEveryHiveListsEachHivesModelsWithItsHive) {
   states all{{"a", "up"}, {"b", "up"}, {"c", "up"}};
   ASSERT_EQ(hives->await_states("a", all, deadline), all);
 
-  auto created = post("a", R"({"operation":"model_list","hive_id":"*"})");
-  ASSERT_EQ(created.status, 201u) << created.body;
-  auto log = follow("a", job_of(created));
-  ASSERT_EQ(log.final_data(), "[DONE]") << log.error;
-  std::string data;
-  for (const auto& e : log.events)
-    if (e.name == "data")
-      data = e.data;
-  simdjson::dom::parser parser;
-  simdjson::dom::array models;
-  ASSERT_EQ(parser.parse(data)["payload"]["models"].get(models), simdjson::SUCCESS) << data;
-  std::vector<std::pair<std::string, std::string>> found;
-  for (auto m : models) {
-    std::string_view id, hive;
-    ASSERT_EQ(m["id"].get(id), simdjson::SUCCESS) << data;
-    ASSERT_EQ(m["hive_id"].get(hive), simdjson::SUCCESS) << data;
-    found.emplace_back(hive, id);
-  }
+  auto found = listed_models("a", "*");
   ASSERT_FALSE(found.empty());
   EXPECT_EQ(found.front(), std::make_pair(std::string{"a"}, std::string{"m-a"})) << "a first";
   std::sort(found.begin(), found.end());
   EXPECT_EQ(found, (std::vector<std::pair<std::string, std::string>>{
-                       {"a", "m-a"}, {"b", "m-b"}, {"c", "m-c"}}))
-      << data;
+                       {"a", "m-a"}, {"b", "m-b"}, {"c", "m-c"}}));
+
+  EXPECT_EQ(listed_models("a", "b"), (std::vector<std::pair<std::string, std::string>>{
+                                         {"b", "m-b"}}))
+      << "another hive's name lists its models alone";
+  hives->kill("c");
+  states down{{"a", "up"}, {"b", "up"}, {"c", "down"}};
+  ASSERT_EQ(hives->await_states("a", down, deadline), down);
+  EXPECT_EQ(listed_models("a", "*"), (std::vector<std::pair<std::string, std::string>>{
+                                         {"a", "m-a"}, {"b", "m-b"}}))
+      << "a hive that is down is not asked";
 }
 
 TEST_F(ClusterJobsTest, JobsReachAHiveKnownThroughTheSeedAlone) {
