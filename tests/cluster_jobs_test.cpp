@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -279,6 +280,30 @@ TEST_F(ClusterJobsTest, AJobForAnotherHiveRunsThereAndItsStreamIsRelayed) {
   }
 }
 
+TEST_F(ClusterJobsTest, ManyJobsForwardedAtOnceAreEachRelayedToTheirEnd) {
+  start_cluster("a", {"b"}, {"a"});
+  constexpr int jobs = 8;
+  std::vector<std::string> ids;
+  for (int i = 0; i < jobs; ++i) {
+    auto name = "many-" + std::to_string(i) + ".gguf";
+    files.add_file(name, make_test_bytes(512 * 1024, static_cast<std::uint32_t>(100 + i)));
+    auto created = download("a", "b", name, "?rate=4000000");
+    ASSERT_EQ(created.status, 201u) << created.body << created.error;
+    ids.push_back(job_of(created));
+  }
+  std::vector<stream_log> logs(jobs);
+  std::vector<std::thread> readers;
+  for (int i = 0; i < jobs; ++i)
+    readers.emplace_back([&, i] { logs[i] = follow("a", ids[i]); });
+  for (auto& r : readers)
+    r.join();
+  for (int i = 0; i < jobs; ++i) {
+    EXPECT_EQ(logs[i].final_data(), "[DONE]") << ids[i] << ": " << logs[i].error;
+    expect_relayed_from(logs[i], "b");
+    EXPECT_EQ(files_of("b", "many-" + std::to_string(i) + ".gguf").size(), 1u);
+  }
+}
+
 void ClusterJobsTest::cancel_forwarded(const std::string& method, const std::string& suffix) {
   start_cluster("a", {"b"}, {"a"});
   files.add_file("slow.gguf", make_test_bytes(slow_size, 5));
@@ -344,6 +369,37 @@ TEST_F(ClusterJobsTest, AHiveKilledMidJobEndsTheRelayedStreamWithHiveUnavailable
   EXPECT_LT(ended - killed, 3s);
   EXPECT_EQ(listed("a", job), std::make_pair(std::string{"b"}, std::string{"failed"}));
   EXPECT_TRUE((*hives)["a"].wait_for_log("cluster: hive b is down", 1s));
+}
+
+TEST_F(ClusterJobsTest, AHiveStoppedMidJobEndsTheRelayedStream) {
+  start_cluster("a", {"b"}, {"a"});
+  files.add_file("slow.gguf", make_test_bytes(slow_size, 14));
+  auto created = download("a", "b", "slow.gguf", slow_rate);
+  ASSERT_EQ(created.status, 201u) << created.body << created.error;
+  auto job = job_of(created);
+  wait_for_bytes("a", job);
+
+  // A clean stop closes b's links as a kill does: a cannot tell how the job
+  // ended there either.
+  EXPECT_EQ((*hives)["b"].stop(SIGTERM).first, 0);
+  auto final = follow("a", job).final_data();
+  EXPECT_EQ(final.rfind("[ERROR] hive_unavailable: hive b went away", 0), 0u) << final;
+}
+
+TEST_F(ClusterJobsTest, AHiveThatCameBackTakesJobsAgain) {
+  start_cluster("a", {"b"}, {"a"});
+  hives->kill("b");
+  states down{{"a", "up"}, {"b", "down"}};
+  ASSERT_EQ(hives->await_states("a", down, deadline), down);
+  hives->start("b", hives->join("a"));
+  states up{{"a", "up"}, {"b", "up"}};
+  ASSERT_EQ(hives->await_states("a", up, deadline), up);
+
+  files.add_file("back.gguf", make_test_bytes(4096, 15));
+  auto created = download("a", "b", "back.gguf");
+  ASSERT_EQ(created.status, 201u) << created.body << created.error;
+  EXPECT_EQ(follow("a", job_of(created)).final_data(), "[DONE]");
+  EXPECT_EQ(files_of("b", "back.gguf").size(), 1u);
 }
 
 TEST_F(ClusterJobsTest, TheAskingHiveKilledMidJobCancelsTheJobOnTheOtherHive) {
