@@ -126,14 +126,16 @@ protected:
     return log;
   }
 
-  /// Waits until the job's stream on `hive` shows transferred bytes (or ends).
-  void wait_for_bytes(const std::string& hive, const std::string& job) const {
-    net::read_sse(url(hive) + "/v1/jobs/" + job + "/stream", [](const net::sse_event& e) {
+  /// Waits until the job's stream on `hive` shows at least `least`
+  /// transferred bytes (or ends).
+  void wait_for_bytes(const std::string& hive, const std::string& job,
+                      std::uint64_t least = 1) const {
+    net::read_sse(url(hive) + "/v1/jobs/" + job + "/stream", [least](const net::sse_event& e) {
       if (e.name != "progress")
         return e.name != "end";
       simdjson::dom::parser parser;
       std::uint64_t bytes = 0;
-      return parser.parse(e.data)["bytes"].get(bytes) != simdjson::SUCCESS || bytes == 0;
+      return parser.parse(e.data)["bytes"].get(bytes) != simdjson::SUCCESS || bytes < least;
     });
   }
 
@@ -306,14 +308,17 @@ TEST_F(ClusterJobsTest, ManyJobsForwardedAtOnceAreEachRelayedToTheirEnd) {
 
 void ClusterJobsTest::cancel_forwarded(const std::string& method, const std::string& suffix) {
   start_cluster("a", {"b"}, {"a"});
-  files.add_file("slow.gguf", make_test_bytes(slow_size, 5));
-  auto created = download("a", "b", "slow.gguf", slow_rate);
+  // 64 MiB at 8 MB/s: b records what landed beside the partial every 4 MiB,
+  // so the sidecar is there well before the end.
+  files.add_file("slow.gguf", make_test_bytes(2 * slow_size, 5));
+  auto created = download("a", "b", "slow.gguf", "?rate=8000000");
   ASSERT_EQ(created.status, 201u) << created.body << created.error;
   auto job = job_of(created);
   stream_log live;
   std::thread reader{[&] { live = follow("a", job); }};
-  wait_for_bytes("a", job);
+  wait_for_bytes("a", job, 7 * 1024 * 1024);
   ASSERT_FALSE(files_of("b", ".part").empty()) << "b is writing the file";
+  ASSERT_FALSE(files_of("b", ".validator").empty()) << "b recorded what landed";
 
   auto cancel = net::http_call(method, url("a") + "/v1/jobs/" + job + suffix);
   // Everything below is read right after the answer: it held once it came.
