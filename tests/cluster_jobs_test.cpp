@@ -559,14 +559,14 @@ TEST_F(ClusterJobsTest, ModelListForEveryHiveListsEachHivesModelsWithItsHive) {
   EXPECT_EQ(found, (std::vector<std::pair<std::string, std::string>>{
                        {"a", "m-a"}, {"b", "m-b"}, {"c", "m-c"}}));
 
-  EXPECT_EQ(listed_models("a", "b"), (std::vector<std::pair<std::string, std::string>>{
-                                         {"b", "m-b"}}))
+  EXPECT_EQ(listed_models("a", "b"),
+            (std::vector<std::pair<std::string, std::string>>{{"b", "m-b"}}))
       << "another hive's name lists its models alone";
   hives->kill("c");
   states down{{"a", "up"}, {"b", "up"}, {"c", "down"}};
   ASSERT_EQ(hives->await_states("a", down, deadline), down);
-  EXPECT_EQ(listed_models("a", "*"), (std::vector<std::pair<std::string, std::string>>{
-                                         {"a", "m-a"}, {"b", "m-b"}}))
+  EXPECT_EQ(listed_models("a", "*"),
+            (std::vector<std::pair<std::string, std::string>>{{"a", "m-a"}, {"b", "m-b"}}))
       << "a hive that is down is not asked";
 }
 

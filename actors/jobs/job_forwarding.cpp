@@ -64,9 +64,10 @@ caf::result<std::string> forward_download(job_router_actor_type* self, download_
                                                   + st.settings.hive_id + "') is in no cluster");
   // A relay whose journal is final is not under way: its cancel may have
   // been answered already while the relay itself still winds down.
-  auto under_way = static_cast<std::size_t>(
-      std::count_if(st.relays.begin(), st.relays.end(),
-                    [](const auto& r) { return !r.second.journal->finished(); }));
+  auto under_way =
+      static_cast<std::size_t>(std::count_if(st.relays.begin(), st.relays.end(), [](const auto& r) {
+        return !r.second.journal->finished();
+      }));
   if (under_way >= st.settings.max_queued)
     return make_error(api_errc::too_many_jobs,
                       std::to_string(under_way)
