@@ -10,6 +10,8 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/spawn_options.hpp>
 
+#include <algorithm>
+
 namespace hive {
 
 namespace {
@@ -60,9 +62,15 @@ caf::result<std::string> forward_download(job_router_actor_type* self, download_
   if (!st.cluster)
     return make_error(api_errc::unknown_hive, "hive '" + spec.hive_id + "' is unknown: this hive ('"
                                                   + st.settings.hive_id + "') is in no cluster");
-  if (st.relays.size() >= st.settings.max_queued)
+  // A relay whose journal is final is not under way: its cancel may have
+  // been answered already while the relay itself still winds down.
+  auto under_way =
+      static_cast<std::size_t>(std::count_if(st.relays.begin(), st.relays.end(), [](const auto& r) {
+        return !r.second.journal->finished();
+      }));
+  if (under_way >= st.settings.max_queued)
     return make_error(api_errc::too_many_jobs,
-                      std::to_string(st.relays.size())
+                      std::to_string(under_way)
                           + " jobs forwarded to other hives are under way (--max-queued "
                           + std::to_string(st.settings.max_queued) + "); try again later");
   auto promise = self->make_response_promise();
