@@ -332,8 +332,8 @@ TEST_F(ClusterActorTest, EveryHivesActorsAreGatheredAndAHiveThatDoesNotAnswerIsU
   ASSERT_TRUE(*gathered) << "a hive that does not answer holds the answer up to its timeout";
   using row = std::pair<std::string, std::string>;
   EXPECT_EQ(hives_and_kinds((*gathered)->actors),
-            (std::vector<row>{{"hive-a", "cluster"}, {"hive-b", "actor_registry"},
-                              {"hive-b", "cluster"}}))
+            (std::vector<row>{
+                {"hive-a", "cluster"}, {"hive-b", "actor_registry"}, {"hive-b", "cluster"}}))
       << "this hive first, then the others by id, each hive's rows by actor id";
   EXPECT_EQ((*gathered)->unreachable, (std::vector<std::string>{"hive-c", "hive-d"}))
       << "the one that did not answer and the one that is down";

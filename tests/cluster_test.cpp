@@ -265,7 +265,8 @@ TEST_F(ClusterTest, OneHiveShowsEveryHivesActorsAsJsonAndInTheInspector) {
   auto [actors, unreachable] = hives_of(reply.body);
   EXPECT_TRUE(unreachable.empty()) << reply.body;
   ASSERT_FALSE(actors.empty());
-  auto others = std::find_if(actors.begin(), actors.end(), [](const auto& id) { return id != "b"; });
+  auto others =
+      std::find_if(actors.begin(), actors.end(), [](const auto& id) { return id != "b"; });
   EXPECT_NE(others, actors.begin()) << "the hive asked comes first";
   EXPECT_TRUE(std::is_sorted(others, actors.end())) << "then the others by id";
   EXPECT_EQ(std::find(others, actors.end(), "b"), actors.end()) << reply.body;
@@ -277,7 +278,8 @@ TEST_F(ClusterTest, OneHiveShowsEveryHivesActorsAsJsonAndInTheInspector) {
           << id << "'s " << name << " in " << reply.body;
   }
 
-  auto [code, drawn] = run(std::string{ACTOR_INSPECTOR_PATH} + " --server " + b.url() + " --cluster");
+  auto [code, drawn] =
+      run(std::string{ACTOR_INSPECTOR_PATH} + " --server " + b.url() + " --cluster");
   EXPECT_EQ(code, 0) << drawn;
   EXPECT_EQ(drawn.rfind("hive b  (", 0), 0u) << drawn;
   auto at_a = drawn.find("\nhive a  ("), at_c = drawn.find("\nhive c  (");

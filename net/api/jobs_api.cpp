@@ -80,9 +80,8 @@ caf::expected<std::optional<std::string>> query_param(std::string_view query,
                                                       std::string_view name) {
   auto parsed = boost::urls::parse_query(query);
   if (!parsed)
-    return make_error(api_errc::invalid_field,
-                      "the query string is not valid, so its " + std::string{name}
-                          + " cannot be read");
+    return make_error(api_errc::invalid_field, "the query string is not valid, so its "
+                                                   + std::string{name} + " cannot be read");
   boost::urls::params_view params = *parsed;
   auto found = params.find(name);
   if (found == params.end())
@@ -95,10 +94,9 @@ caf::expected<std::optional<std::string>> query_param(std::string_view query,
 caf::error bad_query_value(std::string_view name, std::string_view allowed,
                            std::string_view value) {
   constexpr std::size_t shown = 64;
-  return make_error(api_errc::invalid_field,
-                    std::string{name} + " must be " + std::string{allowed} + ", not '"
-                        + std::string{value.substr(0, shown)}
-                        + (value.size() > shown ? "…'" : "'"));
+  return make_error(api_errc::invalid_field, std::string{name} + " must be " + std::string{allowed}
+                                                 + ", not '" + std::string{value.substr(0, shown)}
+                                                 + (value.size() > shown ? "…'" : "'"));
 }
 
 /// What a job stream's `format` query parameter asks for: SSE events with

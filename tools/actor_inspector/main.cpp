@@ -62,8 +62,8 @@ struct fetched {
 
 fetched fetch(const options& opts) {
   auto path = opts.cluster ? "/v1/actors?cluster=1" : "/v1/actors";
-  auto reply = hive::net::http_call("GET", opts.server + path, {}, std::chrono::seconds{5},
-                                    opts.token);
+  auto reply =
+      hive::net::http_call("GET", opts.server + path, {}, std::chrono::seconds{5}, opts.token);
   if (reply.status == 0)
     return {std::nullopt, {}, reply.error, usage_error};
   if (reply.status != 200)
