@@ -230,9 +230,8 @@ caf::result<cluster_actor_rows> every_hives_rows(self_ptr self) {
   std::vector<rows_source> asked{{own_id, caf::actor{self}}};
   std::vector<std::string> down;
   for (const auto& hive : st.members.statuses()) {
-    auto handle = hive.state == hive_state::up ? st.members.lookup(hive.hive_id)
-                                               : caf::expected<caf::actor>{caf::error{}};
-    if (handle && *handle)
+    auto handle = st.members.lookup(hive.hive_id); // an error for a hive that is down
+    if (hive.state == hive_state::up && handle && *handle)
       asked.push_back({hive.hive_id, std::move(*handle)});
     else
       down.push_back(hive.hive_id);
