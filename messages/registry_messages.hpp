@@ -4,9 +4,11 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace hive {
 
@@ -55,6 +57,27 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, actor_row& x) {
   return f(caf::meta::type_name("actor_row"), x.hive_id, x.id, x.name, x.kind, x.job_id, x.parent,
            x.started_ms, x.uptime_ms, x.state, x.messages, x.mailbox, x.bytes_per_sec);
+}
+
+/// The most rows one hive gives for `GET /v1/actors?cluster=1`, and takes
+/// from another (the first by id: node-wide actors, then the oldest jobs').
+/// The registry itself grows with the jobs (bounded by `--max-concurrent`
+/// and `--max-queued`); this bounds what crosses the cluster link and the
+/// size of the gathered answer (at most 256 hives).
+constexpr std::size_t max_actor_rows_per_hive = 4096;
+
+/// Every hive's actors as one hive gathered them: this hive's first, the
+/// others by hive id, each row naming its hive; and the ids of the hives
+/// known to the cluster whose rows are missing (down, or not answering in
+/// time), by id.
+struct cluster_actor_rows {
+  std::vector<actor_row> actors;
+  std::vector<std::string> unreachable;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, cluster_actor_rows& x) {
+  return f(caf::meta::type_name("cluster_actor_rows"), x.actors, x.unreachable);
 }
 
 } // namespace hive

@@ -118,3 +118,16 @@ TEST_F(ApiErrorsTest, ASlowClientDoesNotStallOthers) {
   for (int i = 0; i < 5; ++i)
     EXPECT_EQ(get("/health").status, 200u);
 }
+
+TEST_F(ApiErrorsTest, TheActorsOfTheClusterAreAskedForWithClusterOneOnly) {
+  for (const char* query : {"?cluster=2", "?cluster=", "?cluster=true", "?cluster=%zz"}) {
+    auto reply = get(std::string{"/v1/actors"} + query);
+    expect_error(reply, 400, "invalid_field");
+    EXPECT_NE(reply.body.find("cluster"), std::string::npos) << query << ": " << reply.body;
+  }
+  // A hive in no cluster is a cluster of one: its own actors, none unreachable.
+  auto lone = get("/v1/actors?cluster=1");
+  ASSERT_EQ(lone.status, 200u) << lone.body;
+  EXPECT_NE(lone.body.find(R"("name":"cluster")"), std::string::npos) << lone.body;
+  EXPECT_NE(lone.body.find(R"(,"unreachable":[]})"), std::string::npos) << lone.body;
+}

@@ -7,6 +7,7 @@
 
 #include "actors/catalog/catalog_actor.hpp"
 #include "actors/cluster/cluster_actor.hpp"
+#include "actors/inspect/registry_actor.hpp"
 #include "messages/errc.hpp"
 
 #include <caf/exit_reason.hpp>
@@ -31,9 +32,10 @@ protected:
     settings.push_every = 1000; // pushes in these tests come from changes only
   }
 
-  caf::actor spawn_cluster(caf::actor catalog = {}) {
-    return spawn(cluster_actor, settings, std::string{"hive-a"}, std::move(catalog),
-                 std::make_shared<job_board>(), caf::io::middleman_actor{});
+  caf::actor spawn_cluster(caf::actor catalog = {}, caf::actor registry = {},
+                           std::string hive_id = "hive-a") {
+    return spawn(cluster_actor, settings, std::move(hive_id), std::move(catalog),
+                 std::move(registry), std::make_shared<job_board>(), caf::io::middleman_actor{});
   }
 
   static hive_report report_of(const std::string& id, std::vector<hive_card> peers = {}) {
@@ -96,6 +98,55 @@ protected:
       if (h.hive_id == id)
         return h.state == hive_state::up ? "up" : "down";
     return "absent";
+  }
+
+  /// A stand-in for another hive's cluster actor that joins `cluster` with
+  /// `report` and hands `(actors_atom)` to `answerer`, as the real one hands
+  /// it to its own handler.
+  caf::actor join_answering(const caf::actor& cluster, hive_report report, caf::actor answerer) {
+    auto peer = spawn([cluster, report, answerer](caf::event_based_actor* self) -> caf::behavior {
+      self->request(cluster, caf::infinite, join_atom_v, report).then([](hive_report&) {});
+      return {
+          [](status_atom, hive_report&) {},
+          [self, answerer](actors_atom) { return self->delegate(answerer, actors_atom_v); },
+      };
+    });
+    sched.run();
+    return peer;
+  }
+
+  /// Answers `(actors_atom)` with `n` rows of kind `filler`, or (`silent`)
+  /// never: a hive that is up and does not answer.
+  caf::actor spawn_rows(std::size_t n, bool silent = false) {
+    return spawn([n, silent](caf::event_based_actor* self) -> caf::behavior {
+      return {[self, n, silent](actors_atom) -> caf::result<std::vector<actor_row>> {
+        if (silent)
+          return self->make_response_promise<std::vector<actor_row>>();
+        actor_row row;
+        row.kind = "filler";
+        row.hive_id = "a name of its own";
+        return std::vector<actor_row>(n, row);
+      }};
+    });
+  }
+
+  /// `(list_atom, actors_atom)` asked of `cluster`; the answer once it came.
+  std::shared_ptr<std::optional<cluster_actor_rows>> gather(const caf::actor& cluster) {
+    auto out = std::make_shared<std::optional<cluster_actor_rows>>();
+    spawn([cluster, out](caf::event_based_actor* self) {
+      self->request(cluster, caf::infinite, list_atom_v, actors_atom_v)
+          .then([out](cluster_actor_rows& rows) { *out = std::move(rows); });
+    });
+    sched.run();
+    return out;
+  }
+
+  static std::vector<std::pair<std::string, std::string>>
+  hives_and_kinds(const std::vector<actor_row>& rows) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : rows)
+      out.emplace_back(r.hive_id, r.kind);
+    return out;
   }
 
   cluster_settings settings;
@@ -257,6 +308,66 @@ TEST_F(ClusterActorTest, AStatusCountsFromItsHiveOnlyAndItsChangesArePushed) {
   sched.advance_time(settings.status_interval);
   sched.run();
   EXPECT_EQ(log->pushes.size(), 1u) << "nothing changed: nothing pushed";
+}
+
+TEST_F(ClusterActorTest, EveryHivesActorsAreGatheredAndAHiveThatDoesNotAnswerIsUnreachable) {
+  settings.gather_timeout = 2s;
+  auto registry_a = spawn(registry_actor, std::string{"hive-a"});
+  auto cluster_a = spawn_cluster({}, registry_a);
+  announce(registry_a, cluster_a, actor_info{"cluster", "", 0, {}});
+  // hive-b is a real cluster actor with its own registry, reached through
+  // the stand-in that joined hive-a; it names hive-d, which is not reached.
+  auto registry_b = spawn(registry_actor, std::string{"hive-b"});
+  auto cluster_b = spawn_cluster({}, registry_b, "hive-b");
+  announce(registry_b, cluster_b, actor_info{"cluster", "", 0, {}});
+  announce(registry_b, registry_b, actor_info{"actor_registry", "", 0, {}});
+  sched.run();
+  join_answering(cluster_a, report_of("hive-b", {{"hive-d", "127.0.0.1:9"}}), cluster_b);
+  join_answering(cluster_a, report_of("hive-c"), spawn_rows(0, true));
+
+  auto gathered = gather(cluster_a);
+  EXPECT_FALSE(*gathered) << "hive-c has its timeout to answer";
+  sched.advance_time(settings.gather_timeout);
+  sched.run();
+  ASSERT_TRUE(*gathered) << "a hive that does not answer holds the answer up to its timeout";
+  using row = std::pair<std::string, std::string>;
+  EXPECT_EQ(hives_and_kinds((*gathered)->actors),
+            (std::vector<row>{
+                {"hive-a", "cluster"}, {"hive-b", "actor_registry"}, {"hive-b", "cluster"}}))
+      << "this hive first, then the others by id, each hive's rows by actor id";
+  EXPECT_EQ((*gathered)->unreachable, (std::vector<std::string>{"hive-c", "hive-d"}))
+      << "the one that did not answer and the one that is down";
+}
+
+TEST_F(ClusterActorTest, AGatheringWithEveryHiveAnsweringWaitsForNoTimeout) {
+  auto registry_a = spawn(registry_actor, std::string{"hive-a"});
+  auto cluster_a = spawn_cluster({}, registry_a);
+  announce(registry_a, cluster_a, actor_info{"cluster", "", 0, {}});
+  join_answering(cluster_a, report_of("hive-b"), spawn_rows(2));
+  auto gathered = gather(cluster_a);
+  ASSERT_TRUE(*gathered) << "no time passed";
+  EXPECT_EQ((*gathered)->actors.size(), 3u);
+  EXPECT_EQ((*gathered)->actors[1].hive_id, "hive-b") << "the id the hive was asked under";
+  EXPECT_TRUE((*gathered)->unreachable.empty());
+}
+
+TEST_F(ClusterActorTest, AHiveGivesAndTakesAtMostTheBoundOfRows) {
+  auto many = spawn([](caf::event_based_actor*) -> caf::behavior {
+    return {[](list_atom) { return std::vector<actor_row>(max_actor_rows_per_hive + 10); }};
+  });
+  auto cluster_a = spawn_cluster({}, many);
+  join_answering(cluster_a, report_of("hive-b"), spawn_rows(max_actor_rows_per_hive + 1));
+  auto own = std::make_shared<std::size_t>(0);
+  spawn([cluster_a, own](caf::event_based_actor* self) {
+    self->request(cluster_a, caf::infinite, actors_atom_v)
+        .then([own](std::vector<actor_row>& rows) { *own = rows.size(); });
+  });
+  sched.run();
+  EXPECT_EQ(*own, max_actor_rows_per_hive) << "what this hive gives another";
+  auto gathered = gather(cluster_a);
+  ASSERT_TRUE(*gathered);
+  EXPECT_EQ((*gathered)->actors.size(), 2 * max_actor_rows_per_hive)
+      << "what it takes from another, which gave more";
 }
 
 } // namespace

@@ -10,11 +10,13 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 
 using namespace hive;
 using namespace hive::test;
@@ -226,6 +228,85 @@ TEST_F(ClusterTest, TheHiveIdIsShownOnJobsActorsTheCliAndTheInspector) {
       run(std::string{ACTOR_INSPECTOR_PATH} + " --server " + b.url() + " --watch --iterations 1");
   EXPECT_EQ(watched, 0) << frame;
   EXPECT_NE(frame.find("provisiond " + b.url() + "  hive b  "), std::string::npos) << frame;
+}
+
+/// The `hive_id` of every actor of a `GET /v1/actors?cluster=1` body, in
+/// order, and its `unreachable` hives.
+std::pair<std::vector<std::string>, std::vector<std::string>> hives_of(const std::string& body) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  EXPECT_EQ(parser.parse(body).get(doc), simdjson::SUCCESS) << body;
+  std::vector<std::string> actors, unreachable;
+  simdjson::dom::array rows, ids;
+  EXPECT_EQ(doc["actors"].get(rows), simdjson::SUCCESS) << body;
+  EXPECT_EQ(doc["unreachable"].get(ids), simdjson::SUCCESS) << body;
+  for (auto a : rows) {
+    std::string_view hive;
+    EXPECT_EQ(a["hive_id"].get(hive), simdjson::SUCCESS) << body;
+    actors.emplace_back(hive);
+  }
+  for (auto id : ids) {
+    std::string_view hive;
+    EXPECT_EQ(id.get(hive), simdjson::SUCCESS) << body;
+    unreachable.emplace_back(hive);
+  }
+  return {actors, unreachable};
+}
+
+TEST_F(ClusterTest, OneHiveShowsEveryHivesActorsAsJsonAndInTheInspector) {
+  hives->start("a");
+  auto& b = hives->start("b", hives->join("a"));
+  hives->start("c", hives->join("a"));
+  auto want = all_up({"a", "b", "c"});
+  ASSERT_EQ(hives->await_states("b", want, join_deadline), want);
+
+  auto reply = net::http_call("GET", b.url() + "/v1/actors?cluster=1");
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  auto [actors, unreachable] = hives_of(reply.body);
+  EXPECT_TRUE(unreachable.empty()) << reply.body;
+  ASSERT_FALSE(actors.empty());
+  auto others =
+      std::find_if(actors.begin(), actors.end(), [](const auto& id) { return id != "b"; });
+  EXPECT_NE(others, actors.begin()) << "the hive asked comes first";
+  EXPECT_TRUE(std::is_sorted(others, actors.end())) << "then the others by id";
+  EXPECT_EQ(std::find(others, actors.end(), "b"), actors.end()) << reply.body;
+  for (const char* id : {"a", "b", "c"}) {
+    EXPECT_NE(std::find(actors.begin(), actors.end(), id), actors.end()) << id;
+    for (const char* name : {"cluster", "job_router", "actor_registry"})
+      EXPECT_NE(reply.body.find(std::string{R"("hive_id":")"} + id + R"(","name":")" + name + '"'),
+                std::string::npos)
+          << id << "'s " << name << " in " << reply.body;
+  }
+
+  auto [code, drawn] =
+      run(std::string{ACTOR_INSPECTOR_PATH} + " --server " + b.url() + " --cluster");
+  EXPECT_EQ(code, 0) << drawn;
+  EXPECT_EQ(drawn.rfind("hive b  (", 0), 0u) << drawn;
+  auto at_a = drawn.find("\nhive a  ("), at_c = drawn.find("\nhive c  (");
+  ASSERT_NE(at_a, std::string::npos) << drawn;
+  ASSERT_NE(at_c, std::string::npos) << drawn;
+  EXPECT_LT(at_a, at_c) << drawn;
+  for (auto at : {std::size_t{0}, at_a, at_c}) { // each heading with its own tree beneath
+    auto tree = drawn.substr(at, drawn.find("\nhive ", at + 1) - at);
+    EXPECT_NE(tree.find("\n  ID "), std::string::npos) << tree;
+    EXPECT_NE(tree.find(" cluster "), std::string::npos) << tree;
+    EXPECT_NE(tree.find(" job_router "), std::string::npos) << tree;
+  }
+  EXPECT_EQ(drawn.find("unreachable"), std::string::npos) << drawn;
+
+  hives->kill("c");
+  states down{{"a", "up"}, {"b", "up"}, {"c", "down"}};
+  ASSERT_EQ(hives->await_states("b", down, join_deadline), down);
+  reply = net::http_call("GET", b.url() + "/v1/actors?cluster=1");
+  ASSERT_EQ(reply.status, 200u) << reply.body;
+  std::tie(actors, unreachable) = hives_of(reply.body);
+  EXPECT_EQ(unreachable, std::vector<std::string>{"c"}) << reply.body;
+  EXPECT_EQ(std::find(actors.begin(), actors.end(), "c"), actors.end()) << reply.body;
+  std::tie(code, drawn) =
+      run(std::string{ACTOR_INSPECTOR_PATH} + " --server " + b.url() + " --cluster");
+  EXPECT_EQ(code, 0) << drawn;
+  EXPECT_NE(drawn.find("\nunreachable (down, or not answering): c\n"), std::string::npos) << drawn;
+  EXPECT_EQ(drawn.find("hive c  ("), std::string::npos) << drawn;
 }
 
 TEST_F(ClusterTest, ALoopbackClusterSaysItsLinksArePlain) {

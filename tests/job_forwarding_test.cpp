@@ -400,6 +400,8 @@ TEST_F(JobForwardingTest, EveryMessageBetweenHivesIsRegisteredForTheWire) {
         caf::make_message(lookup_atom_v, std::string{"gpu-2"}),
         caf::make_message(std::vector<model_record>{model_record{}}),
         caf::make_message(std::vector<hive_status>{hive_status{}}),
+        caf::make_message(actors_atom_v),
+        caf::make_message(std::vector<actor_row>(2)),
         caf::make_message(max_rate_atom_v, std::string{"job-r"}, std::uint64_t{1})})
     EXPECT_EQ(caf::to_string(over_the_wire(sys, msg)), caf::to_string(msg));
 }

@@ -1,5 +1,7 @@
 #include "actors/cluster/cluster_actor.hpp"
 
+#include "actors/cluster/cluster_actor_rows.hpp"
+
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
 #include "net/host/wall_clock.hpp"
@@ -203,6 +205,43 @@ void status_interval(self_ptr self) {
           [push, self](caf::error&) { push(self->state.own.status.models); });
 }
 
+/// This hive's registry rows for a hive that gathers them, cut at the bound.
+caf::result<std::vector<actor_row>> own_rows(self_ptr self) {
+  auto& st = self->state;
+  if (!st.registry)
+    return std::vector<actor_row>{};
+  auto rp = self->make_response_promise<std::vector<actor_row>>();
+  self->request(st.registry, st.settings.gather_timeout, list_atom_v)
+      .then(
+          [rp](std::vector<actor_row>& rows) mutable {
+            if (rows.size() > max_actor_rows_per_hive)
+              rows.resize(max_actor_rows_per_hive);
+            rp.deliver(std::move(rows));
+          },
+          [rp](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
+/// Gathers every hive's rows: this one and each `up` hive through their
+/// cluster actors; the down ones are unreachable without asking.
+caf::result<cluster_actor_rows> every_hives_rows(self_ptr self) {
+  auto& st = self->state;
+  const auto& own_id = st.own.status.hive_id;
+  std::vector<rows_source> asked{{own_id, caf::actor{self}}};
+  std::vector<std::string> down;
+  for (const auto& hive : st.members.statuses()) {
+    auto handle = st.members.lookup(hive.hive_id); // an error for a hive that is down
+    if (hive.state == hive_state::up && handle && *handle)
+      asked.push_back({hive.hive_id, std::move(*handle)});
+    else
+      down.push_back(hive.hive_id);
+  }
+  auto rp = self->make_response_promise<cluster_actor_rows>();
+  gather_actor_rows(self, own_id, std::move(asked), std::move(down), st.settings.gather_timeout,
+                    [rp](cluster_actor_rows rows) mutable { rp.deliver(std::move(rows)); });
+  return rp;
+}
+
 /// Hands a request of another hive on to this hive's job gateway, which
 /// answers it; before the runtime has started the actor there is none.
 template <class... Ts>
@@ -219,11 +258,12 @@ caf::response_promise to_gateway(cluster_actor_type* self, Ts&&... xs) {
 } // namespace
 
 caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
-                            std::string hive_id, caf::actor catalog,
+                            std::string hive_id, caf::actor catalog, caf::actor registry,
                             std::shared_ptr<job_board> board, caf::io::middleman_actor dialer) {
   auto& st = self->state;
   st.settings = std::move(settings);
   st.catalog = std::move(catalog);
+  st.registry = std::move(registry);
   st.board = std::move(board);
   st.dialer = std::move(dialer);
   st.members = cluster_members{hive_id};
@@ -297,6 +337,8 @@ caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
         return to_gateway(self, forward_atom_v, std::move(spec), std::move(relay));
       },
       [self](models_atom) { return to_gateway(self, models_atom_v); },
+      [self](actors_atom) { return own_rows(self); },
+      [self](list_atom, actors_atom) { return every_hives_rows(self); },
       [self](lookup_atom, const std::string& hive_id) -> caf::result<caf::actor> {
         if (hive_id == self->state.own.status.hive_id)
           return caf::actor{self};

@@ -31,6 +31,8 @@ struct cluster_state {
 
   cluster_settings settings;
   caf::actor catalog;
+  /// This hive's actor registry, whose rows other hives ask for.
+  caf::actor registry;
   /// Where this hive's jobs are, to count those running.
   std::shared_ptr<job_board> board;
   /// Connects to other hives: CAF's middleman actor, the TLS one with
@@ -62,12 +64,18 @@ using cluster_actor_type = caf::stateful_actor<cluster_state>;
 /// the id belongs to another live hive), `(status_atom, hive_report)`.
 /// `(forward_atom, download_spec, caf::actor relay)` and `(models_atom)` go
 /// on to the hive's job gateway (job_gateway_actor.hpp), which answers.
+/// `(actors_atom)` → `std::vector<actor_row>`: this hive's registry rows
+/// (at most `max_actor_rows_per_hive`).
+/// - `(list_atom, actors_atom)` → `cluster_actor_rows`: every hive's rows,
+///   gathered with `(actors_atom)` from this hive and each `up` hive, each
+///   given `settings.gather_timeout`; down hives and those that did not
+///   answer are `unreachable`.
 /// Within the hive: `(start_atom, api_url, cluster address, gateway)` from
 /// the runtime once the API and the cluster port are open: the actor then
 /// dials its peers and begins its status intervals. Only a sender of this
 /// node may start it.
 caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
-                            std::string hive_id, caf::actor catalog,
+                            std::string hive_id, caf::actor catalog, caf::actor registry,
                             std::shared_ptr<job_board> board, caf::io::middleman_actor dialer);
 
 } // namespace hive

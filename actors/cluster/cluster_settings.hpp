@@ -30,6 +30,10 @@ struct cluster_settings {
   /// The first wait before dialing a hive again, doubling up to `redial_max`.
   std::chrono::milliseconds redial_min{std::chrono::milliseconds{250}};
   std::chrono::milliseconds redial_max{std::chrono::seconds{10}};
+  /// How long each hive may take to give its actor rows when one hive
+  /// gathers them all (`GET /v1/actors?cluster=1`): short, as a hive that is
+  /// up answers from memory.
+  std::chrono::milliseconds gather_timeout{std::chrono::seconds{2}};
 
   bool tls() const {
     return !cert.empty();

@@ -130,7 +130,8 @@ struct hive_runtime::impl {
     catalog = spawn_announced(*system, registry, actor_info{"catalog", "", 0, {}}, catalog_actor,
                               settings.jobs.models_dir);
     cluster = spawn_announced(*system, registry, actor_info{"cluster", "", 0, {}}, cluster_actor,
-                              settings.cluster, settings.jobs.hive_id, catalog, board, dialer());
+                              settings.cluster, settings.jobs.hive_id, catalog, registry, board,
+                              dialer());
     router = spawn_announced(*system, registry, actor_info{"job_router", "", 0, {}},
                              job_router_actor, settings.jobs, board, catalog, registry, cluster,
                              vendor_factory{spawn_vendor});

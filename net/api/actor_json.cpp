@@ -31,6 +31,13 @@ std::string actor_json(const actor_row& a) {
   return obj.str();
 }
 
+std::string actor_items(const std::vector<actor_row>& actors) {
+  json_array items;
+  for (const auto& a : actors)
+    items.raw(actor_json(a));
+  return items.str();
+}
+
 } // namespace
 
 std::string_view activity_name(actor_activity activity) {
@@ -54,10 +61,17 @@ std::string_view activity_name(actor_activity activity) {
 }
 
 std::string actors_json(const std::vector<actor_row>& actors) {
-  json_array items;
-  for (const auto& a : actors)
-    items.raw(actor_json(a));
-  return json_object{}.raw("actors", items.str()).str();
+  return json_object{}.raw("actors", actor_items(actors)).str();
+}
+
+std::string cluster_actors_json(const cluster_actor_rows& gathered) {
+  json_array unreachable;
+  for (const auto& id : gathered.unreachable)
+    unreachable.item(id);
+  return json_object{}
+      .raw("actors", actor_items(gathered.actors))
+      .raw("unreachable", unreachable.str())
+      .str();
 }
 
 } // namespace hive

@@ -74,26 +74,55 @@ std::string sse_frame(const journal_event& e) {
   return out;
 }
 
+/// The value of the query parameter `name`, none when it is absent; an
+/// error when the query string cannot be read.
+caf::expected<std::optional<std::string>> query_param(std::string_view query,
+                                                      std::string_view name) {
+  auto parsed = boost::urls::parse_query(query);
+  if (!parsed)
+    return make_error(api_errc::invalid_field, "the query string is not valid, so its "
+                                                   + std::string{name} + " cannot be read");
+  boost::urls::params_view params = *parsed;
+  auto found = params.find(name);
+  if (found == params.end())
+    return std::optional<std::string>{};
+  return std::optional<std::string>{(*found).value};
+}
+
+/// `invalid_field`: the query parameter `name` must be `allowed`, not `value`
+/// (cut: the query may be up to the header limit long).
+caf::error bad_query_value(std::string_view name, std::string_view allowed,
+                           std::string_view value) {
+  constexpr std::size_t shown = 64;
+  return make_error(api_errc::invalid_field, std::string{name} + " must be " + std::string{allowed}
+                                                 + ", not '" + std::string{value.substr(0, shown)}
+                                                 + (value.size() > shown ? "…'" : "'"));
+}
+
 /// What a job stream's `format` query parameter asks for: SSE events with
 /// JSON (absent), or rbee's line-oriented text (`text`).
 enum class stream_format { events, text };
 
 caf::expected<stream_format> stream_format_of(std::string_view query) {
-  auto parsed = boost::urls::parse_query(query);
-  if (!parsed)
-    return make_error(api_errc::invalid_field,
-                      "the query string is not valid, so its format cannot be read");
-  boost::urls::params_view params = *parsed;
-  auto format = params.find("format");
-  if (format == params.end())
+  auto format = query_param(query, "format");
+  if (!format)
+    return std::move(format.error());
+  if (!*format)
     return stream_format::events;
-  auto value = (*format).value;
-  if (value == "text")
+  if (**format == "text")
     return stream_format::text;
-  constexpr std::size_t shown = 64; // the query may be up to the header limit long
-  return make_error(api_errc::invalid_field,
-                    "format must be text (or absent, for events with JSON), not '"
-                        + value.substr(0, shown) + (value.size() > shown ? "…'" : "'"));
+  return bad_query_value("format", "text (or absent, for events with JSON)", **format);
+}
+
+/// Whether `GET /v1/actors` lists every hive's actors (`cluster=1`) or, with
+/// no `cluster` parameter, this hive's.
+caf::expected<bool> cluster_wide(std::string_view query) {
+  auto cluster = query_param(query, "cluster");
+  if (!cluster)
+    return std::move(cluster.error());
+  if (*cluster && **cluster != "1")
+    return bad_query_value("cluster", "1 (or absent, for this hive's actors)", **cluster);
+  return cluster->has_value();
 }
 
 /// Splits `/v1/jobs/abc/stream` into {"v1", "jobs", "abc", "stream"}.
@@ -165,7 +194,7 @@ public:
     if (parts[1] == "blobs")
       co_return co_await serve_blob(ex, ctx_.blobs, parts);
     if (is({"v1", "actors"}) && method_is("GET"))
-      co_return co_await relay<std::vector<actor_row>>(ex, actors_json, ctx_.registry, list_atom_v);
+      co_return co_await list_actors(ex);
     if (is({"v1", "cluster"}) && method_is("GET"))
       co_return co_await relay<std::vector<hive_status>>(
           ex, [this](const auto& hives) { return cluster_json(ctx_.hive_id, hives); }, ctx_.cluster,
@@ -189,6 +218,18 @@ private:
     if (!answer)
       co_return co_await reply_error(ex, answer.error());
     co_await ex.reply(200, render(*answer));
+  }
+
+  /// This hive's actors from its registry, or every hive's through the
+  /// cluster actor, which gathers them.
+  asio::awaitable<void> list_actors(http_exchange& ex) const {
+    auto cluster = cluster_wide(ex.request().query);
+    if (!cluster)
+      co_return co_await reply_error(ex, cluster.error());
+    if (*cluster)
+      co_return co_await relay<cluster_actor_rows>(ex, cluster_actors_json, ctx_.cluster,
+                                                   list_atom_v, actors_atom_v);
+    co_await relay<std::vector<actor_row>>(ex, actors_json, ctx_.registry, list_atom_v);
   }
 
   asio::awaitable<void> create_job(http_exchange& ex) const {

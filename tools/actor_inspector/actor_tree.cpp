@@ -166,4 +166,47 @@ std::string render_tree(const std::vector<actor_row>& now, const snapshot_diff& 
   return tree_printer{now, diff}.print();
 }
 
+std::vector<std::string> parse_unreachable(std::string_view json) {
+  simdjson::dom::parser parser;
+  simdjson::dom::array items;
+  std::vector<std::string> out;
+  if (parser.parse(json.data(), json.size())["unreachable"].get(items) != simdjson::SUCCESS)
+    return out;
+  for (auto item : items) {
+    std::string_view id;
+    if (item.get(id) == simdjson::SUCCESS)
+      out.emplace_back(id);
+  }
+  return out;
+}
+
+std::string render_cluster(const std::vector<actor_row>& now, const std::vector<actor_row>& before,
+                           bool mark, const std::vector<std::string>& unreachable) {
+  std::vector<std::string> hives;
+  std::map<std::string, std::vector<actor_row>> rows_now, rows_before;
+  for (const auto* rows : {&now, &before})
+    for (const auto& a : *rows) {
+      auto& by_hive = rows == &now ? rows_now : rows_before;
+      if (!rows_now.contains(a.hive_id) && !rows_before.contains(a.hive_id))
+        hives.push_back(a.hive_id);
+      by_hive[a.hive_id].push_back(a);
+    }
+  std::string out;
+  for (const auto& hive : hives) {
+    const auto& here = rows_now[hive];
+    auto diff = mark ? compare(rows_before[hive], here) : snapshot_diff{};
+    if (!out.empty())
+      out += '\n';
+    out += "hive " + hive + "  (" + std::to_string(here.size()) + " actors)\n";
+    out += render_tree(here, diff);
+  }
+  if (!unreachable.empty()) {
+    out += "\nunreachable (down, or not answering):";
+    for (const auto& hive : unreachable)
+      out += " " + hive;
+    out += '\n';
+  }
+  return out;
+}
+
 } // namespace hive::inspector

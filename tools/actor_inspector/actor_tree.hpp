@@ -43,4 +43,17 @@ snapshot_diff compare(const std::vector<actor_row>& before, const std::vector<ac
 /// actors `+` and gone ones `-`.
 std::string render_tree(const std::vector<actor_row>& now, const snapshot_diff& diff);
 
+/// The hives a `GET /v1/actors?cluster=1` body names `unreachable`; empty
+/// for a body without them.
+std::vector<std::string> parse_unreachable(std::string_view json);
+
+/// Every hive's tree under a heading of its own (`hive <id>  (N actors)`),
+/// the hives in the order `now` lists them (the hive asked first), then
+/// those only `before` had; with `mark`, actors that appeared or are gone
+/// since `before` are marked as `render_tree` marks them, hive by hive
+/// (actor ids are unique within a hive only). A last line names the
+/// unreachable hives, if any.
+std::string render_cluster(const std::vector<actor_row>& now, const std::vector<actor_row>& before,
+                           bool mark, const std::vector<std::string>& unreachable);
+
 } // namespace hive::inspector

@@ -21,11 +21,13 @@ using namespace hive::inspector;
 enum exit_code : int { done = 0, failed = 1, usage_error = 2 };
 
 const char* usage =
-    "usage: actor-inspector [--server URL] [--token-file FILE]\n"
+    "usage: actor-inspector [--server URL] [--token-file FILE] [--cluster]\n"
     "                       [--json | --watch [--interval SECS] [--iterations N]]\n\n"
     "Shows provisiond's actors as a tree: router, job supervisors and their vendor,\n"
     "tracker and narration actors, each with its state, uptime, messages handled,\n"
     "mailbox length and (for vendors) transfer rate.\n\n"
+    "  --cluster         every hive's tree under its hive, gathered by the server\n"
+    "                    through its cluster links (GET /v1/actors?cluster=1)\n"
     "  --json            print one snapshot as JSON (GET /v1/actors) and exit\n"
     "  --watch           redraw the tree every interval, like top (Ctrl-C quits); actors\n"
     "                    that appeared since the last frame are marked +, gone ones -\n"
@@ -42,6 +44,8 @@ struct options {
   std::string token;
   bool json = false;
   bool watch = false;
+  /// Every hive's actors, not only the server's.
+  bool cluster = false;
   double interval_secs = 1.0;
   long iterations = 0; // 0: until interrupted
 };
@@ -52,11 +56,14 @@ struct fetched {
   std::string body;
   std::string error;
   int code = done;
+  /// With --cluster: the hives whose actors are missing.
+  std::vector<std::string> unreachable = {};
 };
 
 fetched fetch(const options& opts) {
-  auto reply = hive::net::http_call("GET", opts.server + "/v1/actors", {}, std::chrono::seconds{5},
-                                    opts.token);
+  auto path = opts.cluster ? "/v1/actors?cluster=1" : "/v1/actors";
+  auto reply =
+      hive::net::http_call("GET", opts.server + path, {}, std::chrono::seconds{5}, opts.token);
   if (reply.status == 0)
     return {std::nullopt, {}, reply.error, usage_error};
   if (reply.status != 200)
@@ -67,7 +74,8 @@ fetched fetch(const options& opts) {
   auto actors = parse_snapshot(reply.body);
   if (!actors)
     return {std::nullopt, {}, "not an actor list: " + reply.body.substr(0, 200), failed};
-  return {std::move(actors), std::move(reply.body), {}, done};
+  auto unreachable = parse_unreachable(reply.body);
+  return {std::move(actors), std::move(reply.body), {}, done, std::move(unreachable)};
 }
 
 int report(const fetched& f) {
@@ -99,10 +107,14 @@ int watch(const options& opts) {
     text += clock_text() + "  ";
     if (current.actors) {
       // The first frame marks nothing: everything would be new.
-      auto diff = frame == 1 ? snapshot_diff{} : compare(before, *current.actors);
-      text += std::to_string(current.actors->size()) + " actors (+"
-              + std::to_string(diff.appeared.size()) + " -" + std::to_string(diff.gone.size())
-              + ")\n\n" + render_tree(*current.actors, diff);
+      text += std::to_string(current.actors->size()) + " actors";
+      if (opts.cluster) { // ids are unique within a hive: marked hive by hive
+        text += "\n\n" + render_cluster(*current.actors, before, frame > 1, current.unreachable);
+      } else {
+        auto diff = frame == 1 ? snapshot_diff{} : compare(before, *current.actors);
+        text += " (+" + std::to_string(diff.appeared.size()) + " -"
+                + std::to_string(diff.gone.size()) + ")\n\n" + render_tree(*current.actors, diff);
+      }
       before = std::move(*current.actors);
     } else { // keep watching: the daemon may come back
       text += "\n\n" + current.error + "\n";
@@ -124,7 +136,9 @@ int once(const options& opts) {
     std::printf("%s\n", f.body.c_str());
     return done;
   }
-  std::fputs(render_tree(*f.actors, {}).c_str(), stdout);
+  auto text = opts.cluster ? render_cluster(*f.actors, {}, false, f.unreachable)
+                           : render_tree(*f.actors, {});
+  std::fputs(text.c_str(), stdout);
   return done;
 }
 
@@ -165,6 +179,8 @@ int main(int argc, char** argv) {
         opts.interval_secs = *value;
       else
         opts.iterations = static_cast<long>(*value);
+    } else if (arg == "--cluster") {
+      opts.cluster = true;
     } else if (arg == "--json") {
       opts.json = true;
     } else if (arg == "--watch") {
