@@ -72,6 +72,19 @@ public:
     return view_;
   }
 
+  /// An answer's header as every answer of this server has it.
+  template <class Body>
+  http::response<Body> answer(unsigned status, std::string_view content_type,
+                              std::span<const http_header> headers) const {
+    http::response<Body> res{static_cast<http::status>(status), version_};
+    res.set(http::field::server, "rbee-hive-provisioner");
+    res.set(http::field::content_type, content_type);
+    for (const auto& h : headers)
+      res.set(h.name, h.value);
+    res.keep_alive(keep_alive_);
+    return res;
+  }
+
   asio::awaitable<void> reply(unsigned status, std::string json) override {
     co_await reply(status, std::move(json), "application/json");
   }
@@ -83,12 +96,7 @@ public:
 
   asio::awaitable<void> reply(unsigned status, std::string body, std::string_view content_type,
                               std::span<const http_header> headers) override {
-    http::response<http::string_body> res{static_cast<http::status>(status), version_};
-    res.set(http::field::server, "rbee-hive-provisioner");
-    res.set(http::field::content_type, content_type);
-    for (const auto& h : headers)
-      res.set(h.name, h.value);
-    res.keep_alive(keep_alive_);
+    auto res = answer<http::string_body>(status, content_type, headers);
     res.body() = std::move(body);
     res.prepare_payload();
     http::response_serializer<http::string_body> sr{res};
@@ -132,13 +140,8 @@ public:
                                    std::span<const http_header> headers) override {
     if (!co_await take_stream_place())
       co_return false;
-    http::response<http::empty_body> res{static_cast<http::status>(status), version_};
-    res.set(http::field::server, "rbee-hive-provisioner");
-    res.set(http::field::content_type, content_type);
-    for (const auto& h : headers)
-      res.set(h.name, h.value);
+    auto res = answer<http::empty_body>(status, content_type, headers);
     res.content_length(length);
-    res.keep_alive(keep_alive_);
     http::response_serializer<http::empty_body> sr{res};
     stream_.expires_after(limits_.write_timeout);
     auto [ec, n] = co_await http::async_write_header(stream_, sr, use_tuple);
