@@ -1,5 +1,6 @@
 #include "actors/cluster/cluster_actor.hpp"
 
+#include "actors/cluster/blob_mirrors.hpp"
 #include "messages/errc.hpp"
 #include "messages/type_ids.hpp"
 #include "net/host/wall_clock.hpp"
@@ -220,7 +221,8 @@ caf::response_promise to_gateway(cluster_actor_type* self, Ts&&... xs) {
 
 caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
                             std::string hive_id, caf::actor catalog,
-                            std::shared_ptr<job_board> board, caf::io::middleman_actor dialer) {
+                            std::shared_ptr<job_board> board, caf::io::middleman_actor dialer,
+                            std::shared_ptr<const blob_locator> blobs) {
   auto& st = self->state;
   st.settings = std::move(settings);
   st.catalog = std::move(catalog);
@@ -229,6 +231,9 @@ caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
   st.members = cluster_members{hive_id};
   st.own.status.hive_id = std::move(hive_id);
   st.own.status.state = hive_state::up;
+  // Linked: it goes when this actor does.
+  if (blobs && !st.settings.blob_secret.empty())
+    st.blob_finder = self->spawn<caf::detached + caf::linked>(blob_finder, std::move(blobs));
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     auto* gone = st.members.mark_down(msg.source);
@@ -297,6 +302,15 @@ caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
         return to_gateway(self, forward_atom_v, std::move(spec), std::move(relay));
       },
       [self](models_atom) { return to_gateway(self, models_atom_v); },
+      [self](blob_atom, std::string& sha256) {
+        auto rp = self->make_response_promise();
+        if (self->state.blob_finder && is_sha256_hex(sha256))
+          rp.delegate(self->state.blob_finder, blob_atom_v, std::move(sha256));
+        else
+          rp.deliver(blob_presence{});
+        return rp;
+      },
+      [self](mirrors_atom, const std::string& sha256) { return gather_mirrors(self, sha256); },
       [self](lookup_atom, const std::string& hive_id) -> caf::result<caf::actor> {
         if (hive_id == self->state.own.status.hive_id)
           return caf::actor{self};
