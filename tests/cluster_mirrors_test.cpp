@@ -13,10 +13,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <numeric>
+#include <functional>
 #include <random>
 #include <string>
-#include <thread>
 
 using namespace hive;
 using namespace hive::test;
@@ -199,6 +198,7 @@ TEST_F(ClusterMirrorsTest, TwoHivesAskingAtOnceGetAboutOneCopyFromTheOrigin) {
   ASSERT_TRUE(on_b.done()) << on_b.all();
   EXPECT_TRUE(on_b.says("found big.bin on hive a")) << on_b.all();
   auto sent = origin_traffic("big.bin").second;
+  RecordProperty("origin_bytes", std::to_string(sent));
   EXPECT_LE(sent, content.size() * 5 / 4) << "the origin sent " << sent << " bytes";
   EXPECT_EQ(sha256_of(landed("a", "big.bin")), sha256);
   EXPECT_EQ(sha256_of(landed("b", "big.bin")), sha256);
