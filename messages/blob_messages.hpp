@@ -2,7 +2,9 @@
 
 #include <caf/meta/type_name.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <string_view>
 
 namespace hive {
 
@@ -33,6 +35,14 @@ struct blob_presence {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, blob_presence& x) {
   return f(caf::meta::type_name("blob_presence"), x.state, x.size, x.landed, x.from_origin);
+}
+
+/// Whether `text` names a blob: its sha256 in 64 lower-case hex digits (as
+/// `GET /v1/blobs/sha256/<hex>` and the cluster's `blob_atom` take it).
+inline bool is_sha256_hex(std::string_view text) {
+  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 } // namespace hive

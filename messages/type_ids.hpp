@@ -62,5 +62,7 @@ CAF_ADD_ATOM(hive, hive, forward_atom, "forward")
 CAF_ADD_ATOM(hive, hive, wake_atom, "wake")
 CAF_ADD_ATOM(hive, hive, models_atom, "models")
 CAF_ADD_ATOM(hive, hive, actors_atom, "actors")
+CAF_ADD_ATOM(hive, hive, blob_atom, "blob")
+CAF_ADD_ATOM(hive, hive, mirrors_atom, "mirrors")
 
 CAF_END_TYPE_ID_BLOCK(hive)

@@ -35,7 +35,8 @@ protected:
   caf::actor spawn_cluster(caf::actor catalog = {}, caf::actor registry = {},
                            std::string hive_id = "hive-a") {
     return spawn(cluster_actor, settings, std::move(hive_id), std::move(catalog),
-                 std::move(registry), std::make_shared<job_board>(), caf::io::middleman_actor{});
+                 std::move(registry), std::make_shared<job_board>(), caf::io::middleman_actor{},
+                 std::shared_ptr<const blob_locator>{});
   }
 
   static hive_report report_of(const std::string& id, std::vector<hive_card> peers = {}) {
@@ -368,6 +369,105 @@ TEST_F(ClusterActorTest, AHiveGivesAndTakesAtMostTheBoundOfRows) {
   ASSERT_TRUE(*gathered);
   EXPECT_EQ((*gathered)->actors.size(), 2 * max_actor_rows_per_hive)
       << "what it takes from another, which gave more";
+
+// -- mirrors: which hives hold a blob ------------------------------------------
+
+class ClusterMirrorsActorTest : public ClusterActorTest {
+protected:
+  ClusterMirrorsActorTest() {
+    settings.blob_secret = "s3cret";
+  }
+
+  /// A stand-in hive that joins `cluster` and answers `blob_atom` with
+  /// `presence`, or never when none.
+  caf::actor peer_holding(const caf::actor& cluster, const std::string& id,
+                          std::optional<blob_presence> presence) {
+    auto report = report_of(id);
+    report.status.api_url = "http://" + id + ":7835";
+    auto peer = spawn([cluster, report, presence](caf::event_based_actor* self) -> caf::behavior {
+      self->request(cluster, caf::infinite, join_atom_v, report).then([](hive_report&) {});
+      // Kept, never delivered: the question stays open.
+      auto unanswered = std::make_shared<std::vector<caf::response_promise>>();
+      return {
+          [](status_atom, hive_report&) {},
+          [self, presence, unanswered](blob_atom, std::string&) -> caf::result<blob_presence> {
+            if (presence)
+              return *presence;
+            unanswered->push_back(self->make_response_promise());
+            return unanswered->back();
+          },
+      };
+    });
+    sched.run();
+    return peer;
+  }
+
+  using answer = std::shared_ptr<std::optional<std::vector<std::string>>>;
+
+  /// Asks `mirrors_atom` for `sha` and runs the scheduler: each mirror as
+  /// "name url token", unset while the cluster actor has not answered.
+  answer ask_mirrors(const caf::actor& cluster) {
+    auto out = std::make_shared<std::optional<std::vector<std::string>>>();
+    spawn([cluster, out](caf::event_based_actor* self) {
+      self->request(cluster, caf::infinite, mirrors_atom_v, sha)
+          .then([out](std::vector<blob_source>& sources) {
+            std::vector<std::string> mirrors;
+            for (const auto& s : sources)
+              mirrors.push_back(s.name + " " + s.url + " " + s.bearer_token);
+            *out = std::move(mirrors);
+          });
+    });
+    sched.run();
+    return out;
+  }
+
+  static inline const std::string sha = std::string(64, 'e');
+};
+
+TEST_F(ClusterMirrorsActorTest, AHiveAloneHasNoMirrorsAtOnce) {
+  auto cluster = spawn_cluster();
+  EXPECT_EQ(*ask_mirrors(cluster), std::vector<std::string>{});
+}
+
+TEST_F(ClusterMirrorsActorTest, HivesThatHoldTheBlobOrFetchItFromTheOriginAreMirrors) {
+  auto cluster = spawn_cluster();
+  peer_holding(cluster, "hive-b", blob_presence{blob_presence::holding::complete, 10, 10, false});
+  peer_holding(cluster, "hive-c", blob_presence{blob_presence::holding::fetching, 10, 4, true});
+  // Fetching from other hives itself: never a mirror, so no two hives wait on each other.
+  peer_holding(cluster, "hive-d", blob_presence{blob_presence::holding::fetching, 10, 9, false});
+  peer_holding(cluster, "hive-e", blob_presence{});
+  EXPECT_EQ(*ask_mirrors(cluster),
+            (std::vector<std::string>{
+                "hive hive-b http://hive-b:7835/v1/blobs/sha256/" + sha + " s3cret",
+                "hive hive-c http://hive-c:7835/v1/blobs/sha256/" + sha + " s3cret"}));
+}
+
+TEST_F(ClusterMirrorsActorTest, AHiveThatDoesNotAnswerInTimeIsLeftOut) {
+  auto cluster = spawn_cluster();
+  peer_holding(cluster, "hive-b", blob_presence{blob_presence::holding::complete, 10, 10, false});
+  peer_holding(cluster, "hive-c", std::nullopt);
+  auto reply = ask_mirrors(cluster);
+  EXPECT_EQ(*reply, std::nullopt) << "answered before hive-c's time was up";
+  sched.advance_time(settings.mirror_timeout);
+  sched.run();
+  ASSERT_TRUE(reply->has_value());
+  EXPECT_EQ(reply->value().size(), 1u);
+}
+
+TEST_F(ClusterMirrorsActorTest, WithoutAClusterSecretNoHiveIsAskedAndNoneAnswersForThis) {
+  settings.blob_secret.clear();
+  auto cluster = spawn_cluster();
+  peer_holding(cluster, "hive-b", blob_presence{blob_presence::holding::complete, 10, 10, false});
+  EXPECT_EQ(*ask_mirrors(cluster), std::vector<std::string>{});
+  auto presence = std::make_shared<std::optional<blob_presence>>();
+  spawn([cluster, presence](caf::event_based_actor* self) {
+    self->request(cluster, caf::infinite, blob_atom_v, sha).then([presence](blob_presence& p) {
+      *presence = p;
+    });
+  });
+  sched.run();
+  ASSERT_TRUE(presence->has_value());
+  EXPECT_EQ((*presence)->state, blob_presence::holding::none);
 }
 
 } // namespace

@@ -164,3 +164,31 @@ TEST_F(SharedDownloadTest, AnotherSourceForTheSameModelIsStillRefused) {
 }
 
 } // namespace
+
+TEST_F(SharedDownloadTest, InAClusterJobsForTheSameBlobAskForMirrorsAndStillShareOneTransfer) {
+  auto s = default_settings();
+  s.cluster.listen = net::host_port{"127.0.0.1", 0};
+  s.access.cluster_secret = "cluster-secret-0123";
+  restart(s);
+  // Back to back: the second job's question to the cluster may come before
+  // or after the first job's transfer opens; either way it joins it.
+  followed a, b;
+  a.job = start_download(model(), sha256_hex(data));
+  b.job = start_download(model(), sha256_hex(data));
+  a.reader = std::thread{[this, &a] { a.log = follow(a.job); }};
+  b.reader = std::thread{[this, &b] { b.log = follow(b.job); }};
+  a.reader.join();
+  b.reader.join();
+
+  EXPECT_EQ(a.log.final_data(), "[DONE]");
+  EXPECT_EQ(b.log.final_data(), "[DONE]");
+  // Whichever opened the transfer asked the cluster first; the other joined it.
+  bool b_joined = says(b.log, "joined the transfer of shared.gguf");
+  const auto& opener = b_joined ? a : b;
+  EXPECT_NE(b_joined, says(a.log, "joined the transfer of shared.gguf"));
+  EXPECT_TRUE(says(opener.log, "no other hive has shared.gguf: fetching it from the origin"))
+      << opener.job;
+  EXPECT_EQ(files.requests().size(), 1u);
+  EXPECT_EQ(served(), data.size());
+  EXPECT_EQ(sha256_hex(read_file(models_dir / "shared" / "shared.gguf")), sha256_hex(data));
+}

@@ -1,5 +1,6 @@
 #include "actors/cluster/cluster_actor.hpp"
 
+#include "actors/cluster/blob_mirrors.hpp"
 #include "actors/cluster/cluster_actor_rows.hpp"
 
 #include "messages/errc.hpp"
@@ -259,7 +260,8 @@ caf::response_promise to_gateway(cluster_actor_type* self, Ts&&... xs) {
 
 caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
                             std::string hive_id, caf::actor catalog, caf::actor registry,
-                            std::shared_ptr<job_board> board, caf::io::middleman_actor dialer) {
+                            std::shared_ptr<job_board> board, caf::io::middleman_actor dialer,
+                            std::shared_ptr<const blob_locator> blobs) {
   auto& st = self->state;
   st.settings = std::move(settings);
   st.catalog = std::move(catalog);
@@ -269,6 +271,9 @@ caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
   st.members = cluster_members{hive_id};
   st.own.status.hive_id = std::move(hive_id);
   st.own.status.state = hive_state::up;
+  // Linked: it goes when this actor does.
+  if (blobs && !st.settings.blob_secret.empty())
+    st.blob_finder = self->spawn<caf::detached + caf::linked>(blob_finder, std::move(blobs));
   self->set_down_handler([self](caf::down_msg& msg) {
     auto& st = self->state;
     auto* gone = st.members.mark_down(msg.source);
@@ -339,6 +344,15 @@ caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
       [self](models_atom) { return to_gateway(self, models_atom_v); },
       [self](actors_atom) { return own_rows(self); },
       [self](list_atom, actors_atom) { return every_hives_rows(self); },
+      [self](blob_atom, std::string& sha256) {
+        auto rp = self->make_response_promise();
+        if (self->state.blob_finder && is_sha256_hex(sha256))
+          rp.delegate(self->state.blob_finder, blob_atom_v, std::move(sha256));
+        else
+          rp.deliver(blob_presence{});
+        return rp;
+      },
+      [self](mirrors_atom, const std::string& sha256) { return gather_mirrors(self, sha256); },
       [self](lookup_atom, const std::string& hive_id) -> caf::result<caf::actor> {
         if (hive_id == self->state.own.status.hive_id)
           return caf::actor{self};

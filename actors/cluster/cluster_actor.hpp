@@ -15,6 +15,8 @@
 
 namespace hive {
 
+class blob_locator;
+
 /// This hive's member of the cluster: it knows the other hives, links to
 /// their cluster actors over CAF's middleman, and monitors them, so a hive
 /// that goes away is `down` on its down message. A lone hive is a cluster of
@@ -48,6 +50,9 @@ struct cluster_state {
   unsigned intervals_since_push = 0;
   /// This hive's job gateway, which runs the jobs other hives forward here.
   caf::actor gateway;
+  /// Answers other hives whether this one holds a blob (blob_mirrors.hpp),
+  /// off this actor's thread; invalid when the hive serves no blobs.
+  caf::actor blob_finder;
   static inline const char* name = "cluster";
 };
 
@@ -70,12 +75,18 @@ using cluster_actor_type = caf::stateful_actor<cluster_state>;
 ///   gathered with `(actors_atom)` from this hive and each `up` hive, each
 ///   given `settings.gather_timeout`; down hives and those that did not
 ///   answer are `unreachable`.
+/// `(blob_atom, std::string sha256)` → `blob_presence`: what this hive has
+/// of that blob (none without a cluster secret or `blobs`).
+/// Within the hive: `(mirrors_atom, std::string sha256)` →
+/// `std::vector<blob_source>`: the other hives to fetch that blob from
+/// (blob_mirrors.hpp), empty at once when none is up.
 /// Within the hive: `(start_atom, api_url, cluster address, gateway)` from
 /// the runtime once the API and the cluster port are open: the actor then
 /// dials its peers and begins its status intervals. Only a sender of this
 /// node may start it.
 caf::behavior cluster_actor(cluster_actor_type* self, cluster_settings settings,
                             std::string hive_id, caf::actor catalog, caf::actor registry,
-                            std::shared_ptr<job_board> board, caf::io::middleman_actor dialer);
+                            std::shared_ptr<job_board> board, caf::io::middleman_actor dialer,
+                            std::shared_ptr<const blob_locator> blobs);
 
 } // namespace hive

@@ -3,6 +3,7 @@
 #include "net/host_port.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,14 @@ struct cluster_settings {
   /// gathers them all (`GET /v1/actors?cluster=1`): short, as a hive that is
   /// up answers from memory.
   std::chrono::milliseconds gather_timeout{std::chrono::seconds{2}};
+  /// The cluster token other hives serve blobs with (`--cluster-secret-file`);
+  /// empty: this hive fetches no blob from them (and serves none).
+  std::string blob_secret;
+  /// How long a hive asked whether it holds a blob may take to answer
+  /// before it is left out of the mirrors (it costs a download that long).
+  std::chrono::milliseconds mirror_timeout{std::chrono::seconds{2}};
+  /// The most hives one file is fetched from at once.
+  std::size_t max_mirrors = 4;
 
   bool tls() const {
     return !cert.empty();

@@ -50,9 +50,7 @@ blob_presence blob_locator::presence(std::string_view sha256) const {
   const auto& task = transfer->task();
   auto partial = net::read_partial(task.part_path);
   auto landed = partial.validator == "sha256:" + task.sha256 ? partial.size : 0;
-  // Transfers take every byte from the origin until they learn to take them
-  // from other hives.
-  return {blob_presence::holding::fetching, transfer->size(), landed, true};
+  return {blob_presence::holding::fetching, transfer->size(), landed, transfer->from_origin()};
 }
 
 std::optional<net::blob_file> blob_locator::open(std::string_view sha256) const {

@@ -129,9 +129,14 @@ struct hive_runtime::impl {
     announce(registry, registry, actor_info{"actor_registry", "", 0, registry_stats});
     catalog = spawn_announced(*system, registry, actor_info{"catalog", "", 0, {}}, catalog_actor,
                               settings.jobs.models_dir);
-    cluster = spawn_announced(*system, registry, actor_info{"cluster", "", 0, {}}, cluster_actor,
-                              settings.cluster, settings.jobs.hive_id, catalog, registry, board,
-                              dialer());
+    settings.cluster.blob_secret = settings.access.cluster_secret;
+    cluster =
+        spawn_announced(*system, registry, actor_info{"cluster", "", 0, {}}, cluster_actor,
+                        settings.cluster, settings.jobs.hive_id, catalog, registry, board, dialer(),
+                        blobs);
+    // A hive with no cluster, or no token to fetch blobs with, never asks for mirrors.
+    if (settings.cluster.networked() && !settings.cluster.blob_secret.empty())
+      settings.jobs.cluster = cluster;
     router = spawn_announced(*system, registry, actor_info{"job_router", "", 0, {}},
                              job_router_actor, settings.jobs, board, catalog, registry, cluster,
                              vendor_factory{spawn_vendor});

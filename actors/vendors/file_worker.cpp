@@ -19,6 +19,11 @@ namespace {
 /// How long a cancelled worker may take to unwind before we stop waiting.
 constexpr auto unwind_limit = std::chrono::seconds{2};
 
+/// The longest a worker waits for the cluster's mirrors. The cluster actor
+/// answers within its own `mirror_timeout`; this only guards against a
+/// cluster actor that never answers.
+constexpr auto mirrors_limit = std::chrono::seconds{30};
+
 void quit_cancelled(caf::event_based_actor* self, const file_worker& st) {
   net::remove_partial(st.task.part_path);
   self->quit(make_error(download_errc::cancelled));
@@ -86,6 +91,8 @@ void tell_joined(const file_worker& st, const shared_transfer::progress& at) {
 }
 
 void on_exit(caf::event_based_actor* self, file_worker& st, caf::exit_msg& msg) {
+  if (!st.transfer) // still asking for mirrors: no transfer or partial of its own yet
+    return self->quit(msg.reason);
   // Another job's worker may still need the transfer: then this one only
   // detaches. The last one stops it; on a cancel the partial goes once the
   // work has closed it (in on_result): the job is not reported cancelled
@@ -173,6 +180,66 @@ void on_result(caf::event_based_actor* self, file_worker& st, transfer_result& r
   self->quit();
 }
 
+/// Puts the worker on its transfer, and starts the work unless it joined one.
+void begin(caf::event_based_actor* self, file_worker& st) {
+  auto joined = prepare(st, caf::actor_cast<caf::actor>(self));
+  if (!joined)
+    return self->quit(std::move(joined.error()));
+  // The partial is the job's too: the supervisor removes it if a cancel comes
+  // after a failure, unless another job's worker still follows it.
+  self->send(st.ctx.supervisor, st.task);
+  if (*joined) {
+    tell_joined(st, **joined);
+    if ((*joined)->result) // the work has just ended well: land it as the others do
+      self->send(self, *(*joined)->result);
+    return;
+  }
+  // Nobody joins a transfer before it runs: a failed start is this job's alone.
+  auto cancel = st.start(*st.transfer);
+  if (!cancel)
+    return self->quit(std::move(cancel.error()));
+  st.transfer->run(std::move(*cancel));
+}
+
+/// Whether the worker asks the cluster for hives that hold its file first:
+/// a download named by its sha256, in a hive that fetches from others, that
+/// no transfer here is fetching already (the worker joins that one at once).
+bool asks_for_mirrors(const file_worker& st) {
+  const auto& task = st.task;
+  if (!st.ctx.settings.cluster || task.sha256.empty() || !task.source_path.empty() || !st.resumes())
+    return false;
+  const auto* board = st.ctx.settings.transfers.get();
+  return !board || !board->in_use(task.part_path);
+}
+
+/// Asks the cluster for mirrors of the worker's file, then begins with them.
+/// Its transfer is opened once they are known (they are part of it), so a
+/// job for the same file that comes meanwhile asks too, and whichever opens
+/// the transfer first starts it at once: the other joins it.
+void ask_for_mirrors(caf::event_based_actor* self, file_worker& st) {
+  self->request(st.ctx.settings.cluster, mirrors_limit, mirrors_atom_v, st.task.sha256)
+      .then(
+          [self, &st](std::vector<blob_source>& mirrors) {
+            std::string names;
+            for (const auto& m : mirrors)
+              names += (names.empty() ? "" : ", ") + m.name;
+            st.ctx.voice.say("mirrors", mirrors.empty()
+                                            ? "no other hive has " + st.task.name
+                                                  + ": fetching it from the origin"
+                                            : "found " + st.task.name + " on " + names
+                                                  + ": fetching it from there, from the origin "
+                                                    "only what they cannot give");
+            st.task.mirrors = std::move(mirrors);
+            begin(self, st);
+          },
+          [self, &st](caf::error& err) {
+            st.ctx.voice.warn("mirrors", "the cluster did not say which hives hold " + st.task.name
+                                             + " (" + describe(err).message
+                                             + "): fetching it from the origin");
+            begin(self, st);
+          });
+}
+
 } // namespace
 
 caf::error file_worker::failed(const transfer_result& r) const {
@@ -190,28 +257,10 @@ caf::behavior run_file_worker(caf::event_based_actor* self, file_worker& st, ven
   st.ctx.voice = {st.ctx.voice.narration, self->name(), st.task.name};
   st.me = self->address();
   self->set_exit_handler([self, &st](caf::exit_msg& msg) { on_exit(self, st, msg); });
-  auto me = caf::actor_cast<caf::actor>(self);
-  auto joined = prepare(st, me);
-  if (!joined) {
-    self->quit(std::move(joined.error()));
-    return {};
-  }
-  // The partial is the job's too: the supervisor removes it if a cancel comes
-  // after a failure, unless another job's worker still follows it.
-  self->send(st.ctx.supervisor, st.task);
-  if (*joined) {
-    tell_joined(st, **joined);
-    if ((*joined)->result) // the work has just ended well: land it as the others do
-      self->send(self, *(*joined)->result);
-  } else {
-    // Nobody joins a transfer before it runs: a failed start is this job's alone.
-    auto cancel = st.start(*st.transfer);
-    if (!cancel) {
-      self->quit(std::move(cancel.error()));
-      return {};
-    }
-    st.transfer->run(std::move(*cancel));
-  }
+  if (asks_for_mirrors(st))
+    ask_for_mirrors(self, st);
+  else
+    begin(self, st);
   return {
       [self, &st](transfer_result& r) { on_result(self, st, r); },
       // The work did not unwind in time: give up waiting for it.

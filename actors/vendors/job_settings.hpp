@@ -5,6 +5,8 @@
 #include "net/proxy.hpp"
 #include "net/rate_limit.hpp"
 
+#include <caf/actor.hpp>
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -79,6 +81,11 @@ struct job_settings {
   /// The node's transfers under way, which jobs needing the same file share;
   /// null in actor-only tests, where each job transfers on its own.
   std::shared_ptr<transfer_board> transfers;
+  /// This hive's cluster actor, asked which other hives hold a file named by
+  /// its sha256 before it is fetched from its origin (`mirrors_atom`);
+  /// invalid when the hive fetches no blob from others (no cluster secret, or
+  /// no cluster to be in).
+  caf::actor cluster;
 };
 
 /// How a vendor asks its source for metadata: the node's trust, proxies,

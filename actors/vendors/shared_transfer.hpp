@@ -63,6 +63,13 @@ public:
     return task_;
   }
 
+  /// Whether the work takes its bytes from the file's origin: it was given
+  /// no other hive to take them from. Other hives fetch from such a transfer
+  /// only (blob_mirrors.hpp), so none waits on a hive that waits in turn.
+  bool from_origin() const {
+    return task_.mirrors.empty();
+  }
+
   /// The file's size: as the task announced it, else as the source's answer
   /// says (0 until it has answered, or when it does not say).
   std::uint64_t size() const;

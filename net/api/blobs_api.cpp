@@ -2,6 +2,7 @@
 
 #include "net/api/blobs_api.hpp"
 
+#include "messages/blob_messages.hpp"
 #include "messages/errc.hpp"
 #include "net/api/error_json.hpp"
 #include "net/range_header.hpp"
@@ -25,12 +26,6 @@ asio::awaitable<void> reply_error(http_exchange& ex, api_errc code, std::string_
                                   std::span<const http_header> headers = {}) {
   auto body = error_json(code_of(code), message);
   co_await ex.reply(http_status_of(code), std::move(body), "application/json", headers);
-}
-
-bool is_sha256_hex(std::string_view text) {
-  return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
 }
 
 /// Sends `[span)` of `file`, waiting for bytes still landing. It stops short
