@@ -369,6 +369,7 @@ TEST_F(ClusterActorTest, AHiveGivesAndTakesAtMostTheBoundOfRows) {
   ASSERT_TRUE(*gathered);
   EXPECT_EQ((*gathered)->actors.size(), 2 * max_actor_rows_per_hive)
       << "what it takes from another, which gave more";
+}
 
 // -- mirrors: which hives hold a blob ------------------------------------------
 
