@@ -37,18 +37,25 @@ asio::awaitable<void> send_span(http_exchange& ex, blob_file& file, byte_span sp
       static_cast<std::size_t>(std::min<std::uint64_t>(chunk_bytes, span.size())));
   asio::steady_timer pause{co_await asio::this_coro::executor};
   auto offset = span.begin;
+  // Bytes before this have landed: what has landed stays, so the record of a
+  // file still landing is read again only once they are sent, not per chunk.
+  auto landed_until = offset;
   auto last_landing = std::chrono::steady_clock::now();
   while (offset < span.end) {
-    auto readable = file.readable_from(offset);
-    if (readable.bytes == 0) {
-      if (readable.final || std::chrono::steady_clock::now() - last_landing >= blobs.stall_timeout)
-        co_return;
-      pause.expires_after(blobs.poll_interval);
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-      continue;
+    if (offset == landed_until) {
+      auto readable = file.readable_from(offset);
+      if (readable.bytes == 0) {
+        if (readable.final
+            || std::chrono::steady_clock::now() - last_landing >= blobs.stall_timeout)
+          co_return;
+        pause.expires_after(blobs.poll_interval);
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      last_landing = std::chrono::steady_clock::now();
+      landed_until = offset + readable.bytes;
     }
-    last_landing = std::chrono::steady_clock::now();
-    auto want = std::min({readable.bytes, span.end - offset, std::uint64_t{buffer.size()}});
+    auto want = std::min({landed_until - offset, span.end - offset, std::uint64_t{buffer.size()}});
     std::error_code ec;
     auto n = file.read_at(offset, {buffer.data(), static_cast<std::size_t>(want)}, ec);
     if (ec || n == 0 || !co_await ex.write_body({buffer.data(), n}))
