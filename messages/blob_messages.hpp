@@ -30,11 +30,15 @@ struct blob_presence {
   /// For `fetching`: whether that transfer takes its bytes from the origin
   /// (rather than from other hives).
   bool from_origin = false;
+  /// For `fetching`: whether that hive is still asking the others which to
+  /// take it from, so `from_origin` may still turn false (blob_mirrors.hpp).
+  bool deciding = false;
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, blob_presence& x) {
-  return f(caf::meta::type_name("blob_presence"), x.state, x.size, x.landed, x.from_origin);
+  return f(caf::meta::type_name("blob_presence"), x.state, x.size, x.landed, x.from_origin,
+           x.deciding);
 }
 
 /// Whether `text` names a blob: its sha256 in 64 lower-case hex digits (as

@@ -195,6 +195,11 @@ bool is_cancellation(const caf::error& reason) {
   return reason == make_error(download_errc::cancelled);
 }
 
+download_errc download_code_of(const caf::error& err) {
+  return err.category() == download_category ? static_cast<download_errc>(err.code())
+                                             : download_errc::internal;
+}
+
 error_view describe(const caf::error& err) {
   if (err.category() == download_category) {
     auto code = static_cast<download_errc>(err.code());

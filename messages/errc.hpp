@@ -127,6 +127,9 @@ caf::error make_error(api_errc x, std::string message, std::string job_id);
 /// True for the exit reason a job supervisor sends its vendors on a cancel.
 bool is_cancellation(const caf::error& reason);
 
+/// The `download_errc` that `err` carries; `internal` for any other error.
+download_errc download_code_of(const caf::error& err);
+
 /// A `caf::error` taken apart for the API and the event stream.
 struct error_view {
   std::string code;

@@ -10,12 +10,15 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace hive;
 using namespace hive::test;
@@ -202,6 +205,31 @@ TEST_F(ClusterMirrorsTest, TwoHivesAskingAtOnceGetAboutOneCopyFromTheOrigin) {
   EXPECT_LE(sent, content.size() * 5 / 4) << "the origin sent " << sent << " bytes";
   EXPECT_EQ(sha256_of(landed("a", "big.bin")), sha256);
   EXPECT_EQ(sha256_of(landed("b", "big.bin")), sha256);
+}
+
+TEST_F(ClusterMirrorsTest, ThreeHivesAskingAtTheSameMomentGetAboutOneCopyFromTheOrigin) {
+  start_three();
+  auto content = random_content(24 << 20);
+  auto sha256 = sha256_of(content);
+  origin.add_file("big.bin", content);
+  // Slow, so that all three ask long before anyone has finished.
+  auto url = origin.base_url() + "/files/big.bin?rate=4000000";
+
+  const std::array<std::string, 3> ids{"a", "b", "c"};
+  std::array<std::string, 3> jobs;
+  {
+    std::vector<std::jthread> posts;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+      posts.emplace_back([&, i] { jobs[i] = submit(ids[i], url, sha256); });
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    auto events = follow(ids[i], jobs[i]);
+    ASSERT_TRUE(events.done()) << "on " << ids[i] << ":\n" << events.all();
+    EXPECT_EQ(sha256_of(landed(ids[i], "big.bin")), sha256) << "on " << ids[i];
+  }
+  auto sent = origin_traffic("big.bin").second;
+  RecordProperty("origin_bytes", std::to_string(sent));
+  EXPECT_LE(sent, content.size() * 5 / 4) << "the origin sent " << sent << " bytes";
 }
 
 TEST_F(ClusterMirrorsTest, APeerKilledMidTransferIsReplacedByTheOrigin) {

@@ -9,11 +9,14 @@
 namespace hive {
 
 std::vector<blob_source> choose_mirrors(std::vector<peer_blob> answers, std::string_view sha256,
-                                        const std::string& secret, std::size_t cap) {
+                                        std::string_view own_id, const std::string& secret,
+                                        std::size_t cap) {
   using holding = blob_presence::holding;
-  std::erase_if(answers, [](const peer_blob& a) {
+  std::erase_if(answers, [own_id](const peer_blob& a) {
     const auto& p = a.presence;
-    return !(p.state == holding::complete || (p.state == holding::fetching && p.from_origin));
+    bool origin = p.state == holding::fetching && p.from_origin
+                  && (!p.deciding || a.hive_id < own_id);
+    return !(p.state == holding::complete || origin);
   });
   // Whole files first, then the transfers furthest along; by id for a stable order.
   std::sort(answers.begin(), answers.end(), [](const peer_blob& x, const peer_blob& y) {
@@ -57,8 +60,8 @@ caf::response_promise gather_mirrors(cluster_actor_type* self, const std::string
     if (--g->pending > 0)
       return;
     const auto& settings = self->state.settings;
-    g->rp.deliver(
-        choose_mirrors(std::move(g->answers), sha256, settings.blob_secret, settings.max_mirrors));
+    g->rp.deliver(choose_mirrors(std::move(g->answers), sha256, self->state.own.status.hive_id,
+                                 settings.blob_secret, settings.max_mirrors));
   };
   for (auto& [status, handle] : peers)
     self->request(handle, st.settings.mirror_timeout, blob_atom_v, sha256)

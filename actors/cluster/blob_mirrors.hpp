@@ -26,13 +26,24 @@ struct peer_blob {
   blob_presence presence;
 };
 
-/// The hives to fetch `sha256` from, as sources for the transfer engine, at
-/// most `cap`: those that hold it whole, then those fetching it from the
-/// origin (the most landed first). A hive that is itself fetching it from
-/// other hives is never one: so a hive only ever waits on a hive that waits
-/// on nobody, and two hives cannot wait on each other.
+/// The hives that hive `own_id` fetches `sha256` from, as sources for the
+/// transfer engine, at most `cap`: those that hold it whole, then those
+/// fetching it from the origin (the most landed first). Of the latter, one
+/// still `deciding` (asking the others, as this hive is) only when its id is
+/// lower than `own_id`: hives that ask at the same moment converge on the
+/// lowest id, which takes from none of them and fetches from the origin.
+///
+/// No waiting cycle can form. Each transfer decides its sources once (a
+/// transfer that took any records itself as not from the origin, and is
+/// never chosen after), and an edge "X takes from Y" is made only when Y
+/// (a) holds the file whole or (b) has settled on the origin alone: Y takes
+/// from nobody, ever; or (c) is deciding with id(Y) < id(X). In a cycle
+/// every member takes from someone, so no edge of it is (a) or (b); every
+/// edge is then (c) and the ids fall strictly all the way round: impossible.
+/// (A transfer that ends drops its readers, which leave it for good.)
 std::vector<blob_source> choose_mirrors(std::vector<peer_blob> answers, std::string_view sha256,
-                                        const std::string& secret, std::size_t cap);
+                                        std::string_view own_id, const std::string& secret,
+                                        std::size_t cap);
 
 /// Answers `(mirrors_atom, sha256)` for the cluster actor `self`: asks every
 /// hive that is up `(blob_atom, sha256)` and delivers `choose_mirrors` of

@@ -50,7 +50,13 @@ blob_presence blob_locator::presence(std::string_view sha256) const {
   const auto& task = transfer->task();
   auto partial = net::read_partial(task.part_path);
   auto landed = partial.validator == "sha256:" + task.sha256 ? partial.size : 0;
-  return {blob_presence::holding::fetching, transfer->size(), landed, transfer->from_origin()};
+  return {blob_presence::holding::fetching, transfer->size(), landed, transfer->from_origin(),
+          transfer->deciding()};
+}
+
+bool blob_locator::sizing(std::string_view sha256) const {
+  auto transfer = transfers_ ? transfers_->find_content(sha256) : nullptr;
+  return transfer && transfer->size() == 0;
 }
 
 std::optional<net::blob_file> blob_locator::open(std::string_view sha256) const {
@@ -78,7 +84,7 @@ std::optional<net::blob_file> blob_locator::open_landing(std::string_view sha256
   if (!transfers_)
     return std::nullopt;
   auto transfer = transfers_->find_content(sha256);
-  if (!transfer)
+  if (!transfer || transfer->size() == 0)
     return std::nullopt;
   const auto& task = transfer->task();
   std::error_code ec;

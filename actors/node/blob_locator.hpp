@@ -37,6 +37,10 @@ public:
   /// for `sha256` (64 lower-case hex digits).
   blob_presence presence(std::string_view sha256) const;
 
+  /// Whether a transfer of `sha256` is under way that does not know the
+  /// blob's size yet (its origin has not answered): `open` finds it once it does.
+  bool sizing(std::string_view sha256) const;
+
   /// The blob opened for reading: the whole file when there is one, else the
   /// partial of a transfer under way; nullopt when neither.
   std::optional<net::blob_file> open(std::string_view sha256) const;

@@ -91,9 +91,8 @@ net::blob_service blob_service_of(const runtime_settings& s,
                                   std::shared_ptr<const blob_locator> locator) {
   net::blob_service out;
   out.secret = s.access.cluster_secret;
-  out.find = [locator = std::move(locator)](std::string_view sha256) {
-    return locator->open(sha256);
-  };
+  out.find = [locator](std::string_view sha256) { return locator->open(sha256); };
+  out.sizing = [locator](std::string_view sha256) { return locator->sizing(sha256); };
   out.stall_timeout = s.jobs.stall_timeout;
   return out;
 }

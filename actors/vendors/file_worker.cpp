@@ -29,6 +29,15 @@ void quit_cancelled(caf::event_based_actor* self, const file_worker& st) {
   self->quit(make_error(download_errc::cancelled));
 }
 
+/// Whether the worker that opens a transfer asks the cluster which hives to
+/// take its file from before it starts the work: a download named by its
+/// sha256, in a hive that fetches from others.
+bool asks_for_mirrors(const file_worker& st) {
+  const auto& task = st.task;
+  return st.ctx.settings.cluster && !task.sha256.empty() && task.source_path.empty()
+         && st.resumes();
+}
+
 /// A transfer of the partial file of its own: for a worker that resumes,
 /// with its claim against other writers (another daemon, or a job whose
 /// transfer this one cannot share).
@@ -48,7 +57,9 @@ caf::expected<std::shared_ptr<shared_transfer>> open_transfer(const file_worker&
     if (auto err = allocate_partial(st, claim))
       return err;
   }
-  return std::make_shared<shared_transfer>(st.task, std::move(claim));
+  // Registered before the cluster is asked, so that hives asking at the same
+  // moment see it (as deciding: blob_mirrors.hpp breaks the tie).
+  return std::make_shared<shared_transfer>(st.task, std::move(claim), asks_for_mirrors(st));
 }
 
 /// Creates the partial file's folder and puts the worker on its transfer:
@@ -90,9 +101,33 @@ void tell_joined(const file_worker& st, const shared_transfer::progress& at) {
                                         + " already under way (" + how_far + ")");
 }
 
+/// Starts the work of the worker's transfer with the task's mirrors. Jobs
+/// may have joined while it asked the cluster: a failed start is theirs too,
+/// so every attached worker (this one included) ends on it.
+void start_work(file_worker& st) {
+  st.asking = false;
+  st.transfer->settle(st.task.mirrors.empty());
+  auto cancel = st.start(*st.transfer);
+  if (!cancel) {
+    transfer_result failed;
+    failed.code = static_cast<std::uint8_t>(download_code_of(cancel.error()));
+    failed.message = describe(cancel.error()).message;
+    return st.transfer->deliver(std::move(failed));
+  }
+  st.transfer->run(std::move(*cancel));
+}
+
 void on_exit(caf::event_based_actor* self, file_worker& st, caf::exit_msg& msg) {
-  if (!st.transfer) // still asking for mirrors: no transfer or partial of its own yet
+  if (!st.transfer) // it never got one
     return self->quit(msg.reason);
+  if (st.asking) {
+    // Still asking the cluster: jobs that joined meanwhile get the work, from the origin.
+    if (st.transfer->leave_undecided(st.me)) {
+      st.task.mirrors.clear();
+      start_work(st);
+    }
+    return self->quit(msg.reason);
+  }
   // Another job's worker may still need the transfer: then this one only
   // detaches. The last one stops it; on a cancel the partial goes once the
   // work has closed it (in on_result): the job is not reported cancelled
@@ -180,6 +215,35 @@ void on_result(caf::event_based_actor* self, file_worker& st, transfer_result& r
   self->quit();
 }
 
+/// Asks the cluster which hives to take the worker's file from, then starts
+/// the work of the transfer it opened with them. The transfer is registered
+/// already (as deciding), so a job for the same file that comes meanwhile
+/// joins it, and hives asking at the same moment see it.
+void ask_for_mirrors(caf::event_based_actor* self, file_worker& st) {
+  st.asking = true;
+  self->request(st.ctx.settings.cluster, mirrors_limit, mirrors_atom_v, st.task.sha256)
+      .then(
+          [&st](std::vector<blob_source>& mirrors) {
+            std::string names;
+            for (const auto& m : mirrors)
+              names += (names.empty() ? "" : ", ") + m.name;
+            st.ctx.voice.say("mirrors", mirrors.empty()
+                                            ? "no other hive has " + st.task.name
+                                                  + ": fetching it from the origin"
+                                            : "found " + st.task.name + " on " + names
+                                                  + ": fetching it from there, from the origin "
+                                                    "only what they cannot give");
+            st.task.mirrors = std::move(mirrors);
+            start_work(st);
+          },
+          [&st](caf::error& err) {
+            st.ctx.voice.warn("mirrors", "the cluster did not say which hives hold " + st.task.name
+                                             + " (" + describe(err).message
+                                             + "): fetching it from the origin");
+            start_work(st);
+          });
+}
+
 /// Puts the worker on its transfer, and starts the work unless it joined one.
 void begin(caf::event_based_actor* self, file_worker& st) {
   auto joined = prepare(st, caf::actor_cast<caf::actor>(self));
@@ -194,50 +258,13 @@ void begin(caf::event_based_actor* self, file_worker& st) {
       self->send(self, *(*joined)->result);
     return;
   }
+  if (st.transfer->deciding())
+    return ask_for_mirrors(self, st);
   // Nobody joins a transfer before it runs: a failed start is this job's alone.
   auto cancel = st.start(*st.transfer);
   if (!cancel)
     return self->quit(std::move(cancel.error()));
   st.transfer->run(std::move(*cancel));
-}
-
-/// Whether the worker asks the cluster for hives that hold its file first:
-/// a download named by its sha256, in a hive that fetches from others, that
-/// no transfer here is fetching already (the worker joins that one at once).
-bool asks_for_mirrors(const file_worker& st) {
-  const auto& task = st.task;
-  if (!st.ctx.settings.cluster || task.sha256.empty() || !task.source_path.empty() || !st.resumes())
-    return false;
-  const auto* board = st.ctx.settings.transfers.get();
-  return !board || !board->in_use(task.part_path);
-}
-
-/// Asks the cluster for mirrors of the worker's file, then begins with them.
-/// Its transfer is opened once they are known (they are part of it), so a
-/// job for the same file that comes meanwhile asks too, and whichever opens
-/// the transfer first starts it at once: the other joins it.
-void ask_for_mirrors(caf::event_based_actor* self, file_worker& st) {
-  self->request(st.ctx.settings.cluster, mirrors_limit, mirrors_atom_v, st.task.sha256)
-      .then(
-          [self, &st](std::vector<blob_source>& mirrors) {
-            std::string names;
-            for (const auto& m : mirrors)
-              names += (names.empty() ? "" : ", ") + m.name;
-            st.ctx.voice.say("mirrors", mirrors.empty()
-                                            ? "no other hive has " + st.task.name
-                                                  + ": fetching it from the origin"
-                                            : "found " + st.task.name + " on " + names
-                                                  + ": fetching it from there, from the origin "
-                                                    "only what they cannot give");
-            st.task.mirrors = std::move(mirrors);
-            begin(self, st);
-          },
-          [self, &st](caf::error& err) {
-            st.ctx.voice.warn("mirrors", "the cluster did not say which hives hold " + st.task.name
-                                             + " (" + describe(err).message
-                                             + "): fetching it from the origin");
-            begin(self, st);
-          });
 }
 
 } // namespace
@@ -257,10 +284,7 @@ caf::behavior run_file_worker(caf::event_based_actor* self, file_worker& st, ven
   st.ctx.voice = {st.ctx.voice.narration, self->name(), st.task.name};
   st.me = self->address();
   self->set_exit_handler([self, &st](caf::exit_msg& msg) { on_exit(self, st, msg); });
-  if (asks_for_mirrors(st))
-    ask_for_mirrors(self, st);
-  else
-    begin(self, st);
+  begin(self, st);
   return {
       [self, &st](transfer_result& r) { on_result(self, st, r); },
       // The work did not unwind in time: give up waiting for it.

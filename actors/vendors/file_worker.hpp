@@ -35,6 +35,9 @@ struct file_worker {
   std::shared_ptr<shared_transfer> transfer;
   /// Set when a cancellation arrived while the work was running.
   bool cancelling = false;
+  /// Set while the worker that opened its transfer asks the cluster which
+  /// hives to take the file from (the work has not started).
+  bool asking = false;
 
   /// Whether a failure keeps the partial for a later resume; such a worker
   /// claims the partial file while it writes it, and shares its transfer

@@ -8,14 +8,33 @@
 
 namespace hive {
 
-shared_transfer::shared_transfer(file_task task, net::part_claim claim)
-  : task_(std::move(task)), claim_(std::move(claim)) {
+shared_transfer::shared_transfer(file_task task, net::part_claim claim, bool deciding)
+  : task_(std::move(task)), claim_(std::move(claim)), deciding_(deciding),
+    from_origin_(task_.mirrors.empty()) {
+}
+
+bool shared_transfer::from_origin() const {
+  std::lock_guard lock{mutex_};
+  return from_origin_;
+}
+
+bool shared_transfer::deciding() const {
+  std::lock_guard lock{mutex_};
+  return deciding_;
+}
+
+void shared_transfer::settle(bool from_origin) {
+  std::lock_guard lock{mutex_};
+  deciding_ = false;
+  from_origin_ = from_origin;
 }
 
 bool shared_transfer::accepts(const file_task& task) const {
-  if (followers_.empty() && !started_)
+  if (followers_.empty() && !started_ && !stopping_)
     return true; // the worker that starts it
-  if (!started_ || stopping_ || (progress_.result && !progress_.result->ok)
+  // While the first worker decides where to fetch from, the work is as good
+  // as started: it will run for whoever is attached (leave_undecided).
+  if (!(started_ || deciding_) || stopping_ || (progress_.result && !progress_.result->ok)
       || (landed_ && *landed_))
     return false;
   // A digest names the content whatever the source; without one only the
@@ -79,10 +98,27 @@ bool shared_transfer::leave(const caf::actor_addr& worker, bool await_stop) {
   return wait;
 }
 
-void shared_transfer::run(std::function<void()> canceller) {
+bool shared_transfer::leave_undecided(const caf::actor_addr& worker) {
   std::lock_guard lock{mutex_};
-  started_ = true;
-  canceller_ = std::move(canceller);
+  std::erase_if(followers_, [&](const follower& f) { return f.worker.address() == worker; });
+  if (followers_.empty())
+    stopping_ = true;
+  return !followers_.empty();
+}
+
+void shared_transfer::run(std::function<void()> canceller) {
+  std::function<void()> stop;
+  {
+    std::lock_guard lock{mutex_};
+    started_ = true;
+    deciding_ = false;
+    canceller_ = std::move(canceller);
+    // A worker that attached while the first decided left before the start.
+    if (stopping_ && !progress_.result)
+      stop = canceller_;
+  }
+  if (stop)
+    stop();
 }
 
 net::fetch_observer shared_transfer::observer() {

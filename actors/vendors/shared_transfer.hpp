@@ -41,8 +41,10 @@ public:
   };
 
   /// `claim` holds the partial file against other writers for as long as
-  /// any worker or the work itself needs it.
-  shared_transfer(file_task task, net::part_claim claim);
+  /// any worker or the work itself needs it. With `deciding`, the first
+  /// worker asks the other hives which to take the file from before it runs
+  /// the work (`settle`); other workers may attach meanwhile.
+  shared_transfer(file_task task, net::part_claim claim, bool deciding = false);
 
   // -- attaching ---------------------------------------------------------------
 
@@ -64,11 +66,17 @@ public:
   }
 
   /// Whether the work takes its bytes from the file's origin: it was given
-  /// no other hive to take them from. Other hives fetch from such a transfer
-  /// only (blob_mirrors.hpp), so none waits on a hive that waits in turn.
-  bool from_origin() const {
-    return task_.mirrors.empty();
-  }
+  /// no other hive to take them from (or has not been yet: `deciding`).
+  /// Other hives fetch from such a transfer only (blob_mirrors.hpp).
+  bool from_origin() const;
+
+  /// Whether the first worker is still asking the other hives which to take
+  /// the file from: `from_origin` may still turn false.
+  bool deciding() const;
+
+  /// The first worker has its answer: the work takes its bytes from the
+  /// origin alone, or (`from_origin` false) from other hives too.
+  void settle(bool from_origin);
 
   /// The file's size: as the task announced it, else as the source's answer
   /// says (0 until it has answered, or when it does not say).
@@ -86,9 +94,16 @@ public:
   /// it must wait for it.
   bool leave(const caf::actor_addr& worker, bool await_stop);
 
+  /// Detaches the first worker, which leaves while still `deciding` (the
+  /// work has not run). `true` when other workers remain attached: the
+  /// leaver must then start the work for them (from the origin) as it goes.
+  /// When none remain, nobody may attach any more.
+  bool leave_undecided(const caf::actor_addr& worker);
+
   // -- the work ----------------------------------------------------------------
 
-  /// The work has started; `canceller` stops it.
+  /// The work has started; `canceller` stops it (at once when the last
+  /// worker left while it was starting).
   void run(std::function<void()> canceller);
 
   /// The observer the work reports to: it forwards every event to every
@@ -127,6 +142,8 @@ private:
   progress progress_;
   std::function<void()> canceller_;
   bool started_ = false;
+  bool deciding_;
+  bool from_origin_;
   /// The last worker left while the work ran.
   bool stopping_ = false;
   /// The outcome of the one landing, once it ran.

@@ -31,11 +31,15 @@ bool transfer_board::in_use(const std::string& part_path) const {
 
 std::shared_ptr<shared_transfer> transfer_board::find_content(std::string_view sha256) const {
   std::lock_guard lock{mutex_};
+  std::shared_ptr<shared_transfer> unsized;
   for (const auto& [part, weak] : transfers_)
-    if (auto transfer = weak.lock())
-      if (transfer->task().sha256 == sha256 && transfer->size() > 0 && transfer->may_land())
+    if (auto transfer = weak.lock(); transfer && transfer->task().sha256 == sha256
+                                     && transfer->may_land()) {
+      if (transfer->size() > 0)
         return transfer;
-  return nullptr;
+      unsized = std::move(transfer);
+    }
+  return unsized;
 }
 
 } // namespace hive

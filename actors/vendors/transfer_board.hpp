@@ -41,9 +41,9 @@ public:
   /// leaves it must not remove the partial file then.
   bool in_use(const std::string& part_path) const;
 
-  /// A transfer under way of the content `sha256` (a task with that digest
-  /// whose size is known), if any: what other hives may be served while it
-  /// lands.
+  /// A transfer under way of the content `sha256` (a task with that digest),
+  /// if any, one whose size is known first: what other hives may be served
+  /// while it lands (those fetching it too may wait for the size).
   std::shared_ptr<shared_transfer> find_content(std::string_view sha256) const;
 
 private:

@@ -64,6 +64,22 @@ asio::awaitable<void> send_span(http_exchange& ex, blob_file& file, byte_span sp
   }
 }
 
+/// The blob opened, once a transfer that does not know its size yet has
+/// learnt it (at most `stall_timeout`); nullopt when there is none.
+asio::awaitable<std::optional<blob_file>> find_blob(const blob_service& blobs,
+                                                    std::string_view sha256) {
+  asio::steady_timer pause{co_await asio::this_coro::executor};
+  auto since = std::chrono::steady_clock::now();
+  auto file = blobs.find(sha256);
+  while (!file && blobs.sizing && blobs.sizing(sha256)
+         && std::chrono::steady_clock::now() - since < blobs.stall_timeout) {
+    pause.expires_after(blobs.poll_interval);
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    file = blobs.find(sha256);
+  }
+  co_return file;
+}
+
 } // namespace
 
 asio::awaitable<void> serve_blob(http_exchange& ex, const blob_service& blobs,
@@ -94,7 +110,7 @@ asio::awaitable<void> serve_blob(http_exchange& ex, const blob_service& blobs,
   if (!is_sha256_hex(sha256))
     co_return co_await reply_error(ex, api_errc::invalid_field,
                                    "a blob is named by its sha256 in 64 lower-case hex digits");
-  auto file = blobs.find(sha256);
+  auto file = co_await find_blob(blobs, sha256);
   if (!file)
     co_return co_await reply_error(ex, api_errc::blob_not_found,
                                    "this hive neither holds nor fetches blob sha256:"

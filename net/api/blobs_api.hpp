@@ -24,6 +24,10 @@ struct blob_service {
   /// turns the route off (`404 not_found`).
   std::string secret;
   blob_finder find;
+  /// Whether a blob `find` does not open yet is being fetched by a transfer
+  /// that does not know its size yet: a request waits for it as for bytes
+  /// landing (another hive may ask before this one's origin has answered).
+  std::function<bool(std::string_view sha256)> sizing;
   /// How often a reader waiting for bytes still landing looks again.
   std::chrono::milliseconds poll_interval{50};
   /// A reader that sees no new byte land for this long is cut off.
