@@ -383,6 +383,14 @@ protected:
   /// `presence`, or never when none.
   caf::actor peer_holding(const caf::actor& cluster, const std::string& id,
                           std::optional<blob_presence> presence) {
+    return peer_answering(cluster, id,
+                          presence ? std::make_shared<blob_presence>(*presence) : nullptr);
+  }
+
+  /// The same, answering with what `presence` points to when asked (never
+  /// when null), so a test can change it between questions.
+  caf::actor peer_answering(const caf::actor& cluster, const std::string& id,
+                            std::shared_ptr<const blob_presence> presence) {
     auto report = report_of(id);
     report.status.api_url = "http://" + id + ":7835";
     auto peer = spawn([cluster, report, presence](caf::event_based_actor* self) -> caf::behavior {
@@ -453,6 +461,50 @@ TEST_F(ClusterMirrorsActorTest, AHiveThatDoesNotAnswerInTimeIsLeftOut) {
   sched.run();
   ASSERT_TRUE(reply->has_value());
   EXPECT_EQ(reply->value().size(), 1u);
+}
+
+TEST_F(ClusterMirrorsActorTest, AHiveDecidingWithALowerIdIsAMirrorAndOneWithAHigherIdIsNot) {
+  auto cluster = spawn_cluster(); // hive-a
+  blob_presence deciding{blob_presence::holding::fetching, 10, 0, true, true};
+  peer_holding(cluster, "hive-0", deciding);
+  peer_holding(cluster, "hive-z", deciding);
+  auto reply = ask_mirrors(cluster);
+  EXPECT_EQ(*reply, std::nullopt) << "answered while hive-z was still deciding";
+  sched.advance_time(settings.mirror_timeout);
+  sched.run();
+  EXPECT_EQ(*reply, (std::vector<std::string>{"hive hive-0 http://hive-0:7835/v1/blobs/sha256/"
+                                              + sha + " s3cret"}))
+      << "hive-z never decided: left out once the time was up";
+}
+
+TEST_F(ClusterMirrorsActorTest, AHiveWithAHigherIdIsAskedAgainUntilItHasDecided) {
+  // hive-z asked this hive before it fetched, and is deciding: had it been
+  // left out, both would fetch from the origin.
+  auto cluster = spawn_cluster(); // hive-a
+  auto z = std::make_shared<blob_presence>(
+      blob_presence{blob_presence::holding::fetching, 10, 0, true, true});
+  peer_answering(cluster, "hive-z", z);
+  auto reply = ask_mirrors(cluster);
+  sched.advance_time(settings.mirror_recheck);
+  sched.run();
+  EXPECT_EQ(*reply, std::nullopt) << "asked again, still deciding";
+  z->deciding = false; // it settled on the origin
+  sched.advance_time(settings.mirror_recheck);
+  sched.run();
+  EXPECT_EQ(*reply, (std::vector<std::string>{"hive hive-z http://hive-z:7835/v1/blobs/sha256/"
+                                              + sha + " s3cret"}));
+}
+
+TEST_F(ClusterMirrorsActorTest, AHiveWithAHigherIdThatSettlesOnOtherHivesIsNoMirror) {
+  auto cluster = spawn_cluster(); // hive-a
+  auto z = std::make_shared<blob_presence>(
+      blob_presence{blob_presence::holding::fetching, 10, 0, true, true});
+  peer_answering(cluster, "hive-z", z);
+  auto reply = ask_mirrors(cluster);
+  *z = blob_presence{blob_presence::holding::fetching, 10, 0, false, false};
+  sched.advance_time(settings.mirror_recheck);
+  sched.run();
+  EXPECT_EQ(*reply, std::vector<std::string>{});
 }
 
 TEST_F(ClusterMirrorsActorTest, WithoutAClusterSecretNoHiveIsAskedAndNoneAnswersForThis) {

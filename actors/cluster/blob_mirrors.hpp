@@ -8,6 +8,7 @@
 #include <caf/event_based_actor.hpp>
 #include <caf/response_promise.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <string>
@@ -46,10 +47,38 @@ std::vector<blob_source> choose_mirrors(std::vector<peer_blob> answers, std::str
                                         std::size_t cap);
 
 /// Answers `(mirrors_atom, sha256)` for the cluster actor `self`: asks every
-/// hive that is up `(blob_atom, sha256)` and delivers `choose_mirrors` of
-/// those that answered within `mirror_timeout`. At once and without asking
+/// hive that is up `(blob_atom, sha256)` (through a `mirror_gatherer`) and
+/// delivers `choose_mirrors` of the answers. At once and without asking
 /// anyone, an empty list when no hive is up or the hive has no cluster secret.
 caf::response_promise gather_mirrors(cluster_actor_type* self, const std::string& sha256);
+
+/// The hives one question about a blob goes to, and how long it may take.
+struct mirror_question {
+  struct peer {
+    std::string hive_id;
+    std::string api_url;
+    caf::actor cluster;
+  };
+  std::string sha256;
+  std::string own_id;
+  std::string secret;
+  std::size_t cap = 0;
+  /// For the whole question, every round of it included.
+  std::chrono::milliseconds timeout{};
+  /// Between rounds.
+  std::chrono::milliseconds pause{};
+  std::vector<peer> peers;
+};
+
+/// Answers one `(mirrors_atom)` with `choose_mirrors` of the hives in
+/// `question`, then quits. A hive that does not answer within the timeout
+/// is left out. A hive still deciding whose id is higher than this one's
+/// (which `choose_mirrors` leaves out) is asked again after a pause until
+/// it has decided or the time is up: it may have asked this hive before
+/// this one was fetching, and settled on the origin too, so that two hives
+/// asking at about the same moment would both fetch from the origin. Once
+/// it has settled on the origin, this hive takes from it.
+caf::behavior mirror_gatherer(caf::event_based_actor* self, mirror_question question);
 
 /// Answers `(blob_atom, sha256)` with `blobs->presence(sha256)`. It reads the
 /// catalog's files, so it runs detached: the cluster actor's thread stays free

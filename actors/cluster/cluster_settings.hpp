@@ -41,6 +41,9 @@ struct cluster_settings {
   /// How long a hive asked whether it holds a blob may take to answer
   /// before it is left out of the mirrors (it costs a download that long).
   std::chrono::milliseconds mirror_timeout{std::chrono::seconds{2}};
+  /// How soon a hive still deciding where to fetch a blob from is asked
+  /// again (blob_mirrors.hpp: `mirror_gatherer`).
+  std::chrono::milliseconds mirror_recheck{std::chrono::milliseconds{20}};
   /// The most hives one file is fetched from at once.
   std::size_t max_mirrors = 4;
 
