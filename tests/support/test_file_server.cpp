@@ -73,6 +73,9 @@ struct test_file_server::impl {
   std::vector<std::string> ranges;
   std::vector<std::string> if_ranges;
   std::vector<std::uint64_t> served;
+  /// The connection each request came on, and how many have begun.
+  std::vector<std::size_t> carried_by;
+  std::size_t sessions = 0;
   std::map<std::string, int> flaky_answers;
   /// Signed URLs minted by `/signed/`, and how often each was used.
   std::uint64_t signatures = 0;
@@ -226,7 +229,8 @@ struct test_file_server::impl {
   /// Answers the next request on `stream`, the `nth` on its connection (0
   /// for the first); returns whether the connection may serve another.
   template <class Stream>
-  asio::awaitable<bool> serve(Stream& stream, beast::flat_buffer& buffer, std::size_t nth) {
+  asio::awaitable<bool> serve(Stream& stream, beast::flat_buffer& buffer, std::size_t nth,
+                              std::size_t connection) {
     http::request<http::string_body> req;
     if (auto [ec, n] = co_await http::async_read(stream, buffer, req, use_tuple); ec)
       co_return false;
@@ -240,6 +244,7 @@ struct test_file_server::impl {
       ranges.emplace_back(req[http::field::range]);
       if_ranges.emplace_back(req[http::field::if_range]);
       served.push_back(0);
+      carried_by.push_back(connection);
     }
     auto q = target.find('?');
     std::string path = target.substr(0, q);
@@ -345,7 +350,12 @@ struct test_file_server::impl {
   template <class Stream>
   asio::awaitable<void> serve_all(Stream& stream) {
     beast::flat_buffer buffer;
-    for (std::size_t nth = 0; co_await serve(stream, buffer, nth); ++nth) {
+    std::size_t connection = 0;
+    {
+      std::lock_guard guard{mtx};
+      connection = sessions++;
+    }
+    for (std::size_t nth = 0; co_await serve(stream, buffer, nth, connection); ++nth) {
     }
   }
 
@@ -425,6 +435,11 @@ std::vector<std::string> test_file_server::if_ranges() const {
 std::vector<std::uint64_t> test_file_server::bytes_served() const {
   std::lock_guard guard{impl_->mtx};
   return impl_->served;
+}
+
+std::vector<std::size_t> test_file_server::connections_of_requests() const {
+  std::lock_guard guard{impl_->mtx};
+  return impl_->carried_by;
 }
 
 std::vector<std::string> test_file_server::authorizations() const {

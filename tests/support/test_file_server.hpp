@@ -72,6 +72,9 @@ public:
   /// Body bytes written to each request's connection, in order (what a
   /// client was sent, whether or not it read it all).
   std::vector<std::uint64_t> bytes_served() const;
+  /// The connection each request came on (numbered from 0 as they were
+  /// taken up), in order.
+  std::vector<std::size_t> connections_of_requests() const;
   /// The Authorization header of each request, in order ("" when absent).
   std::vector<std::string> authorizations() const;
 
