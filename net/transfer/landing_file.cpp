@@ -28,8 +28,7 @@ std::error_code landing_file::open(const std::filesystem::path& path, bool keep)
 }
 
 std::error_code landing_file::write_at(std::uint64_t offset, const char* data, std::size_t size) {
-  const auto start = offset;
-  const auto length = size;
+  unflushed_ += size;
   while (size > 0) {
     auto n = ::pwrite(fd_, data, size, static_cast<off_t>(offset));
     if (n < 0) {
@@ -41,9 +40,12 @@ std::error_code landing_file::write_at(std::uint64_t offset, const char* data, s
     size -= static_cast<std::size_t>(n);
     offset += static_cast<std::uint64_t>(n);
   }
-  // Starts writeback now, so that dirty pages do not pile up in memory.
-  ::sync_file_range(fd_, static_cast<off_t>(start), static_cast<off_t>(length),
-                    SYNC_FILE_RANGE_WRITE);
+  // Starts writeback of all that is dirty every few MiB, so that dirty pages
+  // do not pile up in memory (a call per write cost as much as the write).
+  if (unflushed_ >= writeback_step) {
+    ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
+    unflushed_ = 0;
+  }
   return {};
 }
 

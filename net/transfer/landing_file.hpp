@@ -11,8 +11,9 @@
 namespace hive::net {
 
 /// The partial file a transfer lands in: written at any offset (`pwrite`),
-/// by several connections, through one descriptor. Writeback starts as data
-/// arrives (`sync_file_range`) so that the final `fdatasync` has little left.
+/// by several connections (one at a time), through one descriptor. Writeback
+/// starts every `writeback_step` bytes written (`sync_file_range`) so that
+/// the final `fdatasync` has little left.
 class landing_file {
 public:
   landing_file() = default;
@@ -33,8 +34,12 @@ public:
   /// Flushes the data and closes the file.
   std::error_code finish();
 
+  static constexpr std::uint64_t writeback_step = 8 * 1024 * 1024;
+
 private:
   int fd_ = -1;
+  /// Bytes written since writeback last started.
+  std::uint64_t unflushed_ = 0;
 };
 
 } // namespace hive::net
