@@ -430,6 +430,17 @@ protected:
     return out;
   }
 
+  /// hive-a asks for mirrors while hive-z (a higher id) answers that it is
+  /// fetching from the origin but still deciding: what hive-z answers next
+  /// (changed through the pointer), and hive-a's reply.
+  std::pair<std::shared_ptr<blob_presence>, answer> ask_with_hive_z_deciding() {
+    auto cluster = spawn_cluster();
+    auto z = std::make_shared<blob_presence>(
+        blob_presence{blob_presence::holding::fetching, 10, 0, true, true});
+    peer_answering(cluster, "hive-z", z);
+    return {z, ask_mirrors(cluster)};
+  }
+
   static inline const std::string sha = std::string(64, 'e');
 };
 
@@ -480,11 +491,7 @@ TEST_F(ClusterMirrorsActorTest, AHiveDecidingWithALowerIdIsAMirrorAndOneWithAHig
 TEST_F(ClusterMirrorsActorTest, AHiveWithAHigherIdIsAskedAgainUntilItHasDecided) {
   // hive-z asked this hive before it fetched, and is deciding: had it been
   // left out, both would fetch from the origin.
-  auto cluster = spawn_cluster(); // hive-a
-  auto z = std::make_shared<blob_presence>(
-      blob_presence{blob_presence::holding::fetching, 10, 0, true, true});
-  peer_answering(cluster, "hive-z", z);
-  auto reply = ask_mirrors(cluster);
+  auto [z, reply] = ask_with_hive_z_deciding();
   sched.advance_time(settings.mirror_recheck);
   sched.run();
   EXPECT_EQ(*reply, std::nullopt) << "asked again, still deciding";
@@ -496,11 +503,7 @@ TEST_F(ClusterMirrorsActorTest, AHiveWithAHigherIdIsAskedAgainUntilItHasDecided)
 }
 
 TEST_F(ClusterMirrorsActorTest, AHiveWithAHigherIdThatSettlesOnOtherHivesIsNoMirror) {
-  auto cluster = spawn_cluster(); // hive-a
-  auto z = std::make_shared<blob_presence>(
-      blob_presence{blob_presence::holding::fetching, 10, 0, true, true});
-  peer_answering(cluster, "hive-z", z);
-  auto reply = ask_mirrors(cluster);
+  auto [z, reply] = ask_with_hive_z_deciding();
   *z = blob_presence{blob_presence::holding::fetching, 10, 0, false, false};
   sched.advance_time(settings.mirror_recheck);
   sched.run();
