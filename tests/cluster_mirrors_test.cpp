@@ -12,6 +12,7 @@
 
 #include <array>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -96,14 +97,23 @@ protected:
 
   /// Starts hives a, b and c (b and c through a) and waits until all see each other.
   void start_three() {
-    hives->start("a", {"--cluster-secret-file", secret.string()});
-    for (const char* id : {"b", "c"}) {
-      auto args = hives->join("a");
+    start_hives({"a", "b", "c"});
+  }
+
+  /// Starts the hives `ids` with the cluster secret, all but the first
+  /// joining the first, and waits until all see each other. `last_args` go to
+  /// the last one.
+  void start_hives(const std::vector<std::string>& ids, std::vector<std::string> last_args = {}) {
+    std::map<std::string, std::string> want;
+    for (const auto& id : ids) {
+      auto args = id == ids.front() ? std::vector<std::string>{} : hives->join(ids.front());
       args.insert(args.end(), {"--cluster-secret-file", secret.string()});
+      if (id == ids.back())
+        args.insert(args.end(), last_args.begin(), last_args.end());
       hives->start(id, args);
+      want[id] = "up";
     }
-    std::map<std::string, std::string> want{{"a", "up"}, {"b", "up"}, {"c", "up"}};
-    for (const char* id : {"a", "b", "c"})
+    for (const auto& id : ids)
       ASSERT_EQ(hives->await_states(id, want, join_deadline), want)
           << "as hive " << id << " sees it";
   }
@@ -155,6 +165,18 @@ protected:
     return out;
   }
 
+  struct offered {
+    std::string content;
+    std::string sha256;
+  };
+  /// `size` random bytes the origin serves as `/files/<name>`.
+  offered offer(const std::string& name, std::size_t size) {
+    auto content = random_content(size);
+    auto sha256 = sha256_of(content);
+    origin.add_file(name, content);
+    return {std::move(content), std::move(sha256)};
+  }
+
   fs::path dir;
   fs::path secret;
   test_file_server origin;
@@ -163,9 +185,7 @@ protected:
 
 TEST_F(ClusterMirrorsTest, AFileOneHiveHoldsIsFetchedFromItNotFromTheOrigin) {
   start_three();
-  auto content = random_content(3 << 20);
-  auto sha256 = sha256_of(content);
-  origin.add_file("model.gguf", content);
+  auto [content, sha256] = offer("model.gguf", 3 << 20);
   auto url = origin.base_url() + "/files/model.gguf";
 
   auto on_a = follow("a", submit("a", url, sha256));
@@ -182,11 +202,36 @@ TEST_F(ClusterMirrorsTest, AFileOneHiveHoldsIsFetchedFromItNotFromTheOrigin) {
   EXPECT_EQ(sha256_of(landed("b", "model.gguf")), sha256);
 }
 
+TEST_F(ClusterMirrorsTest, WithClusterMirrorsZeroAHiveFetchesFromTheOriginThoughAPeerHoldsIt) {
+  start_hives({"a", "b"}, {"--cluster-mirrors", "0"});
+  auto [content, sha256] = offer("model.gguf", 1 << 20);
+  auto url = origin.base_url() + "/files/model.gguf";
+  ASSERT_TRUE(follow("a", submit("a", url, sha256)).done());
+  auto gets_for_a = origin_traffic("model.gguf").first;
+
+  auto on_b = follow("b", submit("b", url, sha256));
+  ASSERT_TRUE(on_b.done()) << on_b.all();
+  EXPECT_GT(origin_traffic("model.gguf").first, gets_for_a) << "b did not go to the origin";
+  EXPECT_FALSE(on_b.says("from hive a")) << on_b.all();
+}
+
+TEST_F(ClusterMirrorsTest, AHiveThatDoesNotAnswerIsWaitedForAsLongAsClusterMirrorMsSays) {
+  start_hives({"a", "b"}, {"--cluster-mirror-ms", "3000"});
+  auto [content, sha256] = offer("model.gguf", 1 << 20);
+  // Stopped, a stays linked (and up) but answers nothing.
+  ASSERT_EQ(::kill((*hives)["a"].pid(), SIGSTOP), 0);
+  auto began = std::chrono::steady_clock::now();
+  auto on_b = follow("b", submit("b", origin.base_url() + "/files/model.gguf", sha256));
+  auto took = std::chrono::steady_clock::now() - began;
+  ::kill((*hives)["a"].pid(), SIGCONT);
+  ASSERT_TRUE(on_b.done()) << on_b.all();
+  EXPECT_GE(took, 3s) << "b did not wait for a as long as --cluster-mirror-ms (the default is 2 s)";
+  EXPECT_EQ(sha256_of(landed("b", "model.gguf")), sha256);
+}
+
 TEST_F(ClusterMirrorsTest, TwoHivesAskingAtOnceGetAboutOneCopyFromTheOrigin) {
   start_three();
-  auto content = random_content(24 << 20);
-  auto sha256 = sha256_of(content);
-  origin.add_file("big.bin", content);
+  auto [content, sha256] = offer("big.bin", 24 << 20);
   // Slow, as a CDN capping a connection is: b asks while a is still fetching
   // (a records what landed every 4 MiB, about every second).
   auto url = origin.base_url() + "/files/big.bin?rate=4000000";
@@ -209,9 +254,7 @@ TEST_F(ClusterMirrorsTest, TwoHivesAskingAtOnceGetAboutOneCopyFromTheOrigin) {
 
 TEST_F(ClusterMirrorsTest, ThreeHivesAskingAtTheSameMomentGetAboutOneCopyFromTheOrigin) {
   start_three();
-  auto content = random_content(24 << 20);
-  auto sha256 = sha256_of(content);
-  origin.add_file("big.bin", content);
+  auto [content, sha256] = offer("big.bin", 24 << 20);
   // Slow, so that all three ask long before anyone has finished.
   auto url = origin.base_url() + "/files/big.bin?rate=4000000";
 
@@ -234,9 +277,7 @@ TEST_F(ClusterMirrorsTest, ThreeHivesAskingAtTheSameMomentGetAboutOneCopyFromThe
 
 TEST_F(ClusterMirrorsTest, APeerKilledMidTransferIsReplacedByTheOrigin) {
   start_three();
-  auto content = random_content(24 << 20);
-  auto sha256 = sha256_of(content);
-  origin.add_file("big.bin", content);
+  auto [content, sha256] = offer("big.bin", 24 << 20);
   auto url = origin.base_url() + "/files/big.bin?rate=4000000";
 
   auto job_a = submit("a", url, sha256);

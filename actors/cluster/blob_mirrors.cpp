@@ -50,7 +50,7 @@ caf::response_promise gather_mirrors(cluster_actor_type* self, const std::string
                            st.settings.mirror_timeout,
                            st.settings.mirror_recheck,
                            {}};
-  if (!question.secret.empty() && is_sha256_hex(sha256))
+  if (!question.secret.empty() && question.cap > 0 && is_sha256_hex(sha256))
     for (const auto& status : st.members.statuses())
       if (auto handle = st.members.lookup(status.hive_id); handle && status.state == hive_state::up)
         question.peers.push_back({status.hive_id, status.api_url, std::move(*handle)});

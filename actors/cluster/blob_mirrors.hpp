@@ -49,7 +49,8 @@ std::vector<blob_source> choose_mirrors(std::vector<peer_blob> answers, std::str
 /// Answers `(mirrors_atom, sha256)` for the cluster actor `self`: asks every
 /// hive that is up `(blob_atom, sha256)` (through a `mirror_gatherer`) and
 /// delivers `choose_mirrors` of the answers. At once and without asking
-/// anyone, an empty list when no hive is up or the hive has no cluster secret.
+/// anyone, an empty list when no hive is up, the hive has no cluster secret
+/// or `max_mirrors` is 0.
 caf::response_promise gather_mirrors(cluster_actor_type* self, const std::string& sha256);
 
 /// The hives one question about a blob goes to, and how long it may take.

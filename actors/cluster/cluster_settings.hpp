@@ -39,12 +39,14 @@ struct cluster_settings {
   /// empty: this hive fetches no blob from them (and serves none).
   std::string blob_secret;
   /// How long a hive asked whether it holds a blob may take to answer
-  /// before it is left out of the mirrors (it costs a download that long).
+  /// before it is left out of the mirrors (it costs a download that long;
+  /// `--cluster-mirror-ms`).
   std::chrono::milliseconds mirror_timeout{std::chrono::seconds{2}};
   /// How soon a hive still deciding where to fetch a blob from is asked
   /// again (blob_mirrors.hpp: `mirror_gatherer`).
   std::chrono::milliseconds mirror_recheck{std::chrono::milliseconds{20}};
-  /// The most hives one file is fetched from at once.
+  /// The most hives one file is fetched from at once (`--cluster-mirrors`);
+  /// 0: none is asked, every file comes from its origin.
   std::size_t max_mirrors = 4;
 
   bool tls() const {

@@ -44,6 +44,10 @@ public:
   /// most `deadline`; true if it did.
   bool wait_for_log(const std::string& text, std::chrono::milliseconds deadline);
 
+  pid_t pid() const {
+    return pid_;
+  }
+
   /// Sends `sig` and returns the exit status and how long the exit took.
   std::pair<int, std::chrono::milliseconds> stop(int sig);
 

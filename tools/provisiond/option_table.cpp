@@ -249,6 +249,18 @@ const option_spec options[] = {
        o.runtime.cluster.status_interval =
            std::chrono::milliseconds{parse_number(k, v, 50, 600000)};
      }},
+    {"cluster-mirror-ms", "N",
+     "milliseconds a hive may take to say whether it holds a blob before this one fetches "
+     "without it (default 2000)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.cluster.mirror_timeout =
+           std::chrono::milliseconds{parse_number(k, v, 50, 60000)};
+     }},
+    {"cluster-mirrors", "N",
+     "the most hives one file is fetched from at once; 0 fetches nothing from them (default 4)",
+     [](daemon_options& o, const std::string& k, const std::string& v) {
+       o.runtime.cluster.max_mirrors = static_cast<std::size_t>(parse_number(k, v, 0, 64));
+     }},
     {"io-threads", "N", "threads for network I/O (default 2)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.io_threads = static_cast<unsigned>(parse_number(k, v, 1, 64));
