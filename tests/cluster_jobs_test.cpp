@@ -30,11 +30,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using states = std::map<std::string, std::string>;
+using states = hive_states;
 
-/// Long enough for any join or download here on a loaded machine; a passing
-/// run takes far less.
-constexpr auto deadline = std::chrono::milliseconds{30s};
+/// Long enough for any join or download here on a loaded machine.
+constexpr auto deadline = join_deadline;
 
 /// A slow download: 32 MiB at 1 MB/s runs half a minute, far longer than
 /// any test here waits for it.

@@ -29,7 +29,6 @@ using namespace std::chrono_literals;
 namespace {
 
 /// Ceilings for a loaded machine; a passing run takes far less.
-constexpr auto join_deadline = std::chrono::milliseconds{30s};
 constexpr auto job_deadline = std::chrono::milliseconds{90s};
 
 std::string sha256_of(const std::string& content) {

@@ -32,10 +32,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using states = std::map<std::string, std::string>;
-
-/// Long enough for any join on a loaded machine; a passing run takes far less.
-constexpr auto join_deadline = std::chrono::milliseconds{30s};
+using states = hive_states;
 
 class ClusterTest : public ::testing::Test {
 protected:
@@ -196,8 +193,8 @@ TEST_F(ClusterTest, AFailedTlsHandshakeLeavesTheOtherLinksUp) {
   for (int i = 0; i < 3; ++i) {
     boost::asio::io_context ioc;
     boost::asio::ip::tcp::socket socket{ioc};
-    socket.connect({boost::asio::ip::make_address("127.0.0.1"),
-                    static_cast<unsigned short>(std::stoi(port))});
+    socket.connect(
+        {boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(port))});
     boost::asio::write(socket, boost::asio::buffer(std::string{"GET / HTTP/1.1\r\n\r\n"}));
     boost::system::error_code ec;
     std::array<char, 256> sink{};

@@ -72,9 +72,8 @@ protected:
       if (cancel_at && bytes >= cancel_at && !cancelled.exchange(true))
         (*cancel)();
     };
-    *cancel = net::start_fetch(ioc, req, obs, [&done](net::fetch_outcome out) {
-      done.set_value(out);
-    });
+    *cancel =
+        net::start_fetch(ioc, req, obs, [&done](net::fetch_outcome out) { done.set_value(out); });
     return done.get_future().get();
   }
 

@@ -16,8 +16,8 @@ std::vector<blob_source> choose_mirrors(std::vector<peer_blob> answers, std::str
   using holding = blob_presence::holding;
   std::erase_if(answers, [own_id](const peer_blob& a) {
     const auto& p = a.presence;
-    bool origin = p.state == holding::fetching && p.from_origin
-                  && (!p.deciding || a.hive_id < own_id);
+    bool origin =
+        p.state == holding::fetching && p.from_origin && (!p.deciding || a.hive_id < own_id);
     return !(p.state == holding::complete || origin);
   });
   // Whole files first, then the transfers furthest along; by id for a stable order.
@@ -92,8 +92,8 @@ struct gathering {
 
 void ask(caf::event_based_actor* self, const std::shared_ptr<gathering>& g,
          const std::vector<std::size_t>& whom) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(g->deadline
-                                                                    - self->clock().now());
+  auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(g->deadline - self->clock().now());
   auto one_done = [self, g] {
     if (--g->pending > 0)
       return;

@@ -15,6 +15,12 @@ namespace hive::test {
 /// with its own API port, cluster port (both port 0, read from its log),
 /// models folder under `root/<hive id>/` and hive id. Other cluster tests
 /// reuse it: every hive takes extra arguments of its own.
+/// Each hive's state ("up", "down") by hive id, as one hive sees them.
+using hive_states = std::map<std::string, std::string>;
+
+/// Long enough for any join on a loaded machine; a passing run takes far less.
+constexpr std::chrono::milliseconds join_deadline{std::chrono::seconds{30}};
+
 class hive_cluster {
 public:
   /// Hives keep their folders under `root`, which the caller owns.

@@ -3,8 +3,8 @@
 #include "actors/vendors/recipes/build_recipe.hpp"
 #include "messages/cluster_messages.hpp"
 #include "net/format/byte_size.hpp"
-#include "net/host_port.hpp"
 #include "net/host/token_file.hpp"
+#include "net/host_port.hpp"
 
 #include <charconv>
 #include <filesystem>
@@ -165,7 +165,8 @@ const option_spec options[] = {
        o.runtime.jobs.vendors.of<hf_settings>().token = v;
      }},
     {"hf-token-file", "FILE",
-     "read the Hugging Face token from FILE (mode 600 or stricter; surrounding white space is dropped)",
+     "read the Hugging Face token from FILE (mode 600 or stricter; surrounding white space is "
+     "dropped)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
        o.runtime.jobs.vendors.of<hf_settings>().token = read_secret(k, v);
      }},
@@ -193,7 +194,8 @@ const option_spec options[] = {
     {"ollama-registry", "URL",
      "Ollama registry of references that name no host (default https://registry.ollama.ai)",
      [](daemon_options& o, const std::string&, const std::string& v) {
-       o.runtime.jobs.vendors.of<ollama_settings>().registry = v.substr(0, v.find_last_not_of('/') + 1);
+       o.runtime.jobs.vendors.of<ollama_settings>().registry =
+           v.substr(0, v.find_last_not_of('/') + 1);
      }},
     {"ollama-models", "DIR",
      "Ollama's store, usable by ollama itself (default $OLLAMA_MODELS, or .ollama/models in the "
@@ -253,8 +255,7 @@ const option_spec options[] = {
      "milliseconds a hive may take to say whether it holds a blob before this one fetches "
      "without it (default 2000)",
      [](daemon_options& o, const std::string& k, const std::string& v) {
-       o.runtime.cluster.mirror_timeout =
-           std::chrono::milliseconds{parse_number(k, v, 50, 60000)};
+       o.runtime.cluster.mirror_timeout = std::chrono::milliseconds{parse_number(k, v, 50, 60000)};
      }},
     {"cluster-mirrors", "N",
      "the most hives one file is fetched from at once; 0 fetches nothing from them (default 4)",
